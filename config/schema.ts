@@ -1,0 +1,169 @@
+import { z } from "zod";
+
+/**
+ * The stack config, as a zod schema: the single description of every key under the
+ * `aws-org-guardrails:` namespace, its type, default and meaning. Validation against the
+ * organization (accounts and targets that must exist, break-glass windows) lives in `validate.ts`.
+ * Pure: no Pulumi or AWS imports, so it is cheap to test and to render as documentation.
+ */
+
+export const PROJECT_NAMESPACE = "aws-org-guardrails";
+
+/** The default SCP targets: the organization's Root, so a new account is covered from its first minute. */
+export const ROOT_TARGET = "Root";
+
+export const accountIdSchema = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === "number"
+        ? "must be a quoted string of 12 digits (YAML reads an unquoted id as a number and drops leading zeros)"
+        : "must be a string of 12 digits",
+  })
+  .regex(/^\d{12}$/, { error: (issue) => `must be 12 digits, got "${String(issue.input)}"` });
+
+// Commercial, China and GovCloud region names, e.g. eu-west-1, cn-north-1, us-gov-west-1.
+const regionSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, {
+    error: (issue) => `must be an AWS region name such as eu-west-1, got "${String(issue.input)}"`,
+  });
+
+const emailSchema = z.email({ error: (issue) => `must be an e-mail address, got "${String(issue.input)}"` });
+
+// IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+const roleNameSchema = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,64}$/, { error: (issue) => `must be an IAM role name, got "${String(issue.input)}"` });
+
+/**
+ * The only retention periods CloudWatch Logs accepts (PutRetentionPolicy); anything else fails at
+ * `pulumi up`, after other resources were already changed.
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/** An SCP document's size limit: 5,120 characters before 2026-05-15, 10,240 since (Organizations quotas). */
+export const SCP_MAX_CHARACTERS_HARD_LIMIT = 10_240;
+/** Directly attached SCPs per Root, OU or account: 5 before 2026-05-15, 10 since. */
+export const SCP_MAX_PER_TARGET_HARD_LIMIT = 10;
+
+const breakGlassEntrySchema = z.strictObject({
+  accountId: accountIdSchema.describe("The member account whose root user may act during the window."),
+  reason: z
+    .string({ error: "is required: say why root is needed (it is kept in the stack history)" })
+    .trim()
+    .min(1, { error: "must not be empty: say why root is needed (it is kept in the stack history)" })
+    .describe("Why root is needed; kept in the stack file and its history as the audit record."),
+  expiresAt: z
+    .string({ error: "is required: an ISO-8601 UTC time such as 2026-01-31T18:00:00Z" })
+    .refine((value) => z.iso.datetime().safeParse(value).success, {
+      error: (issue) =>
+        `must be an ISO-8601 UTC time ending in Z, such as 2026-01-31T18:00:00Z, got "${String(issue.input)}"`,
+    })
+    .describe("When AWS itself ends the window (SCP condition on aws:CurrentTime). ISO-8601 UTC."),
+});
+
+export type BreakGlassEntry = z.infer<typeof breakGlassEntrySchema>;
+
+const rootAccessSchema = z
+  .strictObject({
+    targets: z
+      .array(z.string())
+      .min(1, { error: "must name at least one target; use [Root] to cover every member account" })
+      .default([ROOT_TARGET])
+      .describe(
+        "Where the root-access SCP is attached: `Root` (the organization's root, the default) or " +
+          "root/OU ids (r-..., ou-...). Attach at the Root so new accounts are covered at once.",
+      ),
+    breakGlass: z
+      .array(breakGlassEntrySchema)
+      .default([])
+      .describe(
+        "Time-boxed exceptions: the listed account's root user may act until expiresAt, then the " +
+          "SCP denies it again without anyone running `pulumi up`.",
+      ),
+    maxBreakGlassHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(720, { error: "must be at most 720 (30 days): break-glass is for hours, not months" })
+      .default(72)
+      .describe("The longest break-glass window allowed, in hours from now."),
+  })
+  .default({ targets: [ROOT_TARGET], breakGlass: [], maxBreakGlassHours: 72 })
+  .describe("The SCP that denies the root user of member accounts.");
+
+const logArchiveSchema = z
+  .strictObject({
+    accountId: accountIdSchema.describe("The account that holds the central log archive bucket."),
+    roleName: roleNameSchema
+      .default("OrganizationAccountAccessRole")
+      .describe("The role the program assumes in the log-archive account."),
+  })
+  .describe("The log-archive account and how the program reaches it.");
+
+const alertsSchema = z
+  .strictObject({
+    emails: z
+      .array(emailSchema)
+      .min(1, { error: "must list at least one address: an alarm nobody receives protects nothing" })
+      .describe("E-mail addresses subscribed to root-activity alerts."),
+  })
+  .describe("Where root-activity alerts go.");
+
+const centralLogsSchema = z
+  .strictObject({
+    retentionInDays: z
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        error: (issue) =>
+          `must be one of the values CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")}), got ${String(issue.input)}`,
+      })
+      .default(365)
+      .describe("How long the central CloudWatch Logs group keeps CloudTrail events, in days."),
+  })
+  .default({ retentionInDays: 365 })
+  .describe("The central CloudWatch Logs group that the organization trail streams into.");
+
+const scpLimitsSchema = z
+  .strictObject({
+    maxPolicyCharacters: z
+      .number()
+      .int()
+      .min(1)
+      .max(SCP_MAX_CHARACTERS_HARD_LIMIT, {
+        error: `must be at most ${SCP_MAX_CHARACTERS_HARD_LIMIT}, the largest SCP AWS accepts`,
+      })
+      .default(5_120)
+      .describe(
+        "Size budget per SCP document in characters. 5,120 holds on every partition; raise to " +
+          "10,240 only where the organization has the 2026 increase.",
+      ),
+    maxPoliciesPerTarget: z
+      .number()
+      .int()
+      .min(2, { error: "must be at least 2: FullAWSAccess takes one slot" })
+      .max(SCP_MAX_PER_TARGET_HARD_LIMIT)
+      .default(5)
+      .describe("SCPs that may be attached directly to one target, FullAWSAccess included."),
+  })
+  .default({ maxPolicyCharacters: 5_120, maxPoliciesPerTarget: 5 })
+  .describe("The Organizations quotas the program budgets against.");
+
+export const guardrailConfigSchema = z.strictObject({
+  managementAccountId: accountIdSchema.describe(
+    "The organization's management account, where the program runs and the trail is owned.",
+  ),
+  homeRegion: regionSchema.describe("The region of the trail's home, the log group and the alarms."),
+  logArchive: logArchiveSchema,
+  alerts: alertsSchema,
+  rootAccess: rootAccessSchema,
+  centralLogs: centralLogsSchema,
+  scpLimits: scpLimitsSchema,
+});
+
+export type GuardrailConfig = z.output<typeof guardrailConfigSchema>;
+export type GuardrailConfigInput = z.input<typeof guardrailConfigSchema>;

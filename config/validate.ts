@@ -1,0 +1,223 @@
+import { formatIssuePath, InputError } from "../lib/errors";
+import { OrganizationModel } from "../org/model";
+import {
+  GuardrailConfig,
+  guardrailConfigSchema,
+  PROJECT_NAMESPACE,
+  ROOT_TARGET,
+} from "./schema";
+
+export interface ValidationContext {
+  readonly organization: OrganizationModel;
+  /** The time break-glass windows are judged against. */
+  readonly now: Date;
+  /** Where the config came from, for the error summary (e.g. `stacks/Pulumi.dev.yaml`). */
+  readonly source?: string;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Turns Pulumi's runtime config (`{"aws-org-guardrails:rootAccess": "<json>", ...}`, every value a
+ * string as the CLI passes it) into this project's raw object. Structured values arrive as JSON
+ * text; scalars stay strings. Returns undefined when the stack has no key in the namespace at all.
+ */
+export function projectConfigFromPulumi(
+  values: Readonly<Record<string, string>>,
+): Record<string, unknown> | undefined {
+  const prefix = `${PROJECT_NAMESPACE}:`;
+  const raw: Record<string, unknown> = {};
+  let found = false;
+  for (const [key, value] of Object.entries(values)) {
+    if (!key.startsWith(prefix)) {
+      continue;
+    }
+    found = true;
+    raw[key.slice(prefix.length)] = parseConfigValue(value);
+  }
+  return found ? raw : undefined;
+}
+
+function parseConfigValue(value: string): unknown {
+  const trimmed = value.trimStart();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  // The CLI passes YAML numbers and booleans as their text; keys that want numbers are nested in
+  // objects, where JSON keeps their type, so only these two top-level scalars need care.
+  return value;
+}
+
+type Loose = Record<string, unknown>;
+
+function asObject(value: unknown): Loose | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Loose)
+    : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function key(path: string): string {
+  return `${PROJECT_NAMESPACE}:${path}`;
+}
+
+/**
+ * Checks that need the organization and the clock. It reads the raw input defensively, so that it
+ * runs (and reports) even when the schema found problems elsewhere: the user sees every error at once.
+ */
+function organizationProblems(raw: Loose, context: ValidationContext): string[] {
+  const { organization, now } = context;
+  const problems: string[] = [];
+  const managementId = organization.managementAccountId;
+
+  if (typeof raw.managementAccountId === "string" && /^\d{12}$/.test(raw.managementAccountId)) {
+    if (raw.managementAccountId !== managementId) {
+      problems.push(
+        `${key("managementAccountId")}: ${raw.managementAccountId} is not the management account of ` +
+          `${organization.organization.id} (that is ${managementId})`,
+      );
+    }
+  }
+
+  const logArchive = asObject(raw.logArchive);
+  if (typeof logArchive?.accountId === "string" && /^\d{12}$/.test(logArchive.accountId)) {
+    const account = organization.account(logArchive.accountId);
+    if (logArchive.accountId === managementId) {
+      problems.push(
+        `${key("logArchive.accountId")}: must not be the management account: the archive must sit ` +
+          "where the people who run the organization cannot quietly change it",
+      );
+    } else if (account === undefined) {
+      problems.push(`${key("logArchive.accountId")}: ${logArchive.accountId} is not an account of ${organization.organization.id}`);
+    } else if (account.state !== "ACTIVE") {
+      problems.push(`${key("logArchive.accountId")}: ${logArchive.accountId} (${account.name}) is ${account.state}, not ACTIVE`);
+    }
+  }
+
+  const rootAccess = asObject(raw.rootAccess) ?? {};
+  const targets = Array.isArray(rootAccess.targets) ? rootAccess.targets : [ROOT_TARGET];
+  const seenTargets = new Set<string>();
+  targets.forEach((target, index) => {
+    if (typeof target !== "string") {
+      return;
+    }
+    const targetKey = key(`rootAccess.targets[${index}]`);
+    const resolved = resolveTarget(target, organization);
+    if (resolved === undefined) {
+      problems.push(
+        `${targetKey}: "${target}" is not in ${organization.organization.id}; use "${ROOT_TARGET}", ` +
+          `the root id ${organization.root.id}, or the id of one of its OUs`,
+      );
+    } else if (seenTargets.has(resolved)) {
+      problems.push(`${targetKey}: "${target}" repeats a target already listed (${resolved})`);
+    }
+    if (resolved !== undefined) {
+      seenTargets.add(resolved);
+    }
+  });
+
+  const maxHours = typeof rootAccess.maxBreakGlassHours === "number" ? rootAccess.maxBreakGlassHours : 72;
+  const seenBreakGlass = new Set<string>();
+  asArray(rootAccess.breakGlass).forEach((entryValue, index) => {
+    const entry = asObject(entryValue);
+    if (entry === undefined) {
+      return;
+    }
+    const entryKey = key(`rootAccess.breakGlass[${index}]`);
+    if (typeof entry.accountId === "string" && /^\d{12}$/.test(entry.accountId)) {
+      const account = organization.account(entry.accountId);
+      if (seenBreakGlass.has(entry.accountId)) {
+        problems.push(`${entryKey}.accountId: ${entry.accountId} already has a break-glass entry; keep one per account`);
+      }
+      seenBreakGlass.add(entry.accountId);
+      if (entry.accountId === managementId) {
+        problems.push(
+          `${entryKey}.accountId: ${entry.accountId} is the management account; SCPs never apply to it, ` +
+            "so there is nothing to break out of",
+        );
+      } else if (account === undefined) {
+        problems.push(`${entryKey}.accountId: ${entry.accountId} is not an account of ${organization.organization.id}`);
+      } else if (account.state !== "ACTIVE") {
+        problems.push(`${entryKey}.accountId: ${entry.accountId} (${account.name}) is ${account.state}, not ACTIVE`);
+      } else if (
+        seenTargets.size > 0 &&
+        ![account.id, ...organization.ancestors(account.id)].some((id) => seenTargets.has(id))
+      ) {
+        problems.push(
+          `${entryKey}.accountId: ${entry.accountId} (${account.name}) is under no rootAccess target, ` +
+            "so its root is not denied and a break-glass entry changes nothing; remove it",
+        );
+      }
+    }
+    if (typeof entry.expiresAt === "string") {
+      const expiresAt = Date.parse(entry.expiresAt);
+      if (!Number.isNaN(expiresAt) && /Z$/.test(entry.expiresAt)) {
+        if (expiresAt <= now.getTime()) {
+          problems.push(
+            `${entryKey}.expiresAt: ${entry.expiresAt} has passed; the window is closed, remove this entry`,
+          );
+        } else if (expiresAt > now.getTime() + maxHours * HOUR_MS) {
+          const hours = Math.ceil((expiresAt - now.getTime()) / HOUR_MS);
+          problems.push(
+            `${entryKey}.expiresAt: ${entry.expiresAt} is ${hours} h from now; a window may last at most ` +
+              `${maxHours} h (rootAccess.maxBreakGlassHours)`,
+          );
+        }
+      }
+    }
+  });
+  return problems;
+}
+
+/** Resolves a configured SCP target (`Root`, a root id or an OU id) to the id AWS attaches to. */
+export function resolveTarget(target: string, organization: OrganizationModel): string | undefined {
+  if (target === ROOT_TARGET || target === organization.root.id) {
+    return organization.root.id;
+  }
+  return organization.organizationalUnit(target) === undefined ? undefined : target;
+}
+
+/** The error for a stack with no key at all under the project namespace. */
+export function missingConfigError(source?: string): InputError {
+  const where = source ? ` (${source})` : "";
+  return new InputError(
+    `No ${PROJECT_NAMESPACE}: config found${where}; no resource was registered. Set at least ` +
+      `${PROJECT_NAMESPACE}:managementAccountId, homeRegion, logArchive and alerts (see docs/config.md).`,
+  );
+}
+
+/**
+ * Validates the raw project config once, up front. Returns the typed config with defaults
+ * applied, or throws an `InputError` that lists every problem, each naming its config key.
+ */
+export function validateGuardrailConfig(
+  raw: Record<string, unknown>,
+  context: ValidationContext,
+): GuardrailConfig {
+  const where = context.source ? ` (${context.source})` : "";
+  const parsed = guardrailConfigSchema.safeParse(raw);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        if (issue.code === "unrecognized_keys") {
+          const parent = formatIssuePath(issue.path);
+          return issue.keys
+            .map((name) => `${key(parent ? `${parent}.${name}` : name)}: unknown key; check its spelling in docs/config.md`)
+            .join("\n");
+        }
+        return `${key(formatIssuePath(issue.path))}: ${issue.message}`;
+      }).flatMap((line) => line.split("\n"));
+  problems.push(...organizationProblems(raw, context));
+  if (!parsed.success || problems.length > 0) {
+    const count = problems.length === 1 ? "1 error" : `${problems.length} errors`;
+    throw new InputError(`Stack config has ${count}${where}; no resource was registered:`, problems);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,150 @@
+import * as path from "node:path";
+import { SNAPSHOT_ENV } from "../org/source";
+import { Evaluation, evaluateProgram, ProgramError, RecordedResource, UNKNOWN } from "./engine";
+import { PROJECT_DIR, readStackFile } from "./stackFile";
+import { InputError } from "../lib/errors";
+
+export interface OfflinePlanOptions {
+  readonly stack: string;
+  /** Organization snapshot; default `stacks/org.<stack>.json`. */
+  readonly orgSnapshot?: string;
+  readonly projectDir?: string;
+}
+
+export interface OfflinePlan {
+  readonly stack: string;
+  readonly stackFile: string;
+  readonly orgSnapshot: string;
+  readonly evaluation: Evaluation;
+}
+
+/** The default snapshot for a stack: `stacks/org.<stack>.json`. */
+export function defaultSnapshotPath(stack: string, projectDir: string = PROJECT_DIR): string {
+  return path.join(projectDir, "stacks", `org.${stack}.json`);
+}
+
+/**
+ * Evaluates the real program for a stack under Pulumi's mocks in preview mode, reading the
+ * organization from a snapshot: what `pulumi preview` would register, without AWS or the CLI.
+ * A program error (bad config, bad snapshot) becomes an `InputError` with the program's message.
+ */
+export async function planOffline(options: OfflinePlanOptions): Promise<OfflinePlan> {
+  const projectDir = options.projectDir ?? PROJECT_DIR;
+  const stackFile = readStackFile(options.stack, projectDir);
+  const orgSnapshot = path.resolve(options.orgSnapshot ?? defaultSnapshotPath(options.stack, projectDir));
+  try {
+    const evaluation = await evaluateProgram({
+      project: stackFile.project,
+      stack: options.stack,
+      config: stackFile.config,
+      preview: true,
+      env: { [SNAPSHOT_ENV]: orgSnapshot },
+      programPath: path.join(projectDir, "index"),
+    });
+    return { stack: options.stack, stackFile: stackFile.path, orgSnapshot, evaluation };
+  } catch (error) {
+    if (error instanceof ProgramError && (error.cause as Error)?.name === "RunError") {
+      const [summary, ...problems] = error.message.split("\n");
+      throw new InputError(summary, problems.map((line) => line.replace(/^ {2}- /, "")));
+    }
+    throw error;
+  }
+}
+
+export interface PreviewStep {
+  readonly op: "create";
+  readonly urn: string;
+  readonly newState: {
+    readonly type: string;
+    readonly urn: string;
+    readonly custom: boolean;
+    readonly parent?: string;
+    readonly provider?: string;
+    readonly protect: boolean;
+    readonly retainOnDelete?: boolean;
+    readonly dependencies: readonly string[];
+    readonly inputs: Record<string, unknown>;
+  };
+}
+
+/** The plan in the shape of `pulumi preview --json` (steps with op, urn and newState). */
+export function toPreviewJson(plan: OfflinePlan): { steps: PreviewStep[] } {
+  return {
+    steps: plan.evaluation.resources.map((resource) => ({
+      op: "create",
+      urn: resource.urn,
+      newState: {
+        type: resource.type,
+        urn: resource.urn,
+        custom: resource.custom,
+        ...(resource.parent ? { parent: resource.parent } : {}),
+        ...(resource.provider ? { provider: resource.provider } : {}),
+        protect: resource.protect,
+        ...(resource.retainOnDelete ? { retainOnDelete: true } : {}),
+        dependencies: resource.dependencies,
+        inputs: resource.inputs,
+      },
+    })),
+  };
+}
+
+function shortUrn(urn: string): string {
+  const parts = urn.split("::");
+  return `${parts[2]?.split("$").pop()}::${parts[3]}`;
+}
+
+function describeValue(value: unknown): string {
+  return value === UNKNOWN ? "(known after apply)" : JSON.stringify(value);
+}
+
+/** A readable summary: resources by component, the SCP documents, and which target gets what. */
+export function renderPlanSummary(plan: OfflinePlan): string {
+  const { resources } = plan.evaluation;
+  const lines: string[] = [];
+  lines.push(`Offline plan for stack ${plan.stack}`);
+  lines.push(`  config:       ${path.relative(process.cwd(), plan.stackFile)}`);
+  lines.push(`  organization: ${path.relative(process.cwd(), plan.orgSnapshot)}`);
+  lines.push("");
+  const children = new Map<string, RecordedResource[]>();
+  for (const resource of resources) {
+    const list = children.get(resource.parent) ?? [];
+    list.push(resource);
+    children.set(resource.parent, list);
+  }
+  const providerName = (ref: string): string => (ref ? shortUrn(ref.split("::").slice(0, -1).join("::")).split("::")[1] : "");
+  const walk = (parent: string, depth: number): void => {
+    for (const resource of children.get(parent) ?? []) {
+      const via = resource.custom && resource.provider ? `  [provider: ${providerName(resource.provider)}]` : "";
+      const flags = resource.protect ? "  (protected)" : "";
+      lines.push(`${"  ".repeat(depth)}+ ${resource.type}  ${resource.name}${via}${flags}`);
+      walk(resource.urn, depth + 1);
+    }
+  };
+  walk("", 1);
+  const custom = resources.filter((resource) => resource.custom).length;
+  lines.push("");
+  lines.push(`Resources: ${resources.length} to create (${custom} AWS resources, ${resources.length - custom} components).`);
+
+  const policies = resources.filter((resource) => resource.type === "aws:organizations/policy:Policy");
+  for (const policy of policies) {
+    const content = policy.inputs.content;
+    lines.push("");
+    lines.push(`SCP ${describeValue(policy.inputs.name)} (${typeof content === "string" ? `${content.length} characters` : "size unknown"}):`);
+    if (typeof content === "string") {
+      lines.push(...JSON.stringify(JSON.parse(content), null, 2).split("\n").map((line) => `  ${line}`));
+    }
+    const attachments = resources.filter(
+      (resource) => resource.type === "aws:organizations/policyAttachment:PolicyAttachment" && resource.dependencies.includes(policy.urn),
+    );
+    lines.push(`  attached to: ${attachments.map((attachment) => String(attachment.inputs.targetId)).join(", ") || "(nothing)"}`);
+  }
+  const outputs = plan.evaluation.outputs;
+  if (Object.keys(outputs).length > 0) {
+    lines.push("");
+    lines.push("Outputs:");
+    for (const [name, value] of Object.entries(outputs)) {
+      lines.push(`  ${name}: ${describeValue(value)}`);
+    }
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { InputError } from "../lib/errors";
+
+/** The project root: where Pulumi.yaml is. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export interface StackFile {
+  readonly project: string;
+  readonly stack: string;
+  readonly path: string;
+  /** Config as the Pulumi CLI hands it to a program: every value a string, objects as JSON. */
+  readonly config: Record<string, string>;
+}
+
+function readYaml(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === "ENOENT" ? `${file}: ${what} not found` : `${file}: cannot read ${what} (${code})`);
+  }
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
+  }
+}
+
+/** The project name and stack config directory from Pulumi.yaml. */
+export function readProject(projectDir: string = PROJECT_DIR): { name: string; stackConfigDir: string } {
+  const file = path.join(projectDir, "Pulumi.yaml");
+  const project = readYaml(file, "Pulumi project file") as { name?: unknown; stackConfigDir?: unknown } | null;
+  if (typeof project?.name !== "string") {
+    throw new InputError(`${file}: has no project name`);
+  }
+  return {
+    name: project.name,
+    stackConfigDir: typeof project.stackConfigDir === "string" ? project.stackConfigDir : ".",
+  };
+}
+
+/** A stack name as `pulumi stack init` accepts it. */
+export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+export function stackFilePath(stack: string, projectDir: string = PROJECT_DIR): string {
+  const { stackConfigDir } = readProject(projectDir);
+  return path.join(projectDir, stackConfigDir, `Pulumi.${stack}.yaml`);
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI does for a program: strings as they are,
+ * numbers and booleans as their text, lists and maps as JSON text.
+ */
+export function readStackFile(stack: string, projectDir: string = PROJECT_DIR): StackFile {
+  if (!STACK_NAME.test(stack)) {
+    throw new InputError(`--stack: "${stack}" is not a stack name (letters, digits, _ . - only)`);
+  }
+  const project = readProject(projectDir);
+  const file = path.join(projectDir, project.stackConfigDir, `Pulumi.${stack}.yaml`);
+  const document = readYaml(file, `stack file for stack "${stack}"`) as { config?: unknown } | null;
+  const config: Record<string, string> = {};
+  const values = document?.config;
+  if (values !== undefined && values !== null) {
+    if (typeof values !== "object" || Array.isArray(values)) {
+      throw new InputError(`${file}: "config" must be a map of keys to values`);
+    }
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+      if (typeof value === "object" && value !== null && "secure" in value) {
+        throw new InputError(`${file}: ${key} is a secret (secure:), which cannot be decrypted offline`);
+      }
+      // A bare key ("managementAccountId:") belongs to the project, as in the Pulumi CLI.
+      const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
+      config[fullKey] = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+    }
+  }
+  return { project: project.name, stack, path: file, config };
+}

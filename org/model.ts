@@ -1,0 +1,112 @@
+/**
+ * The organization as data: what the program needs to know about AWS Organizations, whether it
+ * came from the live API or from a snapshot file. Pure: no AWS or Pulumi imports.
+ */
+
+export type AccountState = "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE" | "CLOSED";
+
+export interface OrganizationInfo {
+  readonly id: string;
+  readonly arn: string;
+  readonly managementAccountId: string;
+  /** The ARN partition (`aws`, `aws-cn`, `aws-us-gov`), taken from the organization's ARN. */
+  readonly partition: string;
+}
+
+export interface RootNode {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+}
+
+export interface OrganizationalUnitNode {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly parentId: string;
+}
+
+export interface AccountNode {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly email: string;
+  readonly state: AccountState;
+  readonly parentId: string;
+}
+
+/** A read-only view of one organization with the look-ups the program and its commands need. */
+export class OrganizationModel {
+  readonly organization: OrganizationInfo;
+  readonly root: RootNode;
+  readonly organizationalUnits: readonly OrganizationalUnitNode[];
+  readonly accounts: readonly AccountNode[];
+  private readonly unitsById: ReadonlyMap<string, OrganizationalUnitNode>;
+  private readonly accountsById: ReadonlyMap<string, AccountNode>;
+
+  constructor(args: {
+    organization: OrganizationInfo;
+    root: RootNode;
+    organizationalUnits: readonly OrganizationalUnitNode[];
+    accounts: readonly AccountNode[];
+  }) {
+    this.organization = args.organization;
+    this.root = args.root;
+    this.organizationalUnits = args.organizationalUnits;
+    this.accounts = args.accounts;
+    this.unitsById = new Map(args.organizationalUnits.map((unit) => [unit.id, unit]));
+    this.accountsById = new Map(args.accounts.map((account) => [account.id, account]));
+  }
+
+  get managementAccountId(): string {
+    return this.organization.managementAccountId;
+  }
+
+  get partition(): string {
+    return this.organization.partition;
+  }
+
+  account(id: string): AccountNode | undefined {
+    return this.accountsById.get(id);
+  }
+
+  organizationalUnit(id: string): OrganizationalUnitNode | undefined {
+    return this.unitsById.get(id);
+  }
+
+  /** True for the root's id and every OU id: the places an SCP can be attached above accounts. */
+  isContainer(id: string): boolean {
+    return id === this.root.id || this.unitsById.has(id);
+  }
+
+  /** Accounts other than the management account: the only ones SCPs act on. */
+  memberAccounts(): AccountNode[] {
+    return this.accounts.filter((account) => account.id !== this.managementAccountId);
+  }
+
+  /**
+   * The chain of containers above a node, nearest first, ending with the root. Policies attached
+   * anywhere on this chain (or on the node itself) are in force for it.
+   */
+  ancestors(id: string): string[] {
+    const chain: string[] = [];
+    let parentId = this.accountsById.get(id)?.parentId ?? this.unitsById.get(id)?.parentId;
+    while (parentId !== undefined) {
+      chain.push(parentId);
+      parentId = this.unitsById.get(parentId)?.parentId;
+    }
+    return chain;
+  }
+
+  /** A human-readable path such as `Root/Workloads/Prod`, for messages and reports. */
+  pathOf(containerId: string): string {
+    if (containerId === this.root.id) {
+      return this.root.name;
+    }
+    const unit = this.unitsById.get(containerId);
+    if (unit === undefined) {
+      return containerId;
+    }
+    return `${this.pathOf(unit.parentId)}/${unit.name}`;
+  }
+}

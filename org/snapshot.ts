@@ -1,0 +1,138 @@
+import { z } from "zod";
+import { formatIssuePath, InputError } from "../lib/errors";
+import { AccountState, OrganizationModel } from "./model";
+
+/**
+ * The snapshot file: the organization in the Organizations API's own field names
+ * (DescribeOrganization, ListRoots, ListOrganizationalUnitsForParent, ListAccounts), so a file
+ * written by `npm run discover` and one assembled by hand from `aws organizations ...` output read
+ * the same. Identifier shapes are the ones the API reference documents for each field.
+ */
+
+// https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html
+const organizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, "must look like o-exampleorgid");
+// https://docs.aws.amazon.com/organizations/latest/APIReference/API_Root.html
+const rootId = z.string().regex(/^r-[0-9a-z]{4,32}$/, "must look like r-examplerootid");
+// https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html
+const unitId = z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, "must look like ou-abcd-12345678");
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id");
+const arn = z.string().regex(/^arn:aws[a-z-]*:organizations::\d{12}:/, "must be an Organizations ARN");
+const accountStates = ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED"] as const;
+
+export const snapshotSchema = z.object({
+  organization: z.object({
+    Id: organizationId,
+    Arn: arn,
+    MasterAccountId: accountId,
+    MasterAccountArn: z.string().optional(),
+    MasterAccountEmail: z.string().optional(),
+    FeatureSet: z.enum(["ALL", "CONSOLIDATED_BILLING"]).optional(),
+  }),
+  roots: z.array(z.object({ Id: rootId, Arn: arn, Name: z.string().min(1) })).length(1, {
+    message: "an organization has exactly one root",
+  }),
+  organizationalUnits: z.array(
+    z.object({ Id: unitId, Arn: arn, Name: z.string().min(1), ParentId: z.string() }),
+  ),
+  accounts: z.array(
+    z.object({
+      Id: accountId,
+      Arn: arn,
+      Name: z.string(),
+      Email: z.string(),
+      // `Status` is what ListAccounts has always returned; `State` is its 2025 successor with
+      // PENDING_CLOSURE and CLOSED. Either is accepted; `State` wins when both are present.
+      Status: z.enum(["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"]).optional(),
+      State: z.enum(accountStates).optional(),
+      ParentId: z.string(),
+    }),
+  ),
+});
+
+export type OrganizationSnapshot = z.infer<typeof snapshotSchema>;
+
+/**
+ * Parses and checks a snapshot document: every id well-formed and unique, every parent a root or
+ * OU of this organization, no cycles, the management account present, all features enabled (SCPs
+ * need them). Throws an `InputError` listing every problem, each prefixed with `source`.
+ */
+export function parseSnapshot(document: unknown, source: string): OrganizationModel {
+  const parsed = snapshotSchema.safeParse(document);
+  if (!parsed.success) {
+    throw new InputError(
+      `${source}: not a valid organization snapshot`,
+      parsed.error.issues.map((issue) => `${formatIssuePath(issue.path) || "(document)"}: ${issue.message}`),
+    );
+  }
+  const snapshot = parsed.data;
+  const problems: string[] = [];
+  const root = snapshot.roots[0];
+  const containerIds = new Set<string>([root.Id]);
+  for (const unit of snapshot.organizationalUnits) {
+    if (containerIds.has(unit.Id)) {
+      problems.push(`organizationalUnits: ${unit.Id} appears more than once`);
+    }
+    containerIds.add(unit.Id);
+  }
+  snapshot.organizationalUnits.forEach((unit, index) => {
+    if (!containerIds.has(unit.ParentId)) {
+      problems.push(`organizationalUnits[${index}].ParentId: ${unit.ParentId} is neither the root nor an OU in this snapshot`);
+    }
+  });
+  const seenAccounts = new Set<string>();
+  snapshot.accounts.forEach((account, index) => {
+    if (seenAccounts.has(account.Id)) {
+      problems.push(`accounts[${index}].Id: ${account.Id} appears more than once`);
+    }
+    seenAccounts.add(account.Id);
+    if (!containerIds.has(account.ParentId)) {
+      problems.push(`accounts[${index}].ParentId: ${account.ParentId} is neither the root nor an OU in this snapshot`);
+    }
+  });
+  const parentOf = new Map(snapshot.organizationalUnits.map((unit) => [unit.Id, unit.ParentId]));
+  for (const unit of snapshot.organizationalUnits) {
+    const visited = new Set<string>();
+    let current: string | undefined = unit.Id;
+    while (current !== undefined && current !== root.Id) {
+      if (visited.has(current)) {
+        problems.push(`organizationalUnits: ${unit.Id} is part of a parent cycle`);
+        break;
+      }
+      visited.add(current);
+      current = parentOf.get(current);
+    }
+  }
+  if (!seenAccounts.has(snapshot.organization.MasterAccountId)) {
+    problems.push(`organization.MasterAccountId: ${snapshot.organization.MasterAccountId} is not among the accounts`);
+  }
+  if (snapshot.organization.FeatureSet === "CONSOLIDATED_BILLING") {
+    problems.push("organization.FeatureSet: service control policies need all features enabled (FeatureSet ALL)");
+  }
+  if (problems.length > 0) {
+    throw new InputError(`${source}: not a valid organization snapshot`, problems);
+  }
+  const partition = snapshot.organization.Arn.split(":")[1];
+  return new OrganizationModel({
+    organization: {
+      id: snapshot.organization.Id,
+      arn: snapshot.organization.Arn,
+      managementAccountId: snapshot.organization.MasterAccountId,
+      partition,
+    },
+    root: { id: root.Id, arn: root.Arn, name: root.Name },
+    organizationalUnits: snapshot.organizationalUnits.map((unit) => ({
+      id: unit.Id,
+      arn: unit.Arn,
+      name: unit.Name,
+      parentId: unit.ParentId,
+    })),
+    accounts: snapshot.accounts.map((account) => ({
+      id: account.Id,
+      arn: account.Arn,
+      name: account.Name,
+      email: account.Email,
+      state: (account.State ?? account.Status ?? "ACTIVE") as AccountState,
+      parentId: account.ParentId,
+    })),
+  });
+}
