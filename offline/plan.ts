@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { SNAPSHOT_ENV } from "../org/source";
 import { Evaluation, evaluateProgram, ProgramError, RecordedResource, UNKNOWN } from "./engine";
@@ -43,7 +44,7 @@ export async function planOffline(options: OfflinePlanOptions): Promise<OfflineP
     });
     return { stack: options.stack, stackFile: stackFile.path, orgSnapshot, evaluation };
   } catch (error) {
-    if (error instanceof ProgramError && (error.cause as Error)?.name === "RunError") {
+    if (error instanceof ProgramError && pulumi.RunError.isInstance(error.cause)) {
       const [summary, ...problems] = error.message.split("\n");
       throw new InputError(summary, problems.map((line) => line.replace(/^ {2}- /, "")));
     }

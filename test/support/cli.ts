@@ -1,0 +1,30 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { PROJECT_DIR } from "../../offline/stackFile";
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs one of the project's commands (cli/<name>.ts) as `npm run <name>` would, in a child process. */
+export function runCommand(name: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "cli", `${name}.ts`), ...args], {
+    cwd: options.cwd ?? PROJECT_DIR,
+    env: { ...process.env, ...options.env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A failure the way users must see it: one summary line per problem, no stack trace. */
+export function expectCleanFailure(result: CliResult): void {
+  if (result.status === 0) {
+    throw new Error(`expected a failure, got exit 0:\n${result.stdout}`);
+  }
+  if (/\n\s+at .+:\d+:\d+/.test(result.stderr)) {
+    throw new Error(`stack trace printed:\n${result.stderr}`);
+  }
+}

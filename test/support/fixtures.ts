@@ -1,0 +1,43 @@
+import * as path from "node:path";
+import { projectConfigFromPulumi } from "../../config/validate";
+import { readStackFile, PROJECT_DIR } from "../../offline/stackFile";
+import { OrganizationModel } from "../../org/model";
+import { readSnapshotFile } from "../../org/source";
+
+export const DEV_SNAPSHOT = path.join(PROJECT_DIR, "stacks", "org.dev.json");
+
+/** Accounts of the example organization in stacks/org.dev.json. */
+export const DEV = {
+  organizationId: "o-7h2kq9x4mz",
+  rootId: "r-4f8a",
+  management: "314159265358",
+  logArchive: "271828182845",
+  audit: "161803398874",
+  paymentsProd: "223606797749",
+  webDev: "300000000003",
+  sandboxAlice: "316227766016",
+  suspended: "346410161513",
+  securityOu: "ou-4f8a-sec0urty",
+  workloadsOu: "ou-4f8a-w0rkl0ad",
+  prodOu: "ou-4f8a-pr0d0001",
+  sandboxOu: "ou-4f8a-sandb0x1",
+} as const;
+
+export function devOrganization(): OrganizationModel {
+  return readSnapshotFile(DEV_SNAPSHOT);
+}
+
+/** The dev stack's config as the CLI would pass it to the program. */
+export function devStackConfig(): Record<string, string> {
+  return { ...readStackFile("dev").config };
+}
+
+/** The dev stack's config as this project's raw object (before validation). */
+export function devRawConfig(): Record<string, unknown> {
+  return structuredClone(projectConfigFromPulumi(devStackConfig()) ?? {});
+}
+
+/** An ISO-8601 UTC time `hours` from now, to the second, as a user would write it. */
+export function hoursFromNow(hours: number, now: Date = new Date()): string {
+  return new Date(now.getTime() + hours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
