@@ -50,6 +50,8 @@ export interface EvaluateOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The program module; defaults to the project's index.ts. */
   readonly programPath?: string;
+  /** A program given directly (component tests), instead of a module to import. */
+  readonly program?: () => Promise<Record<string, unknown> | void>;
 }
 
 /** The program failed: `error` is what it threw (a `RunError` for bad input). */
@@ -160,6 +162,16 @@ function withEngineUrns(resources: readonly RecordedResource[]): RecordedResourc
   }));
 }
 
+/** Imports the program module after the mocks are in place, as the Pulumi testing docs show. */
+async function importProgram(programPath: string): Promise<() => Promise<Record<string, unknown>>> {
+  const loaded = (await import(programPath)) as { default?: unknown };
+  const program = loaded.default ?? loaded;
+  if (typeof program !== "function") {
+    throw new Error(`${programPath} does not export the program function`);
+  }
+  return program as () => Promise<Record<string, unknown>>;
+}
+
 /**
  * Stack outputs one by one: under preview the stack's combined output is unknown as soon as one
  * value is, so each is resolved on its own and an unknown one shows as `UNKNOWN`.
@@ -229,12 +241,7 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
   const swallow = (): void => undefined;
   process.on("unhandledRejection", swallow);
   try {
-    const programPath = options.programPath ?? path.join(__dirname, "..", "index");
-    const loaded = (await import(programPath)) as { default?: unknown };
-    const program = (loaded.default ?? loaded) as () => Promise<Record<string, unknown>>;
-    if (typeof program !== "function") {
-      throw new Error(`${programPath} does not export the program function`);
-    }
+    const program = options.program ?? (await importProgram(options.programPath ?? path.join(__dirname, "..", "index")));
     let returned: Record<string, unknown> = {};
     try {
       await pulumi.runtime.runInPulumiStack(async () => {

@@ -95,7 +95,7 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
     let current: string | undefined = unit.Id;
     while (current !== undefined && current !== root.Id) {
       if (visited.has(current)) {
-        problems.push(`organizationalUnits: ${unit.Id} is part of a parent cycle`);
+        problems.push(`organizationalUnits: the parent chain of ${unit.Id} loops and never reaches the root`);
         break;
       }
       visited.add(current);

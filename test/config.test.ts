@@ -11,7 +11,7 @@ import { DEV, devOrganization, devRawConfig, hoursFromNow } from "./support/fixt
 const organization = devOrganization();
 const now = new Date();
 
-type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Raw = Record<string, any>;
 
 function problemsOf(edit: (raw: Raw) => void): string[] {
   const raw = devRawConfig() as Raw;
