@@ -17,7 +17,9 @@ export function runCli(name: string, main: () => Promise<number | void>): void {
         return;
       }
       const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-      process.stderr.write(`${name}: unexpected failure: ${message} (set DEBUG=1 for a stack trace)\n`);
+      process.stderr.write(
+        `${name}: unexpected failure: ${message} (set DEBUG=1 for a stack trace)\n`,
+      );
       if (process.env.DEBUG) {
         process.stderr.write(`${(error as Error)?.stack ?? ""}\n`);
       }

@@ -22,18 +22,20 @@ export const accountIdSchema = z
   .regex(/^\d{12}$/, { error: (issue) => `must be 12 digits, got "${String(issue.input)}"` });
 
 // Commercial, China and GovCloud region names, e.g. eu-west-1, cn-north-1, us-gov-west-1.
-const regionSchema = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, {
-    error: (issue) => `must be an AWS region name such as eu-west-1, got "${String(issue.input)}"`,
-  });
+const regionSchema = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, {
+  error: (issue) => `must be an AWS region name such as eu-west-1, got "${String(issue.input)}"`,
+});
 
-const emailSchema = z.email({ error: (issue) => `must be an e-mail address, got "${String(issue.input)}"` });
+const emailSchema = z.email({
+  error: (issue) => `must be an e-mail address, got "${String(issue.input)}"`,
+});
 
 // IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
 const roleNameSchema = z
   .string()
-  .regex(/^[\w+=,.@-]{1,64}$/, { error: (issue) => `must be an IAM role name, got "${String(issue.input)}"` });
+  .regex(/^[\w+=,.@-]{1,64}$/, {
+    error: (issue) => `must be an IAM role name, got "${String(issue.input)}"`,
+  });
 
 /**
  * The only retention periods CloudWatch Logs accepts (PutRetentionPolicy); anything else fails at
@@ -51,11 +53,15 @@ export const SCP_MAX_CHARACTERS_HARD_LIMIT = 10_240;
 export const SCP_MAX_PER_TARGET_HARD_LIMIT = 10;
 
 const breakGlassEntrySchema = z.strictObject({
-  accountId: accountIdSchema.describe("The member account whose root user may act during the window."),
+  accountId: accountIdSchema.describe(
+    "The member account whose root user may act during the window.",
+  ),
   reason: z
     .string({ error: "is required: say why root is needed (it is kept in the stack history)" })
     .trim()
-    .min(1, { error: "must not be empty: say why root is needed (it is kept in the stack history)" })
+    .min(1, {
+      error: "must not be empty: say why root is needed (it is kept in the stack history)",
+    })
     .describe("Why root is needed; kept in the stack file and its history as the audit record."),
   expiresAt: z
     .string({ error: "is required: an ISO-8601 UTC time such as 2026-01-31T18:00:00Z" })
@@ -109,7 +115,9 @@ const alertsSchema = z
   .strictObject({
     emails: z
       .array(emailSchema)
-      .min(1, { error: "must list at least one address: an alarm nobody receives protects nothing" })
+      .min(1, {
+        error: "must list at least one address: an alarm nobody receives protects nothing",
+      })
       .describe("E-mail addresses subscribed to root-activity alerts."),
   })
   .describe("Where root-activity alerts go.");
@@ -123,7 +131,9 @@ const centralLogsSchema = z
           `must be one of the values CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")}), got ${String(issue.input)}`,
       })
       .default(365)
-      .describe("How long the central CloudWatch Logs group keeps CloudTrail events, in days."),
+      .describe(
+        `How long the central CloudWatch Logs group keeps CloudTrail events, in days: one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+      ),
   })
   .default({ retentionInDays: 365 })
   .describe("The central CloudWatch Logs group that the organization trail streams into.");
@@ -157,7 +167,9 @@ export const guardrailConfigSchema = z.strictObject({
   managementAccountId: accountIdSchema.describe(
     "The organization's management account, where the program runs and the trail is owned.",
   ),
-  homeRegion: regionSchema.describe("The region of the trail's home, the log group and the alarms."),
+  homeRegion: regionSchema.describe(
+    "The region of the trail's home, the log group and the alarms.",
+  ),
   logArchive: logArchiveSchema,
   alerts: alertsSchema,
   rootAccess: rootAccessSchema,

@@ -1,11 +1,6 @@
 import { formatIssuePath, InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
-import {
-  GuardrailConfig,
-  guardrailConfigSchema,
-  PROJECT_NAMESPACE,
-  ROOT_TARGET,
-} from "./schema";
+import { GuardrailConfig, guardrailConfigSchema, PROJECT_NAMESPACE, ROOT_TARGET } from "./schema";
 
 export interface ValidationContext {
   readonly organization: OrganizationModel;
@@ -95,9 +90,13 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
           "where the people who run the organization cannot quietly change it",
       );
     } else if (account === undefined) {
-      problems.push(`${key("logArchive.accountId")}: ${logArchive.accountId} is not an account of ${organization.organization.id}`);
+      problems.push(
+        `${key("logArchive.accountId")}: ${logArchive.accountId} is not an account of ${organization.organization.id}`,
+      );
     } else if (account.state !== "ACTIVE") {
-      problems.push(`${key("logArchive.accountId")}: ${logArchive.accountId} (${account.name}) is ${account.state}, not ACTIVE`);
+      problems.push(
+        `${key("logArchive.accountId")}: ${logArchive.accountId} (${account.name}) is ${account.state}, not ACTIVE`,
+      );
     }
   }
 
@@ -123,7 +122,8 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
     }
   });
 
-  const maxHours = typeof rootAccess.maxBreakGlassHours === "number" ? rootAccess.maxBreakGlassHours : 72;
+  const maxHours =
+    typeof rootAccess.maxBreakGlassHours === "number" ? rootAccess.maxBreakGlassHours : 72;
   const seenBreakGlass = new Set<string>();
   asArray(rootAccess.breakGlass).forEach((entryValue, index) => {
     const entry = asObject(entryValue);
@@ -134,7 +134,9 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
     if (typeof entry.accountId === "string" && /^\d{12}$/.test(entry.accountId)) {
       const account = organization.account(entry.accountId);
       if (seenBreakGlass.has(entry.accountId)) {
-        problems.push(`${entryKey}.accountId: ${entry.accountId} already has a break-glass entry; keep one per account`);
+        problems.push(
+          `${entryKey}.accountId: ${entry.accountId} already has a break-glass entry; keep one per account`,
+        );
       }
       seenBreakGlass.add(entry.accountId);
       if (entry.accountId === managementId) {
@@ -143,9 +145,13 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
             "so there is nothing to break out of",
         );
       } else if (account === undefined) {
-        problems.push(`${entryKey}.accountId: ${entry.accountId} is not an account of ${organization.organization.id}`);
+        problems.push(
+          `${entryKey}.accountId: ${entry.accountId} is not an account of ${organization.organization.id}`,
+        );
       } else if (account.state !== "ACTIVE") {
-        problems.push(`${entryKey}.accountId: ${entry.accountId} (${account.name}) is ${account.state}, not ACTIVE`);
+        problems.push(
+          `${entryKey}.accountId: ${entry.accountId} (${account.name}) is ${account.state}, not ACTIVE`,
+        );
       } else if (
         seenTargets.size > 0 &&
         ![account.id, ...organization.ancestors(account.id)].some((id) => seenTargets.has(id))
@@ -205,19 +211,27 @@ export function validateGuardrailConfig(
   const parsed = guardrailConfigSchema.safeParse(raw);
   const problems = parsed.success
     ? []
-    : parsed.error.issues.map((issue) => {
-        if (issue.code === "unrecognized_keys") {
-          const parent = formatIssuePath(issue.path);
-          return issue.keys
-            .map((name) => `${key(parent ? `${parent}.${name}` : name)}: unknown key; check its spelling in docs/config.md`)
-            .join("\n");
-        }
-        return `${key(formatIssuePath(issue.path))}: ${issue.message}`;
-      }).flatMap((line) => line.split("\n"));
+    : parsed.error.issues
+        .map((issue) => {
+          if (issue.code === "unrecognized_keys") {
+            const parent = formatIssuePath(issue.path);
+            return issue.keys
+              .map(
+                (name) =>
+                  `${key(parent ? `${parent}.${name}` : name)}: unknown key; check its spelling in docs/config.md`,
+              )
+              .join("\n");
+          }
+          return `${key(formatIssuePath(issue.path))}: ${issue.message}`;
+        })
+        .flatMap((line) => line.split("\n"));
   problems.push(...organizationProblems(raw, context));
   if (!parsed.success || problems.length > 0) {
     const count = problems.length === 1 ? "1 error" : `${problems.length} errors`;
-    throw new InputError(`Stack config has ${count}${where}; no resource was registered:`, problems);
+    throw new InputError(
+      `Stack config has ${count}${where}; no resource was registered:`,
+      problems,
+    );
   }
   return parsed.data;
 }

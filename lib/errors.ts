@@ -8,7 +8,9 @@ export class InputError extends Error {
   readonly problems: readonly string[];
 
   constructor(summary: string, problems: readonly string[] = []) {
-    super(problems.length === 0 ? summary : `${summary}\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      problems.length === 0 ? summary : `${summary}\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "InputError";
     this.problems = problems;
   }

@@ -88,9 +88,15 @@ function plainValue(value: unknown): unknown {
 }
 
 /** Realistic computed outputs for a deployment (not preview), so tests can follow references. */
-function mockState(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+function mockState(args: pulumi.runtime.MockResourceArgs): {
+  id: string;
+  state: Record<string, unknown>;
+} {
   const id = `${args.name}-id`;
-  return { id, state: { ...args.inputs, arn: args.inputs.arn ?? `arn:aws:mock::${args.type}:${args.name}` } };
+  return {
+    id,
+    state: { ...args.inputs, arn: args.inputs.arn ?? `arn:aws:mock::${args.type}:${args.name}` },
+  };
 }
 
 interface MonitorRequest {
@@ -124,7 +130,8 @@ function withEngineUrns(resources: readonly RecordedResource[]): RecordedResourc
     const [stackPart, project] = resource.urn.split("::");
     const parentType = qualifiedTypes.get(resource.parent);
     const isStack = resource.type === "pulumi:pulumi:Stack";
-    const qualified = parentType === undefined || isStack ? resource.type : `${parentType}$${resource.type}`;
+    const qualified =
+      parentType === undefined || isStack ? resource.type : `${parentType}$${resource.type}`;
     // Children of the stack resource are qualified by nothing.
     qualifiedTypes.set(resource.urn, isStack ? "" : qualified);
     const type = qualified.startsWith("$") ? qualified.slice(1) : qualified;
@@ -241,7 +248,9 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
   const swallow = (): void => undefined;
   process.on("unhandledRejection", swallow);
   try {
-    const program = options.program ?? (await importProgram(options.programPath ?? path.join(__dirname, "..", "index")));
+    const program =
+      options.program ??
+      (await importProgram(options.programPath ?? path.join(__dirname, "..", "index")));
     let returned: Record<string, unknown> = {};
     try {
       await pulumi.runtime.runInPulumiStack(async () => {

@@ -32,7 +32,9 @@ export function defaultSnapshotPath(stack: string, projectDir: string = PROJECT_
 export async function planOffline(options: OfflinePlanOptions): Promise<OfflinePlan> {
   const projectDir = options.projectDir ?? PROJECT_DIR;
   const stackFile = readStackFile(options.stack, projectDir);
-  const orgSnapshot = path.resolve(options.orgSnapshot ?? defaultSnapshotPath(options.stack, projectDir));
+  const orgSnapshot = path.resolve(
+    options.orgSnapshot ?? defaultSnapshotPath(options.stack, projectDir),
+  );
   try {
     const evaluation = await evaluateProgram({
       project: stackFile.project,
@@ -46,7 +48,10 @@ export async function planOffline(options: OfflinePlanOptions): Promise<OfflineP
   } catch (error) {
     if (error instanceof ProgramError && pulumi.RunError.isInstance(error.cause)) {
       const [summary, ...problems] = error.message.split("\n");
-      throw new InputError(summary, problems.map((line) => line.replace(/^ {2}- /, "")));
+      throw new InputError(
+        summary,
+        problems.map((line) => line.replace(/^ {2}- /, "")),
+      );
     }
     throw error;
   }
@@ -112,10 +117,14 @@ export function renderPlanSummary(plan: OfflinePlan): string {
     list.push(resource);
     children.set(resource.parent, list);
   }
-  const providerName = (ref: string): string => (ref ? shortUrn(ref.split("::").slice(0, -1).join("::")).split("::")[1] : "");
+  const providerName = (ref: string): string =>
+    ref ? shortUrn(ref.split("::").slice(0, -1).join("::")).split("::")[1] : "";
   const walk = (parent: string, depth: number): void => {
     for (const resource of children.get(parent) ?? []) {
-      const via = resource.custom && resource.provider ? `  [provider: ${providerName(resource.provider)}]` : "";
+      const via =
+        resource.custom && resource.provider
+          ? `  [provider: ${providerName(resource.provider)}]`
+          : "";
       const flags = resource.protect ? "  (protected)" : "";
       lines.push(`${"  ".repeat(depth)}+ ${resource.type}  ${resource.name}${via}${flags}`);
       walk(resource.urn, depth + 1);
@@ -124,20 +133,34 @@ export function renderPlanSummary(plan: OfflinePlan): string {
   walk("", 1);
   const custom = resources.filter((resource) => resource.custom).length;
   lines.push("");
-  lines.push(`Resources: ${resources.length} to create (${custom} AWS resources, ${resources.length - custom} components).`);
+  lines.push(
+    `Resources: ${resources.length} to create (${custom} AWS resources, ${resources.length - custom} components).`,
+  );
 
-  const policies = resources.filter((resource) => resource.type === "aws:organizations/policy:Policy");
+  const policies = resources.filter(
+    (resource) => resource.type === "aws:organizations/policy:Policy",
+  );
   for (const policy of policies) {
     const content = policy.inputs.content;
     lines.push("");
-    lines.push(`SCP ${describeValue(policy.inputs.name)} (${typeof content === "string" ? `${content.length} characters` : "size unknown"}):`);
+    lines.push(
+      `SCP ${describeValue(policy.inputs.name)} (${typeof content === "string" ? `${content.length} characters` : "size unknown"}):`,
+    );
     if (typeof content === "string") {
-      lines.push(...JSON.stringify(JSON.parse(content), null, 2).split("\n").map((line) => `  ${line}`));
+      lines.push(
+        ...JSON.stringify(JSON.parse(content), null, 2)
+          .split("\n")
+          .map((line) => `  ${line}`),
+      );
     }
     const attachments = resources.filter(
-      (resource) => resource.type === "aws:organizations/policyAttachment:PolicyAttachment" && resource.dependencies.includes(policy.urn),
+      (resource) =>
+        resource.type === "aws:organizations/policyAttachment:PolicyAttachment" &&
+        resource.dependencies.includes(policy.urn),
     );
-    lines.push(`  attached to: ${attachments.map((attachment) => String(attachment.inputs.targetId)).join(", ") || "(nothing)"}`);
+    lines.push(
+      `  attached to: ${attachments.map((attachment) => String(attachment.inputs.targetId)).join(", ") || "(nothing)"}`,
+    );
   }
   const outputs = plan.evaluation.outputs;
   if (Object.keys(outputs).length > 0) {

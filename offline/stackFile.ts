@@ -20,7 +20,9 @@ function readYaml(file: string, what: string): unknown {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? `${file}: ${what} not found` : `${file}: cannot read ${what} (${code})`);
+    throw new InputError(
+      code === "ENOENT" ? `${file}: ${what} not found` : `${file}: cannot read ${what} (${code})`,
+    );
   }
   try {
     return parse(text);
@@ -30,9 +32,15 @@ function readYaml(file: string, what: string): unknown {
 }
 
 /** The project name and stack config directory from Pulumi.yaml. */
-export function readProject(projectDir: string = PROJECT_DIR): { name: string; stackConfigDir: string } {
+export function readProject(projectDir: string = PROJECT_DIR): {
+  name: string;
+  stackConfigDir: string;
+} {
   const file = path.join(projectDir, "Pulumi.yaml");
-  const project = readYaml(file, "Pulumi project file") as { name?: unknown; stackConfigDir?: unknown } | null;
+  const project = readYaml(file, "Pulumi project file") as {
+    name?: unknown;
+    stackConfigDir?: unknown;
+  } | null;
   if (typeof project?.name !== "string") {
     throw new InputError(`${file}: has no project name`);
   }
@@ -69,11 +77,18 @@ export function readStackFile(stack: string, projectDir: string = PROJECT_DIR): 
     }
     for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
       if (typeof value === "object" && value !== null && "secure" in value) {
-        throw new InputError(`${file}: ${key} is a secret (secure:), which cannot be decrypted offline`);
+        throw new InputError(
+          `${file}: ${key} is a secret (secure:), which cannot be decrypted offline`,
+        );
       }
       // A bare key ("managementAccountId:") belongs to the project, as in the Pulumi CLI.
       const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
-      config[fullKey] = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+      config[fullKey] =
+        typeof value === "string"
+          ? value
+          : typeof value === "object"
+            ? JSON.stringify(value)
+            : String(value);
     }
   }
   return { project: project.name, stack, path: file, config };

@@ -26,8 +26,14 @@ export async function discoverOrganization(
   const concurrency = options.concurrency ?? 4;
   const described = await client.send(new DescribeOrganizationCommand({}));
   const organization = described.Organization;
-  if (organization?.Id === undefined || organization.Arn === undefined || organization.MasterAccountId === undefined) {
-    throw new InputError("DescribeOrganization returned no organization: are these credentials for an organization's account?");
+  if (
+    organization?.Id === undefined ||
+    organization.Arn === undefined ||
+    organization.MasterAccountId === undefined
+  ) {
+    throw new InputError(
+      "DescribeOrganization returned no organization: are these credentials for an organization's account?",
+    );
   }
   const rootsResponse = await client.send(new ListRootsCommand({}));
   const roots = (rootsResponse.Roots ?? []).map((root) => ({
@@ -50,9 +56,17 @@ export async function discoverOrganization(
   };
   const pending = roots.map((root) => root.Id);
   const readParent = async (parentId: string): Promise<void> => {
-    for await (const page of paginateListOrganizationalUnitsForParent({ client }, { ParentId: parentId })) {
+    for await (const page of paginateListOrganizationalUnitsForParent(
+      { client },
+      { ParentId: parentId },
+    )) {
       for (const unit of page.OrganizationalUnits ?? []) {
-        snapshot.organizationalUnits.push({ Id: unit.Id ?? "", Arn: unit.Arn ?? "", Name: unit.Name ?? "", ParentId: parentId });
+        snapshot.organizationalUnits.push({
+          Id: unit.Id ?? "",
+          Arn: unit.Arn ?? "",
+          Name: unit.Name ?? "",
+          ParentId: parentId,
+        });
         pending.push(unit.Id ?? "");
       }
     }
@@ -73,7 +87,9 @@ export async function discoverOrganization(
   try {
     while (pending.length > 0 || inFlight.size > 0) {
       while (pending.length > 0 && inFlight.size < concurrency) {
-        const task: Promise<void> = readParent(pending.shift() as string).finally(() => inFlight.delete(task));
+        const task: Promise<void> = readParent(pending.shift() as string).finally(() =>
+          inFlight.delete(task),
+        );
         inFlight.add(task);
       }
       if (inFlight.size > 0) {

@@ -10,9 +10,13 @@ import { parseSnapshot } from "./snapshot";
  * backs off on TooManyRequestsException, which large organizations hit.
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
  */
-export function createOrganizationsClient(options: { region?: string; profile?: string }): OrganizationsClient {
+export function createOrganizationsClient(options: {
+  region?: string;
+  profile?: string;
+}): OrganizationsClient {
   return new OrganizationsClient({
-    region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
+    region:
+      options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
     profile: options.profile,
     retryMode: "adaptive",
     maxAttempts: 10,
@@ -20,7 +24,10 @@ export function createOrganizationsClient(options: { region?: string; profile?: 
 }
 
 /** Reads the live organization; errors are one line naming what to fix. */
-export async function readLiveOrganization(options: { region?: string; profile?: string }): Promise<OrganizationModel> {
+export async function readLiveOrganization(options: {
+  region?: string;
+  profile?: string;
+}): Promise<OrganizationModel> {
   const client = createOrganizationsClient(options);
   try {
     return parseSnapshot(await discoverOrganization(client), "live organization");
@@ -45,10 +52,16 @@ export function describeAwsError(error: unknown): Error {
         `Organizations denied access (${message}); use credentials of the management account with organizations:Describe*/List*`,
       );
     case "AWSOrganizationsNotInUseException":
-      return new InputError("These credentials' account is not in an organization; use the management account's credentials");
+      return new InputError(
+        "These credentials' account is not in an organization; use the management account's credentials",
+      );
     case "CredentialsProviderError":
-      return new InputError(`No AWS credentials found (${message}); set AWS_PROFILE or run aws sso login`);
+      return new InputError(
+        `No AWS credentials found (${message}); set AWS_PROFILE or run aws sso login`,
+      );
     default:
-      return new InputError(`Reading the organization failed: ${name ? `${name}: ` : ""}${message}`);
+      return new InputError(
+        `Reading the organization failed: ${name ? `${name}: ` : ""}${message}`,
+      );
   }
 }

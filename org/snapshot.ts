@@ -14,9 +14,13 @@ const organizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, "must look like o
 // https://docs.aws.amazon.com/organizations/latest/APIReference/API_Root.html
 const rootId = z.string().regex(/^r-[0-9a-z]{4,32}$/, "must look like r-examplerootid");
 // https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html
-const unitId = z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, "must look like ou-abcd-12345678");
+const unitId = z
+  .string()
+  .regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, "must look like ou-abcd-12345678");
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id");
-const arn = z.string().regex(/^arn:aws[a-z-]*:organizations::\d{12}:/, "must be an Organizations ARN");
+const arn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:organizations::\d{12}:/, "must be an Organizations ARN");
 const accountStates = ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED"] as const;
 
 export const snapshotSchema = z.object({
@@ -61,7 +65,9 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
   if (!parsed.success) {
     throw new InputError(
       `${source}: not a valid organization snapshot`,
-      parsed.error.issues.map((issue) => `${formatIssuePath(issue.path) || "(document)"}: ${issue.message}`),
+      parsed.error.issues.map(
+        (issue) => `${formatIssuePath(issue.path) || "(document)"}: ${issue.message}`,
+      ),
     );
   }
   const snapshot = parsed.data;
@@ -76,7 +82,9 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
   }
   snapshot.organizationalUnits.forEach((unit, index) => {
     if (!containerIds.has(unit.ParentId)) {
-      problems.push(`organizationalUnits[${index}].ParentId: ${unit.ParentId} is neither the root nor an OU in this snapshot`);
+      problems.push(
+        `organizationalUnits[${index}].ParentId: ${unit.ParentId} is neither the root nor an OU in this snapshot`,
+      );
     }
   });
   const seenAccounts = new Set<string>();
@@ -86,7 +94,9 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
     }
     seenAccounts.add(account.Id);
     if (!containerIds.has(account.ParentId)) {
-      problems.push(`accounts[${index}].ParentId: ${account.ParentId} is neither the root nor an OU in this snapshot`);
+      problems.push(
+        `accounts[${index}].ParentId: ${account.ParentId} is neither the root nor an OU in this snapshot`,
+      );
     }
   });
   const parentOf = new Map(snapshot.organizationalUnits.map((unit) => [unit.Id, unit.ParentId]));
@@ -95,7 +105,9 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
     let current: string | undefined = unit.Id;
     while (current !== undefined && current !== root.Id) {
       if (visited.has(current)) {
-        problems.push(`organizationalUnits: the parent chain of ${unit.Id} loops and never reaches the root`);
+        problems.push(
+          `organizationalUnits: the parent chain of ${unit.Id} loops and never reaches the root`,
+        );
         break;
       }
       visited.add(current);
@@ -103,10 +115,14 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
     }
   }
   if (!seenAccounts.has(snapshot.organization.MasterAccountId)) {
-    problems.push(`organization.MasterAccountId: ${snapshot.organization.MasterAccountId} is not among the accounts`);
+    problems.push(
+      `organization.MasterAccountId: ${snapshot.organization.MasterAccountId} is not among the accounts`,
+    );
   }
   if (snapshot.organization.FeatureSet === "CONSOLIDATED_BILLING") {
-    problems.push("organization.FeatureSet: service control policies need all features enabled (FeatureSet ALL)");
+    problems.push(
+      "organization.FeatureSet: service control policies need all features enabled (FeatureSet ALL)",
+    );
   }
   if (problems.length > 0) {
     throw new InputError(`${source}: not a valid organization snapshot`, problems);

@@ -48,18 +48,16 @@ export function buildRootAccessScp(input: RootAccessScpInput): PolicyDocument {
         : {}),
     },
   };
-  const closeWindows = windows.map(
-    (window): PolicyStatement => ({
-      Sid: `BreakGlassEnds${window.accountId}`,
-      Effect: "Deny",
-      Action: "*",
-      Resource: "*",
-      Condition: {
-        ArnLike: { "aws:PrincipalArn": `arn:${partition}:iam::${window.accountId}:root` },
-        ...notAssumedRoot,
-        DateGreaterThan: { "aws:CurrentTime": window.expiresAt },
-      },
-    }),
-  );
+  const closeWindows = windows.map((window): PolicyStatement => ({
+    Sid: `BreakGlassEnds${window.accountId}`,
+    Effect: "Deny",
+    Action: "*",
+    Resource: "*",
+    Condition: {
+      ArnLike: { "aws:PrincipalArn": `arn:${partition}:iam::${window.accountId}:root` },
+      ...notAssumedRoot,
+      DateGreaterThan: { "aws:CurrentTime": window.expiresAt },
+    },
+  }));
   return { Version: "2012-10-17", Statement: [denyMemberRoot, ...closeWindows] };
 }

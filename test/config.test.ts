@@ -35,7 +35,10 @@ describe("stack config validation", () => {
   it("accepts the dev stack and applies defaults", () => {
     const config = validateGuardrailConfig(devRawConfig(), { organization, now });
     expect(config.managementAccountId).toBe(DEV.management);
-    expect(config.logArchive).toEqual({ accountId: DEV.logArchive, roleName: "OrganizationAccountAccessRole" });
+    expect(config.logArchive).toEqual({
+      accountId: DEV.logArchive,
+      roleName: "OrganizationAccountAccessRole",
+    });
     expect(config.rootAccess.targets).toEqual(["Root"]);
     expect(config.scpLimits).toEqual({ maxPolicyCharacters: 5120, maxPoliciesPerTarget: 5 });
   });
@@ -46,15 +49,23 @@ describe("stack config validation", () => {
     delete raw.scpLimits;
     delete raw.centralLogs;
     const config = validateGuardrailConfig(raw, { organization, now });
-    expect(config.rootAccess).toEqual({ targets: ["Root"], breakGlass: [], maxBreakGlassHours: 72 });
+    expect(config.rootAccess).toEqual({
+      targets: ["Root"],
+      breakGlass: [],
+      maxBreakGlassHours: 72,
+    });
     expect(config.scpLimits).toEqual({ maxPolicyCharacters: 5120, maxPoliciesPerTarget: 5 });
     expect(config.centralLogs.retentionInDays).toBe(365);
   });
 
   it("accepts an open break-glass window for a member account", () => {
     const raw = devRawConfig() as Raw;
-    raw.rootAccess.breakGlass = [{ accountId: DEV.paymentsProd, reason: "unlock bucket policy", expiresAt: hoursFromNow(4) }];
-    expect(validateGuardrailConfig(raw, { organization, now }).rootAccess.breakGlass).toHaveLength(1);
+    raw.rootAccess.breakGlass = [
+      { accountId: DEV.paymentsProd, reason: "unlock bucket policy", expiresAt: hoursFromNow(4) },
+    ];
+    expect(validateGuardrailConfig(raw, { organization, now }).rootAccess.breakGlass).toHaveLength(
+      1,
+    );
   });
 
   it("should reject an account id that is not 12 digits, naming the key", () => {
@@ -70,7 +81,9 @@ describe("stack config validation", () => {
   });
 
   it("should reject a malformed e-mail address", () => {
-    expect(problemsOf((raw) => (raw.alerts.emails = ["oncall@example.com", "not-an-address"]))).toEqual([
+    expect(
+      problemsOf((raw) => (raw.alerts.emails = ["oncall@example.com", "not-an-address"])),
+    ).toEqual([
       'aws-org-guardrails:alerts.emails[1]: must be an e-mail address, got "not-an-address"',
     ]);
   });
@@ -82,27 +95,37 @@ describe("stack config validation", () => {
   });
 
   it("should reject a break-glass entry without a reason", () => {
-    expect(problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, expiresAt: hoursFromNow(2) }))).toEqual([
+    expect(
+      problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, expiresAt: hoursFromNow(2) })),
+    ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].reason: is required: say why root is needed (it is kept in the stack history)",
     ]);
   });
 
   it("should reject a break-glass entry whose reason is blank", () => {
-    expect(problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, reason: "  ", expiresAt: hoursFromNow(2) }))).toEqual([
+    expect(
+      problemsOf(
+        withBreakGlass({ accountId: DEV.paymentsProd, reason: "  ", expiresAt: hoursFromNow(2) }),
+      ),
+    ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].reason: must not be empty: say why root is needed (it is kept in the stack history)",
     ]);
   });
 
   it("should reject a break-glass entry that has already expired and tell the user to remove it", () => {
     const expiresAt = hoursFromNow(-1);
-    expect(problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt }))).toEqual([
+    expect(
+      problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt })),
+    ).toEqual([
       `aws-org-guardrails:rootAccess.breakGlass[0].expiresAt: ${expiresAt} has passed; the window is closed, remove this entry`,
     ]);
   });
 
   it("should reject a break-glass window beyond the maximum", () => {
     const expiresAt = hoursFromNow(100);
-    expect(problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt }))).toEqual([
+    expect(
+      problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt })),
+    ).toEqual([
       `aws-org-guardrails:rootAccess.breakGlass[0].expiresAt: ${expiresAt} is 100 h from now; a window may last at most 72 h (rootAccess.maxBreakGlassHours)`,
     ]);
   });
@@ -119,25 +142,41 @@ describe("stack config validation", () => {
   });
 
   it("should reject an expiry that is not ISO-8601 UTC", () => {
-    expect(problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt: "2026-11-25 18:00" }))).toEqual([
+    expect(
+      problemsOf(
+        withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt: "2026-11-25 18:00" }),
+      ),
+    ).toEqual([
       'aws-org-guardrails:rootAccess.breakGlass[0].expiresAt: must be an ISO-8601 UTC time ending in Z, such as 2026-01-31T18:00:00Z, got "2026-11-25 18:00"',
     ]);
   });
 
   it("should reject a break-glass entry for an account not in the organization", () => {
-    expect(problemsOf(withBreakGlass({ accountId: "999999999999", reason: "r", expiresAt: hoursFromNow(2) }))).toEqual([
+    expect(
+      problemsOf(
+        withBreakGlass({ accountId: "999999999999", reason: "r", expiresAt: hoursFromNow(2) }),
+      ),
+    ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 999999999999 is not an account of o-7h2kq9x4mz",
     ]);
   });
 
   it("should reject a break-glass entry for the management account, which SCPs never reach", () => {
-    expect(problemsOf(withBreakGlass({ accountId: DEV.management, reason: "r", expiresAt: hoursFromNow(2) }))).toEqual([
+    expect(
+      problemsOf(
+        withBreakGlass({ accountId: DEV.management, reason: "r", expiresAt: hoursFromNow(2) }),
+      ),
+    ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 314159265358 is the management account; SCPs never apply to it, so there is nothing to break out of",
     ]);
   });
 
   it("should reject a break-glass entry for a suspended account", () => {
-    expect(problemsOf(withBreakGlass({ accountId: DEV.suspended, reason: "r", expiresAt: hoursFromNow(2) }))).toEqual([
+    expect(
+      problemsOf(
+        withBreakGlass({ accountId: DEV.suspended, reason: "r", expiresAt: hoursFromNow(2) }),
+      ),
+    ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 346410161513 (legacy-batch) is SUSPENDED, not ACTIVE",
     ]);
   });
@@ -152,7 +191,9 @@ describe("stack config validation", () => {
   it("should reject a break-glass entry for an account no target covers", () => {
     const problems = problemsOf((raw) => {
       raw.rootAccess.targets = [DEV.prodOu];
-      raw.rootAccess.breakGlass = [{ accountId: DEV.webDev, reason: "r", expiresAt: hoursFromNow(2) }];
+      raw.rootAccess.breakGlass = [
+        { accountId: DEV.webDev, reason: "r", expiresAt: hoursFromNow(2) },
+      ];
     });
     expect(problems).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 300000000003 (web-dev) is under no rootAccess target, so its root is not denied and a break-glass entry changes nothing; remove it",
@@ -173,7 +214,9 @@ describe("stack config validation", () => {
 
   it("should reject a log retention CloudWatch Logs does not accept", () => {
     const [problem] = problemsOf((raw) => (raw.centralLogs.retentionInDays = 42));
-    expect(problem).toMatch(/^aws-org-guardrails:centralLogs\.retentionInDays: must be one of the values CloudWatch Logs accepts \(1, 3, 5, .*, 3653\), got 42$/);
+    expect(problem).toMatch(
+      /^aws-org-guardrails:centralLogs\.retentionInDays: must be one of the values CloudWatch Logs accepts \(1, 3, 5, .*, 3653\), got 42$/,
+    );
   });
 
   it("should reject a log-archive account equal to the management account", () => {
@@ -222,7 +265,9 @@ describe("stack config validation", () => {
   it("summarises the errors in one line that names the stack file", () => {
     const raw = devRawConfig() as Raw;
     raw.managementAccountId = "12";
-    expect(() => validateGuardrailConfig(raw, { organization, now, source: "stacks/Pulumi.dev.yaml" })).toThrow(
+    expect(() =>
+      validateGuardrailConfig(raw, { organization, now, source: "stacks/Pulumi.dev.yaml" }),
+    ).toThrow(
       /^Stack config has 1 error \(stacks\/Pulumi\.dev\.yaml\); no resource was registered:\n {2}- aws-org-guardrails:managementAccountId: must be 12 digits, got "12"$/,
     );
   });

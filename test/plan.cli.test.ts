@@ -34,18 +34,26 @@ describe("npm run plan (the offline plan)", () => {
     expect(result.stdout).toContain(`attached to: ${DEV.rootId}`);
 
     const { steps } = JSON.parse(readFileSync(out, "utf8")) as { steps: Step[] };
-    expect(steps.every((step) => step.op === "create" && step.urn === step.newState.urn)).toBe(true);
+    expect(steps.every((step) => step.op === "create" && step.urn === step.newState.urn)).toBe(
+      true,
+    );
     const stack = steps.find((s) => s.newState.type === "pulumi:pulumi:Stack");
-    expect(stack?.urn).toBe("urn:pulumi:dev::aws-org-guardrails::pulumi:pulumi:Stack::aws-org-guardrails-dev");
+    expect(stack?.urn).toBe(
+      "urn:pulumi:dev::aws-org-guardrails::pulumi:pulumi:Stack::aws-org-guardrails-dev",
+    );
 
     const management = steps.find((s) => s.urn.endsWith("pulumi:providers:aws::management"));
     expect(management?.newState.inputs.allowedAccountIds).toBe(`["${DEV.management}"]`);
     const logArchive = steps.find((s) => s.urn.endsWith("pulumi:providers:aws::log-archive"));
     expect(logArchive?.newState.inputs.allowedAccountIds).toBe(`["${DEV.logArchive}"]`);
-    expect(String(logArchive?.newState.inputs.assumeRoles)).toContain(`arn:aws:iam::${DEV.logArchive}:role/OrganizationAccountAccessRole`);
+    expect(String(logArchive?.newState.inputs.assumeRoles)).toContain(
+      `arn:aws:iam::${DEV.logArchive}:role/OrganizationAccountAccessRole`,
+    );
 
     const policy = steps.find((s) => s.newState.type === "aws:organizations/policy:Policy");
-    const attachment = steps.find((s) => s.newState.type === "aws:organizations/policyAttachment:PolicyAttachment");
+    const attachment = steps.find(
+      (s) => s.newState.type === "aws:organizations/policyAttachment:PolicyAttachment",
+    );
     expect(policy?.newState.provider).toBe(`${management?.urn}::${UNKNOWN}`);
     expect(policy?.newState.parent).toBe(
       "urn:pulumi:dev::aws-org-guardrails::aws-org-guardrails:scp:RootAccessGuardrail::root-access",
@@ -67,7 +75,9 @@ describe("npm run plan (the offline plan)", () => {
     expectCleanFailure(result);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toContain("Stack config has 1 error (stacks/Pulumi.dev.yaml); no resource was registered:");
+    expect(result.stderr).toContain(
+      "Stack config has 1 error (stacks/Pulumi.dev.yaml); no resource was registered:",
+    );
     expect(result.stderr).toContain(
       "aws-org-guardrails:managementAccountId: 314159265358 is not the management account of o-7h2kq9x4mz (that is 161803398874)",
     );
@@ -78,15 +88,21 @@ describe("npm run plan (the offline plan)", () => {
     const missing = path.join(work, "nope.json");
     const result = runCommand("plan", ["--stack", "dev", "--org", missing]);
     expectCleanFailure(result);
-    expect(result.stderr.trim()).toBe(`plan: ${missing}: organization snapshot not found; write one with npm run discover -- --out ${missing}`);
+    expect(result.stderr.trim()).toBe(
+      `plan: ${missing}: organization snapshot not found; write one with npm run discover -- --out ${missing}`,
+    );
   });
 
   it("should name an unknown stack and a missing --stack in one line", () => {
     const unknown = runCommand("plan", ["--stack", "nosuch"]);
     expectCleanFailure(unknown);
-    expect(unknown.stderr.trim()).toMatch(/^plan: .*stacks\/Pulumi\.nosuch\.yaml: stack file for stack "nosuch" not found$/);
+    expect(unknown.stderr.trim()).toMatch(
+      /^plan: .*stacks\/Pulumi\.nosuch\.yaml: stack file for stack "nosuch" not found$/,
+    );
     const usage = runCommand("plan", []);
     expectCleanFailure(usage);
-    expect(usage.stderr.trim()).toBe("plan: --stack is required; usage: npm run plan -- --stack <name> [--org <snapshot.json>] [--json <file>]");
+    expect(usage.stderr.trim()).toBe(
+      "plan: --stack is required; usage: npm run plan -- --stack <name> [--org <snapshot.json>] [--json <file>]",
+    );
   });
 });

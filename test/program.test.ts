@@ -15,7 +15,10 @@ describe("the whole program under Pulumi mocks", () => {
     const logArchive = one(resources, TYPES.provider, "log-archive");
     expect(logArchive.inputs.allowedAccountIds).toBe(JSON.stringify([DEV.logArchive]));
     expect(JSON.parse(String(logArchive.inputs.assumeRoles))).toEqual([
-      { roleArn: `arn:aws:iam::${DEV.logArchive}:role/OrganizationAccountAccessRole`, sessionName: "aws-org-guardrails" },
+      {
+        roleArn: `arn:aws:iam::${DEV.logArchive}:role/OrganizationAccountAccessRole`,
+        sessionName: "aws-org-guardrails",
+      },
     ]);
 
     const guardrail = one(resources, TYPES.rootAccessGuardrail);
@@ -41,7 +44,9 @@ describe("the whole program under Pulumi mocks", () => {
   it("never touches FullAWSAccess: every SCP it registers and attaches is its own", async () => {
     const { resources } = await runProgram();
     const policies = byType(resources, TYPES.policy);
-    expect(policies.every((p) => String(p.inputs.name).startsWith("aws-org-guardrails-"))).toBe(true);
+    expect(policies.every((p) => String(p.inputs.name).startsWith("aws-org-guardrails-"))).toBe(
+      true,
+    );
     for (const attachment of byType(resources, TYPES.attachment)) {
       expect(policies.some((p) => attachment.dependencies.includes(p.urn))).toBe(true);
     }
@@ -49,11 +54,17 @@ describe("the whole program under Pulumi mocks", () => {
 
   it("attaches the SCP to every configured OU target instead of the Root", async () => {
     const { resources } = await runProgram({
-      config: { "aws-org-guardrails:rootAccess": JSON.stringify({ targets: [DEV.workloadsOu, DEV.securityOu] }) },
+      config: {
+        "aws-org-guardrails:rootAccess": JSON.stringify({
+          targets: [DEV.workloadsOu, DEV.securityOu],
+        }),
+      },
     });
-    expect(byType(resources, TYPES.attachment).map((a) => a.inputs.targetId).sort()).toEqual(
-      [DEV.securityOu, DEV.workloadsOu].sort(),
-    );
+    expect(
+      byType(resources, TYPES.attachment)
+        .map((a) => a.inputs.targetId)
+        .sort(),
+    ).toEqual([DEV.securityOu, DEV.workloadsOu].sort());
   });
 
   it("writes open break-glass windows into the SCP", async () => {
@@ -61,18 +72,26 @@ describe("the whole program under Pulumi mocks", () => {
     const { resources } = await runProgram({
       config: {
         "aws-org-guardrails:rootAccess": JSON.stringify({
-          breakGlass: [{ accountId: DEV.paymentsProd, reason: "unlock S3 bucket policy", expiresAt }],
+          breakGlass: [
+            { accountId: DEV.paymentsProd, reason: "unlock S3 bucket policy", expiresAt },
+          ],
         }),
       },
     });
     const document = JSON.parse(String(one(resources, TYPES.policy).inputs.content));
-    expect(document.Statement[0].Condition.StringNotEquals).toEqual({ "aws:PrincipalAccount": [DEV.paymentsProd] });
-    expect(document.Statement[1].Condition.DateGreaterThan).toEqual({ "aws:CurrentTime": expiresAt });
+    expect(document.Statement[0].Condition.StringNotEquals).toEqual({
+      "aws:PrincipalAccount": [DEV.paymentsProd],
+    });
+    expect(document.Statement[1].Condition.DateGreaterThan).toEqual({
+      "aws:CurrentTime": expiresAt,
+    });
   });
 
   it("leaves ids unknown under preview, as pulumi preview does", async () => {
     const { resources } = await runProgram({ preview: true });
-    expect(one(resources, TYPES.attachment).inputs.policyId).toBe("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+    expect(one(resources, TYPES.attachment).inputs.policyId).toBe(
+      "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    );
   });
 
   it("should fail with every config error and register nothing when the config is bad", async () => {
@@ -85,7 +104,9 @@ describe("the whole program under Pulumi mocks", () => {
     // A RunError is what the Pulumi CLI prints as a message alone, without a stack trace.
     expect(pulumi.RunError.isInstance(failure.cause)).toBe(true);
     expect(failure.message).toContain("aws-org-guardrails:managementAccountId: must be 12 digits");
-    expect(failure.message).toContain('aws-org-guardrails:alerts.emails[0]: must be an e-mail address, got "bad"');
+    expect(failure.message).toContain(
+      'aws-org-guardrails:alerts.emails[0]: must be an e-mail address, got "bad"',
+    );
     expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
   });
 

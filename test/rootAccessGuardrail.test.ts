@@ -6,7 +6,12 @@ import { evaluateComponent } from "./support/component";
 import { byType, one, TYPES } from "./support/program";
 
 const scp = {
-  rendered: renderScp("root-access", buildRootAccessScp({ partition: "aws", breakGlass: [] }), 5120, ""),
+  rendered: renderScp(
+    "root-access",
+    buildRootAccessScp({ partition: "aws", breakGlass: [] }),
+    5120,
+    "",
+  ),
   targets: [
     { id: "r-4f8a", path: "Root" },
     { id: "ou-4f8a-w0rkl0ad", path: "Root/Workloads" },
@@ -39,9 +44,15 @@ describe("RootAccessGuardrail component", () => {
 
   it("uses the type token aws-org-guardrails:scp:RootAccessGuardrail and names children after the component", async () => {
     const { resources } = await evaluateComponent((provider) => {
-      new RootAccessGuardrail("prod-root", { scp: { ...scp, targets: [scp.targets[0]] } }, { provider });
+      new RootAccessGuardrail(
+        "prod-root",
+        { scp: { ...scp, targets: [scp.targets[0]] } },
+        { provider },
+      );
     });
-    expect(one(resources, TYPES.rootAccessGuardrail).urn).toMatch(/::aws-org-guardrails:scp:RootAccessGuardrail::prod-root$/);
+    expect(one(resources, TYPES.rootAccessGuardrail).urn).toMatch(
+      /::aws-org-guardrails:scp:RootAccessGuardrail::prod-root$/,
+    );
     expect(byType(resources, TYPES.attachment).map((a) => a.name)).toEqual(["prod-root-r-4f8a"]);
     expect(one(resources, TYPES.policy).name).toBe("prod-root-policy");
   });

@@ -6,7 +6,11 @@ import { renderScp } from "../policies/scpBudget";
 
 const accountIdArb = fc.stringMatching(/^[0-9]{12}$/);
 const isoArb = fc
-  .date({ min: new Date("2026-01-01T00:00:00Z"), max: new Date("2030-01-01T00:00:00Z"), noInvalidDate: true })
+  .date({
+    min: new Date("2026-01-01T00:00:00Z"),
+    max: new Date("2030-01-01T00:00:00Z"),
+    noInvalidDate: true,
+  })
   .map((date) => date.toISOString().replace(/\.\d{3}Z$/, "Z"));
 const windowsArb = fc.uniqueArray(fc.record({ accountId: accountIdArb, expiresAt: isoArb }), {
   selector: (w) => w.accountId,
@@ -82,7 +86,12 @@ describe("root-access SCP builder", () => {
   });
 
   it("renders compact JSON whose size is what AWS counts", () => {
-    const rendered = renderScp("root-access", buildRootAccessScp({ partition: "aws", breakGlass: [] }), 5120, "");
+    const rendered = renderScp(
+      "root-access",
+      buildRootAccessScp({ partition: "aws", breakGlass: [] }),
+      5120,
+      "",
+    );
     expect(rendered.content).not.toMatch(/\s/);
     expect(rendered.size).toBe(rendered.content.length);
     expect(rendered.size).toBe(212);
@@ -128,10 +137,13 @@ describe("root-access SCP builder", () => {
       fc.property(windowsArb, accountIdArb, (breakGlass, member) => {
         const document = buildRootAccessScp({ partition: "aws", breakGlass });
         const [main, ...expiries] = document.Statement;
-        const exempt = (main.Condition?.StringNotEquals?.["aws:PrincipalAccount"] ?? []) as string[];
+        const exempt = (main.Condition?.StringNotEquals?.["aws:PrincipalAccount"] ??
+          []) as string[];
         const entry = breakGlass.find((w) => w.accountId === member);
         expect(exempt.includes(member)).toBe(entry !== undefined);
-        const expiry = expiries.find((s) => s.Condition?.ArnLike?.["aws:PrincipalArn"] === `arn:aws:iam::${member}:root`);
+        const expiry = expiries.find(
+          (s) => s.Condition?.ArnLike?.["aws:PrincipalArn"] === `arn:aws:iam::${member}:root`,
+        );
         expect(expiry?.Condition?.DateGreaterThan?.["aws:CurrentTime"]).toBe(entry?.expiresAt);
         for (const statement of document.Statement) {
           expect(statement.Effect).toBe("Deny");

@@ -24,8 +24,15 @@ describe("organization snapshot", () => {
     expect(organization.organization.id).toBe(DEV.organizationId);
     expect(organization.partition).toBe("aws");
     expect(organization.accounts.length).toBeGreaterThanOrEqual(12);
-    expect(organization.accounts.filter((a) => a.state === "SUSPENDED").map((a) => a.id)).toEqual([DEV.suspended]);
-    expect(organization.ancestors(DEV.sandboxAlice)).toEqual([DEV.sandboxOu, "ou-4f8a-n0npr0d1", DEV.workloadsOu, DEV.rootId]);
+    expect(organization.accounts.filter((a) => a.state === "SUSPENDED").map((a) => a.id)).toEqual([
+      DEV.suspended,
+    ]);
+    expect(organization.ancestors(DEV.sandboxAlice)).toEqual([
+      DEV.sandboxOu,
+      "ou-4f8a-n0npr0d1",
+      DEV.workloadsOu,
+      DEV.rootId,
+    ]);
     expect(organization.pathOf(DEV.sandboxOu)).toBe("Root/Workloads/NonProd/Sandbox");
     expect(organization.memberAccounts().some((a) => a.id === DEV.management)).toBe(false);
   });
@@ -39,7 +46,9 @@ describe("organization snapshot", () => {
   it("should name a parent that is neither the root nor an OU", () => {
     const document = devDocument();
     document.accounts[3].ParentId = "ou-4f8a-00000000";
-    expect(problemsOf(document)).toEqual(["accounts[3].ParentId: ou-4f8a-00000000 is neither the root nor an OU in this snapshot"]);
+    expect(problemsOf(document)).toEqual([
+      "accounts[3].ParentId: ou-4f8a-00000000 is neither the root nor an OU in this snapshot",
+    ]);
   });
 
   it("should reject malformed ids with the field's path", () => {
@@ -55,7 +64,9 @@ describe("organization snapshot", () => {
   it("should reject an OU parent cycle", () => {
     const document = devDocument();
     const prod = document.organizationalUnits.find((u: { Name: string }) => u.Name === "Prod");
-    const workloads = document.organizationalUnits.find((u: { Name: string }) => u.Name === "Workloads");
+    const workloads = document.organizationalUnits.find(
+      (u: { Name: string }) => u.Name === "Workloads",
+    );
     workloads.ParentId = prod.Id;
     expect(problemsOf(document)).toEqual(
       ["ou-4f8a-w0rkl0ad", "ou-4f8a-pr0d0001", "ou-4f8a-n0npr0d1", "ou-4f8a-sandb0x1"].map(

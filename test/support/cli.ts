@@ -9,13 +9,21 @@ export interface CliResult {
 }
 
 /** Runs one of the project's commands (cli/<name>.ts) as `npm run <name>` would, in a child process. */
-export function runCommand(name: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "cli", `${name}.ts`), ...args], {
-    cwd: options.cwd ?? PROJECT_DIR,
-    env: { ...process.env, ...options.env },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+export function runCommand(
+  name: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", path.join(PROJECT_DIR, "cli", `${name}.ts`), ...args],
+    {
+      cwd: options.cwd ?? PROJECT_DIR,
+      env: { ...process.env, ...options.env },
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

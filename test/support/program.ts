@@ -30,7 +30,9 @@ export async function runProgram(options: RunProgramOptions = {}): Promise<Evalu
 }
 
 /** Runs the program expecting it to fail; returns the failure. */
-export async function runProgramExpectingFailure(options: RunProgramOptions = {}): Promise<ProgramError> {
+export async function runProgramExpectingFailure(
+  options: RunProgramOptions = {},
+): Promise<ProgramError> {
   try {
     await runProgram(options);
   } catch (error) {
@@ -46,8 +48,14 @@ export function byType(resources: readonly RecordedResource[], type: string): Re
   return resources.filter((resource) => resource.type === type);
 }
 
-export function one(resources: readonly RecordedResource[], type: string, name?: string): RecordedResource {
-  const matches = byType(resources, type).filter((resource) => name === undefined || resource.name === name);
+export function one(
+  resources: readonly RecordedResource[],
+  type: string,
+  name?: string,
+): RecordedResource {
+  const matches = byType(resources, type).filter(
+    (resource) => name === undefined || resource.name === name,
+  );
   if (matches.length !== 1) {
     throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}`);
   }
