@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { failCleanly, loadProgramInputs } from "./config/load";
+import { deriveNames } from "./config/names";
+import { LogArchive } from "./components/logArchive";
+import { OrganizationTrail } from "./components/organizationTrail";
 import { createAccountProviders } from "./components/providers";
 import { RootAccessGuardrail } from "./components/rootAccessGuardrail";
 import { planServiceControlPolicies } from "./policies/scpPlan";
@@ -12,7 +15,8 @@ export = async () => {
   // 1. Stack config and the organization, validated against each other.
   const { config, organization } = await loadProgramInputs();
 
-  // 2. Every policy document rendered and budgeted.
+  // 2. Every name and policy document derived, rendered and budgeted.
+  const names = deriveNames(config, organization);
   const scps = failCleanly(() => planServiceControlPolicies(config, organization));
 
   // 3. One explicit provider per account.
@@ -25,7 +29,30 @@ export = async () => {
     stack: pulumi.getStack(),
   });
 
-  // 4. The guardrails.
+  // 4. The audit trail: archive in the log-archive account, organization trail, central log group.
+  const archive = new LogArchive(
+    "log-archive",
+    { names, settings: config.logArchive, protectAuditData: config.protectAuditData },
+    { provider: providers.logArchive },
+  );
+  const trail = new OrganizationTrail("organization-trail", {
+    names,
+    retentionInDays: config.centralLogs.retentionInDays,
+    location: config.centralLogs.location,
+    archive: {
+      bucketName: archive.bucketName,
+      keyArn: archive.key.arn,
+      bucketPolicy: archive.bucketPolicy,
+    },
+    managementProvider: providers.management,
+    trailProvider:
+      config.centralLogs.location === "delegatedAdministrator"
+        ? providers.logArchive
+        : providers.management,
+    protectAuditData: config.protectAuditData,
+  });
+
+  // 5. The guardrails.
   const rootAccess = new RootAccessGuardrail(
     "root-access",
     { scp: scps.rootAccess },
@@ -34,6 +61,9 @@ export = async () => {
 
   return {
     organizationId: organization.organization.id,
+    trailArn: trail.trail.arn,
+    archiveBucket: archive.bucketName,
+    centralLogGroup: trail.logGroupName,
     rootAccessPolicyId: rootAccess.policy.id,
     rootAccessTargets: scps.rootAccess.targets.map((target) => target.id),
     rootAccessPolicyCharacters: scps.rootAccess.rendered.size,

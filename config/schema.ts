@@ -31,11 +31,9 @@ const emailSchema = z.email({
 });
 
 // IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
-const roleNameSchema = z
-  .string()
-  .regex(/^[\w+=,.@-]{1,64}$/, {
-    error: (issue) => `must be an IAM role name, got "${String(issue.input)}"`,
-  });
+const roleNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, {
+  error: (issue) => `must be an IAM role name, got "${String(issue.input)}"`,
+});
 
 /**
  * The only retention periods CloudWatch Logs accepts (PutRetentionPolicy); anything else fails at
@@ -102,14 +100,156 @@ const rootAccessSchema = z
   .default({ targets: [ROOT_TARGET], breakGlass: [], maxBreakGlassHours: 72 })
   .describe("The SCP that denies the root user of member accounts.");
 
+// S3 bucket naming rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+const bucketNameSchema = z
+  .string()
+  .regex(/^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, {
+    error: (issue) =>
+      `must be an S3 bucket name (3-63 lowercase letters, digits and hyphens), got "${String(issue.input)}"`,
+  });
+
+const principalArnSchema = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, {
+    error: (issue) => `must be an IAM role or user ARN, got "${String(issue.input)}"`,
+  });
+
+/** Storage classes a lifecycle rule may move CloudTrail logs to. */
+export const ARCHIVE_STORAGE_CLASSES = [
+  "STANDARD_IA",
+  "GLACIER_IR",
+  "GLACIER",
+  "DEEP_ARCHIVE",
+] as const;
+
+const objectLockSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Turn on S3 Object Lock. Only possible when the bucket is created: decide before the first `pulumi up`.",
+      ),
+    mode: z
+      .enum(["COMPLIANCE", "GOVERNANCE"])
+      .optional()
+      .describe(
+        "COMPLIANCE: nobody, root included, can delete a locked version early. GOVERNANCE: holders of s3:BypassGovernanceRetention can.",
+      ),
+    days: z
+      .number()
+      .int()
+      .min(1)
+      .max(36500)
+      .optional()
+      .describe("Default retention of each log file version, in days."),
+  })
+  .superRefine((lock, context) => {
+    if (!lock.enabled) {
+      for (const key of ["mode", "days"] as const) {
+        if (lock[key] !== undefined) {
+          context.addIssue({
+            code: "custom",
+            path: [key],
+            message:
+              "is set but objectLock.enabled is false: turn Object Lock on, or remove this key",
+          });
+        }
+      }
+    } else {
+      for (const key of ["mode", "days"] as const) {
+        if (lock[key] === undefined) {
+          context.addIssue({
+            code: "custom",
+            path: [key],
+            message: "is required when objectLock.enabled is true",
+          });
+        }
+      }
+    }
+  })
+  .default({ enabled: false })
+  .describe("Optional S3 Object Lock on the archive bucket (write once, read many).");
+
 const logArchiveSchema = z
   .strictObject({
     accountId: accountIdSchema.describe("The account that holds the central log archive bucket."),
     roleName: roleNameSchema
       .default("OrganizationAccountAccessRole")
       .describe("The role the program assumes in the log-archive account."),
+    bucketName: bucketNameSchema
+      .optional()
+      .describe(
+        "The archive bucket's name. Default: aws-org-guardrails-trail-<log-archive account>-<home region>, deterministic so that policies naming it are known at plan time.",
+      ),
+    transitionDays: z
+      .number()
+      .int()
+      .min(1)
+      .default(90)
+      .describe("Days after which log files move to transitionStorageClass."),
+    transitionStorageClass: z
+      .enum(ARCHIVE_STORAGE_CLASSES)
+      .default("GLACIER_IR")
+      .describe("The cheaper storage class log files move to after transitionDays."),
+    expirationDays: z
+      .number()
+      .int()
+      .min(1)
+      .default(2557)
+      .describe(
+        "Days after which log files expire (2557 = 7 years). Must be later than transitionDays.",
+      ),
+    noncurrentVersionExpirationDays: z
+      .number()
+      .int()
+      .min(1)
+      .default(90)
+      .describe("Days a replaced or deleted (noncurrent) version is kept before it is removed."),
+    objectLock: objectLockSchema,
+    readers: z
+      .array(principalArnSchema)
+      .default([])
+      .describe(
+        "IAM role or user ARNs allowed to decrypt the archived log files (security tooling, auditors).",
+      ),
   })
-  .describe("The log-archive account and how the program reaches it.");
+  .superRefine((archive, context) => {
+    if (archive.transitionDays >= archive.expirationDays) {
+      context.addIssue({
+        code: "custom",
+        path: ["expirationDays"],
+        message: `must be later than transitionDays (${archive.transitionDays}), or log files expire before they are archived`,
+      });
+    }
+    // S3 rejects a transition to STANDARD_IA earlier than 30 days after creation.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
+    if (archive.transitionStorageClass === "STANDARD_IA" && archive.transitionDays < 30) {
+      context.addIssue({
+        code: "custom",
+        path: ["transitionDays"],
+        message: "must be at least 30 for STANDARD_IA (an S3 lifecycle rule)",
+      });
+    }
+  })
+  .describe(
+    "The log-archive account: the S3 archive of the organization trail and how the program reaches it.",
+  );
+
+// Trail names: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
+const trailSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/, {
+        error: (issue) =>
+          `must be a trail name (3-128 letters, digits, . _ -, starting and ending with a letter or digit), got "${String(issue.input)}"`,
+      })
+      .default("aws-org-guardrails")
+      .describe("The organization trail's name."),
+  })
+  .default({ name: "aws-org-guardrails" })
+  .describe("The organization trail.");
 
 const alertsSchema = z
   .strictObject({
@@ -121,6 +261,9 @@ const alertsSchema = z
       .describe("E-mail addresses subscribed to root-activity alerts."),
   })
   .describe("Where root-activity alerts go.");
+
+/** Where the central log group, its key and the trail's delivery role live. */
+export const LOG_GROUP_LOCATIONS = ["management", "delegatedAdministrator"] as const;
 
 const centralLogsSchema = z
   .strictObject({
@@ -134,8 +277,26 @@ const centralLogsSchema = z
       .describe(
         `How long the central CloudWatch Logs group keeps CloudTrail events, in days: one of ${LOG_RETENTION_DAYS.join(", ")}.`,
       ),
+    logGroupName: z
+      .string()
+      .regex(/^[\w\-/.#]{1,512}$/, {
+        error: (issue) => `must be a CloudWatch Logs group name, got "${String(issue.input)}"`,
+      })
+      .default("/aws-org-guardrails/cloudtrail")
+      .describe("The central log group's name."),
+    location: z
+      .enum(LOG_GROUP_LOCATIONS)
+      .default("management")
+      .describe(
+        "`management`: the trail, the log group and its delivery role are created in the management account (AWS's documented default). " +
+          "`delegatedAdministrator`: the log-archive account is registered as CloudTrail delegated administrator and creates them, so an SCP can protect the log group.",
+      ),
   })
-  .default({ retentionInDays: 365 })
+  .default({
+    retentionInDays: 365,
+    logGroupName: "/aws-org-guardrails/cloudtrail",
+    location: "management",
+  })
   .describe("The central CloudWatch Logs group that the organization trail streams into.");
 
 const scpLimitsSchema = z
@@ -171,10 +332,17 @@ export const guardrailConfigSchema = z.strictObject({
     "The region of the trail's home, the log group and the alarms.",
   ),
   logArchive: logArchiveSchema,
+  trail: trailSchema,
   alerts: alertsSchema,
   rootAccess: rootAccessSchema,
   centralLogs: centralLogsSchema,
   scpLimits: scpLimitsSchema,
+  protectAuditData: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Mark the trail, archive bucket, keys and log group `protect` and `retainOnDelete`, so a bad `pulumi destroy` or a rename never deletes audit data. Turn off only for throw-away sandboxes.",
+    ),
 });
 
 export type GuardrailConfig = z.output<typeof guardrailConfigSchema>;

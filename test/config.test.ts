@@ -35,7 +35,7 @@ describe("stack config validation", () => {
   it("accepts the dev stack and applies defaults", () => {
     const config = validateGuardrailConfig(devRawConfig(), { organization, now });
     expect(config.managementAccountId).toBe(DEV.management);
-    expect(config.logArchive).toEqual({
+    expect(config.logArchive).toMatchObject({
       accountId: DEV.logArchive,
       roleName: "OrganizationAccountAccessRole",
     });

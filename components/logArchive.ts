@@ -1,0 +1,148 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GuardrailNames } from "../config/names";
+import { GuardrailConfig } from "../config/schema";
+import { buildArchiveBucketPolicy, buildArchiveKeyPolicy } from "../policies/auditLogPolicies";
+import { compactJson } from "../policies/document";
+
+export interface LogArchiveArgs {
+  readonly names: GuardrailNames;
+  readonly settings: GuardrailConfig["logArchive"];
+  /** `protect` and `retainOnDelete` on the bucket and key, so audit data survives a bad destroy. */
+  readonly protectAuditData: boolean;
+}
+
+/**
+ * The central archive of the organization trail, in the log-archive account (pass its provider):
+ * a KMS-encrypted, versioned, non-public S3 bucket whose policy lets only this trail write, only
+ * under the organization's prefixes, only over TLS.
+ */
+export class LogArchive extends pulumi.ComponentResource {
+  readonly key: aws.kms.Key;
+  readonly bucket: aws.s3.Bucket;
+  readonly bucketPolicy: aws.s3.BucketPolicy;
+  readonly bucketName: string;
+
+  constructor(name: string, args: LogArchiveArgs, opts: pulumi.ComponentResourceOptions) {
+    super("aws-org-guardrails:logs:LogArchive", name, {}, opts);
+    const { names, settings } = args;
+    const keep = { protect: args.protectAuditData, retainOnDelete: args.protectAuditData };
+    const child = { parent: this };
+
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Encrypts the organization trail ${names.trailName} in ${names.bucketName}. Managed by aws-org-guardrails.`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: compactJson(buildArchiveKeyPolicy(names, settings.readers)),
+      },
+      { ...child, ...keep },
+    );
+    new aws.kms.Alias(
+      `${name}-key-alias`,
+      { name: "alias/aws-org-guardrails/trail-archive", targetKeyId: this.key.keyId },
+      child,
+    );
+
+    this.bucketName = names.bucketName;
+    this.bucket = new aws.s3.Bucket(
+      `${name}-bucket`,
+      {
+        bucket: names.bucketName,
+        // Object Lock can only be switched on when the bucket is created.
+        objectLockEnabled: settings.objectLock.enabled,
+        forceDestroy: false,
+      },
+      { ...child, ...keep },
+    );
+    const bucket = this.bucket.id;
+    const ownership = new aws.s3.BucketOwnershipControls(
+      `${name}-ownership`,
+      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      child,
+    );
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access-block`,
+      {
+        bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      child,
+    );
+    const versioning = new aws.s3.BucketVersioning(
+      `${name}-versioning`,
+      { bucket, versioningConfiguration: { status: "Enabled" } },
+      child,
+    );
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      {
+        bucket,
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: {
+              sseAlgorithm: "aws:kms",
+              kmsMasterKeyId: this.key.arn,
+            },
+            // A bucket key cuts the KMS requests (and their cost) of a busy trail by orders of magnitude.
+            bucketKeyEnabled: true,
+          },
+        ],
+      },
+      child,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket,
+        rules: [
+          {
+            id: "archive-then-expire-trail-logs",
+            status: "Enabled",
+            filter: {},
+            transitions: [
+              { days: settings.transitionDays, storageClass: settings.transitionStorageClass },
+            ],
+            expiration: { days: settings.expirationDays },
+            noncurrentVersionExpiration: {
+              noncurrentDays: settings.noncurrentVersionExpirationDays,
+            },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+          },
+        ],
+      },
+      { ...child, dependsOn: [versioning] },
+    );
+    if (settings.objectLock.enabled) {
+      new aws.s3.BucketObjectLockConfiguration(
+        `${name}-object-lock`,
+        {
+          bucket,
+          rule: {
+            defaultRetention: {
+              mode: settings.objectLock.mode as string,
+              days: settings.objectLock.days as number,
+            },
+          },
+        },
+        { ...child, dependsOn: [versioning] },
+      );
+    }
+    this.bucketPolicy = new aws.s3.BucketPolicy(
+      `${name}-bucket-policy`,
+      { bucket, policy: compactJson(buildArchiveBucketPolicy(names)) },
+      // S3 rejects a policy while the public-access block is being changed, and ownership
+      // controls must be in place before CloudTrail writes.
+      { ...child, dependsOn: [publicAccessBlock, ownership, encryption] },
+    );
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      bucketArn: this.bucket.arn,
+      keyArn: this.key.arn,
+    });
+  }
+}

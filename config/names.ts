@@ -1,0 +1,59 @@
+import { OrganizationModel } from "../org/model";
+import { GuardrailConfig } from "./schema";
+
+/**
+ * Every name and ARN the guardrails use, derived from config and the organization alone. They are
+ * known before anything exists, so policies that name them (bucket policy, key policies, SCPs)
+ * are fully readable in the offline plan, with no value "known after apply".
+ */
+export interface GuardrailNames {
+  readonly partition: string;
+  readonly region: string;
+  readonly organizationId: string;
+  readonly managementAccountId: string;
+  readonly logArchiveAccountId: string;
+  /** The account that creates the trail and holds the central log group and delivery role. */
+  readonly trailAccountId: string;
+  readonly trailName: string;
+  /** An organization trail belongs to the management account, whoever created it. */
+  readonly trailArn: string;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly logGroupName: string;
+  readonly logGroupArn: string;
+  /** The role the program assumes in the log-archive account. */
+  readonly logArchiveDeploymentRoleArn: string;
+}
+
+export function deriveNames(
+  config: GuardrailConfig,
+  organization: OrganizationModel,
+): GuardrailNames {
+  const partition = organization.partition;
+  const region = config.homeRegion;
+  const trailAccountId =
+    config.centralLogs.location === "delegatedAdministrator"
+      ? config.logArchive.accountId
+      : config.managementAccountId;
+  const bucketName =
+    config.logArchive.bucketName ??
+    `aws-org-guardrails-trail-${config.logArchive.accountId}-${region}`;
+  const logGroupName = config.centralLogs.logGroupName;
+  return {
+    partition,
+    region,
+    organizationId: organization.organization.id,
+    managementAccountId: config.managementAccountId,
+    logArchiveAccountId: config.logArchive.accountId,
+    trailAccountId,
+    trailName: config.trail.name,
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-delegated-administrator.html
+    // ("the management account remains the owner of organization trails a delegated administrator creates")
+    trailArn: `arn:${partition}:cloudtrail:${region}:${config.managementAccountId}:trail/${config.trail.name}`,
+    bucketName,
+    bucketArn: `arn:${partition}:s3:::${bucketName}`,
+    logGroupName,
+    logGroupArn: `arn:${partition}:logs:${region}:${trailAccountId}:log-group:${logGroupName}`,
+    logArchiveDeploymentRoleArn: `arn:${partition}:iam::${config.logArchive.accountId}:role/${config.logArchive.roleName}`,
+  };
+}

@@ -1,0 +1,188 @@
+import { GuardrailNames } from "../config/names";
+import { PolicyDocument, PolicyStatement } from "./document";
+
+/**
+ * Resource policies for the audit-log path: archive bucket, archive key, central log group key,
+ * and the role CloudTrail uses to write to the log group. Pure functions of names known at plan
+ * time, so every document is complete in the offline plan.
+ */
+
+const CLOUDTRAIL = { Service: "cloudtrail.amazonaws.com" } as const;
+
+function accountRoot(partition: string, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:root`;
+}
+
+/**
+ * The archive bucket's policy: TLS only, and CloudTrail may check the ACL and write only under
+ * `AWSLogs/<management account>/` and `AWSLogs/<organization id>/`, only for this trail. These
+ * are the statements AWS documents for organization trails, each pinned with `aws:SourceArn` to
+ * the trail's ARN (confused-deputy protection).
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html#org-trail-bucket-policy
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html (deny non-TLS)
+ */
+export function buildArchiveBucketPolicy(names: GuardrailNames): PolicyDocument {
+  const pinned = { "aws:SourceArn": names.trailArn };
+  const write = (sid: string, prefix: string): PolicyStatement => ({
+    Sid: sid,
+    Effect: "Allow",
+    Principal: CLOUDTRAIL,
+    Action: "s3:PutObject",
+    Resource: `${names.bucketArn}/AWSLogs/${prefix}/*`,
+    Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", ...pinned } },
+  });
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [names.bucketArn, `${names.bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "AWSCloudTrailAclCheck20150319",
+        Effect: "Allow",
+        Principal: CLOUDTRAIL,
+        Action: "s3:GetBucketAcl",
+        Resource: names.bucketArn,
+        Condition: { StringEquals: pinned },
+      },
+      write("AWSCloudTrailWrite20150319", names.managementAccountId),
+      write("AWSCloudTrailOrganizationWrite20150319", names.organizationId),
+    ],
+  };
+}
+
+/**
+ * The archive key's policy (in the log-archive account). CloudTrail may generate data keys only
+ * with the encryption context of this organization's trail (`aws:cloudtrail:arn`) and only on
+ * behalf of this trail (`aws:SourceArn`); the named readers may decrypt only log files of this trail.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+ * The account statement keeps the key manageable by IAM in its own account, as AWS's default
+ * key policy does; without it a key can become unmanageable.
+ */
+export function buildArchiveKeyPolicy(
+  names: GuardrailNames,
+  readers: readonly string[],
+): PolicyDocument {
+  const thisTrail = { "aws:SourceArn": names.trailArn };
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "EnableIamPoliciesOfKeyAccount",
+      Effect: "Allow",
+      Principal: { AWS: accountRoot(names.partition, names.logArchiveAccountId) },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    {
+      Sid: "AllowCloudTrailToEncryptLogs",
+      Effect: "Allow",
+      Principal: CLOUDTRAIL,
+      Action: "kms:GenerateDataKey*",
+      Resource: "*",
+      Condition: {
+        StringEquals: { ...thisTrail, "kms:EncryptionContext:aws:cloudtrail:arn": names.trailArn },
+      },
+    },
+    {
+      Sid: "AllowCloudTrailToDescribeKey",
+      Effect: "Allow",
+      Principal: CLOUDTRAIL,
+      Action: "kms:DescribeKey",
+      Resource: "*",
+      Condition: { StringEquals: thisTrail },
+    },
+  ];
+  if (readers.length > 0) {
+    statements.push({
+      Sid: "AllowLogReadersToDecrypt",
+      Effect: "Allow",
+      Principal: { AWS: [...readers].sort() },
+      Action: ["kms:Decrypt", "kms:ReEncryptFrom"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:EncryptionContext:aws:cloudtrail:arn": names.trailArn } },
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * The central log group's key policy (in the account of the log group). CloudWatch Logs uses the
+ * key only for this log group: the regional service principal with the `aws:logs:arn` context.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
+export function buildLogGroupKeyPolicy(names: GuardrailNames): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EnableIamPoliciesOfKeyAccount",
+        Effect: "Allow",
+        Principal: { AWS: accountRoot(names.partition, names.trailAccountId) },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "AllowCloudWatchLogsForTheCentralLogGroup",
+        Effect: "Allow",
+        Principal: { Service: `logs.${names.region}.amazonaws.com` },
+        Action: [
+          "kms:Encrypt*",
+          "kms:Decrypt*",
+          "kms:ReEncrypt*",
+          "kms:GenerateDataKey*",
+          "kms:Describe*",
+        ],
+        Resource: "*",
+        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": names.logGroupArn } },
+      },
+    ],
+  };
+}
+
+/**
+ * Trust policy of the role CloudTrail assumes to write to CloudWatch Logs. Only the CloudTrail
+ * service principal, as AWS documents for this role; no source condition is documented for
+ * organization-trail delivery, and a wrong one would silently stop delivery.
+ */
+export function buildTrailDeliveryTrustPolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "CloudTrailAssumesRole",
+        Effect: "Allow",
+        Principal: CLOUDTRAIL,
+        Action: "sts:AssumeRole",
+      },
+    ],
+  };
+}
+
+/**
+ * What the delivery role may do: create streams and put events in the central log group, under
+ * the two stream-name shapes an organization trail uses: `<management account>_CloudTrail_<region>*`
+ * for the management account's own events and `<organization id>_*` for member accounts.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
+ */
+export function buildTrailDeliveryRolePolicy(names: GuardrailNames): PolicyDocument {
+  const streams = [
+    `${names.logGroupArn}:log-stream:${names.managementAccountId}_CloudTrail_${names.region}*`,
+    `${names.logGroupArn}:log-stream:${names.organizationId}_*`,
+  ];
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "CreateTrailLogStreams",
+        Effect: "Allow",
+        Action: "logs:CreateLogStream",
+        Resource: streams,
+      },
+      { Sid: "PutTrailLogEvents", Effect: "Allow", Action: "logs:PutLogEvents", Resource: streams },
+    ],
+  };
+}
