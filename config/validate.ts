@@ -42,8 +42,11 @@ function parseConfigValue(value: string): unknown {
       return value;
     }
   }
-  // The CLI passes YAML numbers and booleans as their text; keys that want numbers are nested in
-  // objects, where JSON keeps their type, so only these two top-level scalars need care.
+  // The CLI passes a top-level YAML boolean as its text. Numbers stay text: a 12-digit account id
+  // must keep its leading zeros, and no top-level key is a number.
+  if (value === "true" || value === "false") {
+    return value === "true";
+  }
   return value;
 }
 

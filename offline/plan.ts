@@ -103,6 +103,48 @@ function describeValue(value: unknown): string {
   return value === UNKNOWN ? "(known after apply)" : JSON.stringify(value);
 }
 
+/**
+ * The longest chain of resources that must be created one after another (each waits for its
+ * dependencies and its provider): the order a first `pulumi up` cannot shorten.
+ */
+export function longestCreationChain(resources: readonly RecordedResource[]): RecordedResource[] {
+  const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+  const memo = new Map<string, RecordedResource[]>();
+  const chainTo = (resource: RecordedResource): RecordedResource[] => {
+    const known = memo.get(resource.urn);
+    if (known !== undefined) {
+      return known;
+    }
+    const providerUrn = resource.provider
+      ? resource.provider.split("::").slice(0, -1).join("::")
+      : "";
+    const before = [...resource.dependencies, providerUrn]
+      .map((urn) => byUrn.get(urn))
+      .filter(
+        (dependency): dependency is RecordedResource =>
+          dependency !== undefined && dependency.custom,
+      );
+    let longest: RecordedResource[] = [];
+    for (const dependency of before) {
+      const chain = chainTo(dependency);
+      if (chain.length > longest.length) {
+        longest = chain;
+      }
+    }
+    const result = [...longest, resource];
+    memo.set(resource.urn, result);
+    return result;
+  };
+  let best: RecordedResource[] = [];
+  for (const resource of resources.filter((r) => r.custom)) {
+    const chain = chainTo(resource);
+    if (chain.length > best.length) {
+      best = chain;
+    }
+  }
+  return best;
+}
+
 /** A readable summary: resources by component, the SCP documents, and which target gets what. */
 export function renderPlanSummary(plan: OfflinePlan): string {
   const { resources } = plan.evaluation;
@@ -136,6 +178,13 @@ export function renderPlanSummary(plan: OfflinePlan): string {
   lines.push(
     `Resources: ${resources.length} to create (${custom} AWS resources, ${resources.length - custom} components).`,
   );
+
+  const chain = longestCreationChain(resources);
+  if (chain.length > 1) {
+    lines.push(
+      `Longest creation chain (${chain.length} steps): ${chain.map((resource) => resource.name).join(" -> ")}`,
+    );
+  }
 
   const policies = resources.filter(
     (resource) => resource.type === "aws:organizations/policy:Policy",

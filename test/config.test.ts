@@ -243,6 +243,51 @@ describe("stack config validation", () => {
     ]);
   });
 
+  it("should reject Object Lock turned on without a mode and days", () => {
+    expect(problemsOf((raw) => (raw.logArchive.objectLock = { enabled: true }))).toEqual([
+      "aws-org-guardrails:logArchive.objectLock.mode: is required when objectLock.enabled is true",
+      "aws-org-guardrails:logArchive.objectLock.days: is required when objectLock.enabled is true",
+    ]);
+  });
+
+  it("should reject log files that expire before they are archived", () => {
+    expect(
+      problemsOf((raw) =>
+        Object.assign(raw.logArchive, { transitionDays: 400, expirationDays: 365 }),
+      ),
+    ).toEqual([
+      "aws-org-guardrails:logArchive.expirationDays: must be later than transitionDays (400), or log files expire before they are archived",
+    ]);
+  });
+
+  it("should reject a transition to STANDARD_IA before 30 days, which S3 refuses", () => {
+    expect(
+      problemsOf((raw) =>
+        Object.assign(raw.logArchive, { transitionDays: 7, transitionStorageClass: "STANDARD_IA" }),
+      ),
+    ).toEqual([
+      "aws-org-guardrails:logArchive.transitionDays: must be at least 30 for STANDARD_IA (an S3 lifecycle rule)",
+    ]);
+  });
+
+  it("should reject an unknown log group location and a bad bucket name", () => {
+    expect(
+      problemsOf((raw) => {
+        raw.centralLogs.location = "logArchive";
+        raw.logArchive.bucketName = "Org_Trail";
+      }),
+    ).toEqual([
+      'aws-org-guardrails:logArchive.bucketName: must be an S3 bucket name (3-63 lowercase letters, digits and hyphens), got "Org_Trail"',
+      'aws-org-guardrails:centralLogs.location: Invalid option: expected one of "management"|"delegatedAdministrator"',
+    ]);
+  });
+
+  it("should reject a log reader that is not an IAM principal ARN", () => {
+    expect(problemsOf((raw) => (raw.logArchive.readers = ["arn:aws:s3:::bucket"]))).toEqual([
+      'aws-org-guardrails:logArchive.readers[0]: must be an IAM role or user ARN, got "arn:aws:s3:::bucket"',
+    ]);
+  });
+
   it("should report every error at once, each with its key", () => {
     const problems = problemsOf((raw) => {
       raw.managementAccountId = "12";

@@ -68,4 +68,30 @@ export const TYPES = {
   policy: "aws:organizations/policy:Policy",
   attachment: "aws:organizations/policyAttachment:PolicyAttachment",
   rootAccessGuardrail: "aws-org-guardrails:scp:RootAccessGuardrail",
+  logArchive: "aws-org-guardrails:logs:LogArchive",
+  organizationTrail: "aws-org-guardrails:logs:OrganizationTrail",
+  trail: "aws:cloudtrail/trail:Trail",
+  bucket: "aws:s3/bucket:Bucket",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  key: "aws:kms/key:Key",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  serviceAccess: "aws:organizations/awsServiceAccess:AwsServiceAccess",
+  delegatedAdmin:
+    "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount",
 } as const;
+
+/** The account a resource acts in: the one its provider's allowedAccountIds pins. */
+export function accountOf(
+  resources: readonly RecordedResource[],
+  resource: RecordedResource,
+): string {
+  const providerUrn = resource.provider.split("::").slice(0, -1).join("::");
+  const provider = resources.find((r) => r.urn === providerUrn);
+  if (provider === undefined) {
+    throw new Error(`${resource.urn} has no provider`);
+  }
+  const [account] = JSON.parse(String(provider.inputs.allowedAccountIds)) as string[];
+  return account;
+}

@@ -1,0 +1,270 @@
+import { describe, expect, it } from "vitest";
+import { longestCreationChain } from "../offline/plan";
+import { DEV } from "./support/fixtures";
+import {
+  accountOf,
+  byType,
+  one,
+  runProgram,
+  runProgramExpectingFailure,
+  TYPES,
+} from "./support/program";
+
+const TRAIL_ARN = `arn:aws:cloudtrail:eu-west-1:${DEV.management}:trail/aws-org-guardrails`;
+
+function parsed(value: unknown): any {
+  return JSON.parse(String(value));
+}
+
+describe("organization trail and log archive (dev stack, log group in the management account)", async () => {
+  const { resources } = await runProgram();
+
+  it("has exactly one organization trail with every setting scanners check", () => {
+    const trails = byType(resources, TYPES.trail);
+    expect(trails).toHaveLength(1);
+    expect(trails[0].inputs).toMatchObject({
+      name: "aws-org-guardrails",
+      isOrganizationTrail: true,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      kmsKeyId: "arn:aws:mock::aws:kms/key:Key:log-archive-key",
+      eventSelectors: [{ readWriteType: "All", includeManagementEvents: true }],
+      s3BucketName: `aws-org-guardrails-trail-${DEV.logArchive}-eu-west-1`,
+      cloudWatchLogsGroupArn: `arn:aws:logs:eu-west-1:${DEV.management}:log-group:/aws-org-guardrails/cloudtrail:*`,
+    });
+    expect(trails[0].inputs.advancedEventSelectors).toBeUndefined();
+    expect(accountOf(resources, trails[0])).toBe(DEV.management);
+  });
+
+  it("encrypts the trail with the archive key and delivers through the delivery role", () => {
+    const trail = one(resources, TYPES.trail);
+    const archiveKey = one(resources, TYPES.key, "log-archive-key");
+    const role = one(resources, TYPES.role, "organization-trail-delivery-role");
+    expect(trail.dependencies).toContain(archiveKey.urn);
+    expect(trail.dependencies).toContain(role.urn);
+    expect(trail.inputs.kmsKeyId).toBe(`arn:aws:mock::aws:kms/key:Key:log-archive-key`);
+    expect(trail.inputs.cloudWatchLogsRoleArn).toBe(
+      `arn:aws:mock::aws:iam/role:Role:organization-trail-delivery-role`,
+    );
+  });
+
+  it("enables trusted access for CloudTrail with its own resource, in the management account, before the trail", () => {
+    const access = one(resources, TYPES.serviceAccess);
+    expect(access.inputs).toEqual({ servicePrincipal: "cloudtrail.amazonaws.com" });
+    expect(accountOf(resources, access)).toBe(DEV.management);
+    expect(one(resources, TYPES.trail).dependencies).toContain(access.urn);
+    expect(byType(resources, "aws:organizations/organization:Organization")).toEqual([]);
+    expect(byType(resources, TYPES.delegatedAdmin)).toEqual([]);
+  });
+
+  it("keeps the archive bucket, its policy and key in the log-archive account, and the trail waits for the bucket policy", () => {
+    const bucket = one(resources, TYPES.bucket);
+    const policy = one(resources, TYPES.bucketPolicy);
+    expect(accountOf(resources, bucket)).toBe(DEV.logArchive);
+    expect(accountOf(resources, policy)).toBe(DEV.logArchive);
+    expect(accountOf(resources, one(resources, TYPES.key, "log-archive-key"))).toBe(DEV.logArchive);
+    expect(bucket.inputs).toMatchObject({
+      bucket: `aws-org-guardrails-trail-${DEV.logArchive}-eu-west-1`,
+      forceDestroy: false,
+      objectLockEnabled: false,
+    });
+    expect(one(resources, TYPES.trail).dependencies).toContain(policy.urn);
+    const statements = parsed(policy.inputs.policy).Statement;
+    expect(statements.map((s: any) => s.Sid)).toEqual([
+      "DenyInsecureTransport",
+      "AWSCloudTrailAclCheck20150319",
+      "AWSCloudTrailWrite20150319",
+      "AWSCloudTrailOrganizationWrite20150319",
+    ]);
+    expect(statements[1].Condition.StringEquals["aws:SourceArn"]).toBe(TRAIL_ARN);
+  });
+
+  it("sets ACLs off, every public-access block, versioning, SSE-KMS with a bucket key and a lifecycle", () => {
+    expect(
+      one(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule,
+    ).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+    expect(
+      one(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs,
+    ).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(
+      one(resources, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration,
+    ).toEqual({ status: "Enabled" });
+    expect(
+      one(
+        resources,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      ).inputs.rules,
+    ).toEqual([
+      {
+        applyServerSideEncryptionByDefault: {
+          sseAlgorithm: "aws:kms",
+          kmsMasterKeyId: "arn:aws:mock::aws:kms/key:Key:log-archive-key",
+        },
+        bucketKeyEnabled: true,
+      },
+    ]);
+    const [rule] = one(
+      resources,
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    ).inputs.rules as any[];
+    expect(rule).toMatchObject({
+      status: "Enabled",
+      transitions: [{ days: 90, storageClass: "GLACIER_IR" }],
+      expiration: { days: 2557 },
+      noncurrentVersionExpiration: { noncurrentDays: 90 },
+    });
+    expect(
+      byType(resources, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"),
+    ).toEqual([]);
+  });
+
+  it("creates the trail last: provider, bucket, public-access block, bucket policy, trail", () => {
+    expect(longestCreationChain(resources).map((r) => r.name)).toEqual([
+      "log-archive",
+      "log-archive-bucket",
+      "log-archive-public-access-block",
+      "log-archive-bucket-policy",
+      "organization-trail-trail",
+    ]);
+  });
+
+  it("rotates both customer managed keys", () => {
+    for (const key of byType(resources, TYPES.key)) {
+      expect(key.inputs.enableKeyRotation).toBe(true);
+    }
+    expect(byType(resources, TYPES.key)).toHaveLength(2);
+  });
+
+  it("encrypts the central log group with its own key in the management account and keeps events for the configured days", () => {
+    const logGroup = one(resources, TYPES.logGroup);
+    expect(logGroup.inputs).toMatchObject({
+      name: "/aws-org-guardrails/cloudtrail",
+      retentionInDays: 365,
+      kmsKeyId: "arn:aws:mock::aws:kms/key:Key:organization-trail-log-group-key",
+    });
+    expect(accountOf(resources, logGroup)).toBe(DEV.management);
+    const keyPolicy = parsed(
+      one(resources, TYPES.key, "organization-trail-log-group-key").inputs.policy,
+    );
+    expect(keyPolicy.Statement[1].Principal).toEqual({ Service: "logs.eu-west-1.amazonaws.com" });
+  });
+
+  it("protects and retains the trail, the bucket, both keys and the log group", () => {
+    const audit = [
+      one(resources, TYPES.trail),
+      one(resources, TYPES.bucket),
+      one(resources, TYPES.logGroup),
+      ...byType(resources, TYPES.key),
+    ];
+    for (const resource of audit) {
+      expect({
+        urn: resource.urn,
+        protect: resource.protect,
+        retain: resource.retainOnDelete,
+      }).toEqual({
+        urn: resource.urn,
+        protect: true,
+        retain: true,
+      });
+    }
+  });
+});
+
+describe("organization trail in delegated-administrator mode", async () => {
+  const { resources } = await runProgram({
+    config: {
+      "aws-org-guardrails:centralLogs": JSON.stringify({
+        retentionInDays: 400,
+        location: "delegatedAdministrator",
+      }),
+    },
+  });
+
+  it("registers the log-archive account as CloudTrail delegated administrator from the management account", () => {
+    const registration = one(resources, TYPES.delegatedAdmin);
+    expect(registration.inputs).toEqual({ accountId: DEV.logArchive });
+    expect(accountOf(resources, registration)).toBe(DEV.management);
+    expect(registration.dependencies).toContain(one(resources, TYPES.serviceAccess).urn);
+  });
+
+  it("creates the trail, the log group, its key and the delivery role through the log-archive provider", () => {
+    const trail = one(resources, TYPES.trail);
+    expect(accountOf(resources, trail)).toBe(DEV.logArchive);
+    expect(trail.dependencies).toContain(one(resources, TYPES.delegatedAdmin).urn);
+    expect(trail.inputs.cloudWatchLogsGroupArn).toBe(
+      `arn:aws:logs:eu-west-1:${DEV.logArchive}:log-group:/aws-org-guardrails/cloudtrail:*`,
+    );
+    for (const resource of [
+      one(resources, TYPES.logGroup),
+      one(resources, TYPES.role),
+      one(resources, TYPES.key, "organization-trail-log-group-key"),
+    ]) {
+      expect(accountOf(resources, resource)).toBe(DEV.logArchive);
+    }
+    expect(one(resources, TYPES.logGroup).inputs.retentionInDays).toBe(400);
+    // The encryption context still names the management account's trail: it owns the trail.
+    const archiveKey = parsed(one(resources, TYPES.key, "log-archive-key").inputs.policy);
+    expect(
+      archiveKey.Statement[1].Condition.StringEquals["kms:EncryptionContext:aws:cloudtrail:arn"],
+    ).toBe(TRAIL_ARN);
+  });
+
+  it("keeps the same logical names as the default mode, so switching modes moves resources instead of renaming them", async () => {
+    const defaults = await runProgram();
+    const names = (list: typeof resources) =>
+      list
+        .filter((r) => r.type !== TYPES.delegatedAdmin)
+        .map((r) => r.urn)
+        .sort();
+    expect(names(resources)).toEqual(names(defaults.resources));
+  });
+});
+
+describe("audit-data settings", () => {
+  it("turns protect and retainOnDelete off for throw-away sandboxes when protectAuditData is false", async () => {
+    const { resources } = await runProgram({
+      config: { "aws-org-guardrails:protectAuditData": "false" },
+    });
+    expect(resources.filter((r) => r.protect || r.retainOnDelete)).toEqual([]);
+  });
+
+  it("configures Object Lock at bucket creation when enabled", async () => {
+    const { resources } = await runProgram({
+      config: {
+        "aws-org-guardrails:logArchive": JSON.stringify({
+          accountId: DEV.logArchive,
+          objectLock: { enabled: true, mode: "COMPLIANCE", days: 365 },
+        }),
+      },
+    });
+    expect(one(resources, TYPES.bucket).inputs.objectLockEnabled).toBe(true);
+    expect(
+      one(resources, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").inputs
+        .rule,
+    ).toEqual({
+      defaultRetention: { mode: "COMPLIANCE", days: 365 },
+    });
+  });
+
+  it("should reject Object Lock days without Object Lock before registering anything", async () => {
+    const failure = await runProgramExpectingFailure({
+      config: {
+        "aws-org-guardrails:logArchive": JSON.stringify({
+          accountId: DEV.logArchive,
+          objectLock: { days: 30 },
+        }),
+      },
+    });
+    expect(failure.message).toContain(
+      "aws-org-guardrails:logArchive.objectLock.days: is set but objectLock.enabled is false: turn Object Lock on, or remove this key",
+    );
+    expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
+  });
+});
