@@ -4,6 +4,7 @@ import { deriveNames } from "./config/names";
 import { LogArchive } from "./components/logArchive";
 import { OrganizationTrail } from "./components/organizationTrail";
 import { createAccountProviders } from "./components/providers";
+import { RootActivityAlarms } from "./components/rootActivityAlarms";
 import { RootAccessGuardrail } from "./components/rootAccessGuardrail";
 import { planServiceControlPolicies } from "./policies/scpPlan";
 
@@ -52,7 +53,15 @@ export = async () => {
     protectAuditData: config.protectAuditData,
   });
 
-  // 5. The guardrails.
+  // 5. Detection on the central log group, in its account: root-usage alarms.
+  const trailAccount = { provider: trail.trailProvider };
+  const alarms = new RootActivityAlarms(
+    "root-activity",
+    { names, logGroup: trail.logGroup, alerts: config.alerts },
+    trailAccount,
+  );
+
+  // 6. The guardrails.
   const rootAccess = new RootAccessGuardrail(
     "root-access",
     { scp: scps.rootAccess },
@@ -64,6 +73,7 @@ export = async () => {
     trailArn: trail.trail.arn,
     archiveBucket: archive.bucketName,
     centralLogGroup: trail.logGroupName,
+    alertTopicArn: alarms.topic.arn,
     rootAccessPolicyId: rootAccess.policy.id,
     rootAccessTargets: scps.rootAccess.targets.map((target) => target.id),
     rootAccessPolicyCharacters: scps.rootAccess.rendered.size,

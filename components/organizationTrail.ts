@@ -38,6 +38,8 @@ export class OrganizationTrail extends pulumi.ComponentResource {
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly logGroupName: string;
   readonly logGroupArn: string;
+  /** The provider of the account holding the trail and the log group, for resources beside it. */
+  readonly trailProvider: aws.Provider;
 
   constructor(
     name: string,
@@ -48,6 +50,7 @@ export class OrganizationTrail extends pulumi.ComponentResource {
     const { names } = args;
     const keep = { protect: args.protectAuditData, retainOnDelete: args.protectAuditData };
     const inManagement = { parent: this, provider: args.managementProvider };
+    this.trailProvider = args.trailProvider;
     const inTrailAccount = { parent: this, provider: args.trailProvider };
 
     // Trusted access through its own resource: taking over aws.organizations.Organization would

@@ -23,7 +23,17 @@ export interface GuardrailNames {
   readonly logGroupArn: string;
   /** The role the program assumes in the log-archive account. */
   readonly logArchiveDeploymentRoleArn: string;
+  /** The alert topic, the notifier function and its log group, beside the central log group. */
+  readonly alertTopicName: string;
+  readonly alertTopicArn: string;
+  readonly notifierFunctionName: string;
+  readonly notifierFunctionArn: string;
+  readonly notifierLogGroupName: string;
+  readonly notifierLogGroupArn: string;
 }
+
+const ALERT_TOPIC_NAME = "aws-org-guardrails-root-activity";
+const NOTIFIER_FUNCTION_NAME = "aws-org-guardrails-root-activity-notifier";
 
 export function deriveNames(
   config: GuardrailConfig,
@@ -55,5 +65,11 @@ export function deriveNames(
     logGroupName,
     logGroupArn: `arn:${partition}:logs:${region}:${trailAccountId}:log-group:${logGroupName}`,
     logArchiveDeploymentRoleArn: `arn:${partition}:iam::${config.logArchive.accountId}:role/${config.logArchive.roleName}`,
+    alertTopicName: ALERT_TOPIC_NAME,
+    alertTopicArn: `arn:${partition}:sns:${region}:${trailAccountId}:${ALERT_TOPIC_NAME}`,
+    notifierFunctionName: NOTIFIER_FUNCTION_NAME,
+    notifierFunctionArn: `arn:${partition}:lambda:${region}:${trailAccountId}:function:${NOTIFIER_FUNCTION_NAME}`,
+    notifierLogGroupName: `/aws/lambda/${NOTIFIER_FUNCTION_NAME}`,
+    notifierLogGroupArn: `arn:${partition}:logs:${region}:${trailAccountId}:log-group:/aws/lambda/${NOTIFIER_FUNCTION_NAME}`,
   };
 }

@@ -251,16 +251,108 @@ const trailSchema = z
   .default({ name: "aws-org-guardrails" })
   .describe("The organization trail.");
 
+/**
+ * SNS subscription protocols accepted for alerts, with what an endpoint must look like.
+ * `http` is left out on purpose: alerts name accounts and IP addresses and must not travel in clear.
+ * https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html
+ */
+export const ALERT_PROTOCOLS = {
+  email: { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, expected: "an e-mail address" },
+  "email-json": { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, expected: "an e-mail address" },
+  https: { pattern: /^https:\/\/[^\s]+$/, expected: "an https:// URL" },
+  sms: {
+    pattern: /^\+[1-9]\d{6,14}$/,
+    expected: "a phone number in E.164 form, such as +442071838750",
+  },
+  sqs: {
+    pattern: /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/,
+    expected: "an SQS queue ARN",
+  },
+  lambda: {
+    pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/,
+    expected: "a Lambda function ARN",
+  },
+} as const;
+
+const subscriptionSchema = z
+  .strictObject({
+    protocol: z
+      .enum(
+        Object.keys(ALERT_PROTOCOLS) as [
+          keyof typeof ALERT_PROTOCOLS,
+          ...(keyof typeof ALERT_PROTOCOLS)[],
+        ],
+        {
+          error: (issue) =>
+            `must be one of ${Object.keys(ALERT_PROTOCOLS).join(", ")} (http is refused: alerts must not travel in clear), got "${String(issue.input)}"`,
+        },
+      )
+      .describe("An SNS protocol."),
+    endpoint: z
+      .string()
+      .describe("Where the protocol delivers: address, URL, phone number or ARN."),
+  })
+  .superRefine((subscription, context) => {
+    const rule = ALERT_PROTOCOLS[subscription.protocol];
+    if (rule !== undefined && !rule.pattern.test(subscription.endpoint)) {
+      context.addIssue({
+        code: "custom",
+        path: ["endpoint"],
+        message: `must be ${rule.expected} for protocol ${subscription.protocol}, got "${subscription.endpoint}"`,
+      });
+    }
+  });
+
 const alertsSchema = z
   .strictObject({
     emails: z
       .array(emailSchema)
-      .min(1, {
-        error: "must list at least one address: an alarm nobody receives protects nothing",
-      })
+      .default([])
       .describe("E-mail addresses subscribed to root-activity alerts."),
+    subscriptions: z
+      .array(subscriptionSchema)
+      .default([])
+      .describe(
+        `Other SNS subscriptions for alerts, as { protocol, endpoint }: protocol one of ${Object.keys(ALERT_PROTOCOLS).join(", ")}.`,
+      ),
+    notifierLogRetentionInDays: z
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        error: (issue) =>
+          `must be one of the values CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")}), got ${String(issue.input)}`,
+      })
+      .default(90)
+      .describe("How long the notifier function's own log group keeps its logs, in days."),
   })
-  .describe("Where root-activity alerts go.");
+  .superRefine((alerts, context) => {
+    const seen = new Set<string>();
+    alerts.emails.forEach((email, index) => {
+      if (seen.has(`email ${email}`)) {
+        context.addIssue({ code: "custom", path: ["emails", index], message: `repeats ${email}` });
+      }
+      seen.add(`email ${email}`);
+    });
+    alerts.subscriptions.forEach((subscription, index) => {
+      const key = `${subscription.protocol} ${subscription.endpoint}`;
+      if (seen.has(key)) {
+        context.addIssue({
+          code: "custom",
+          path: ["subscriptions", index],
+          message: `repeats ${key}`,
+        });
+      }
+      seen.add(key);
+    });
+    if (alerts.emails.length === 0 && alerts.subscriptions.length === 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["emails"],
+        message:
+          "must list at least one address (or add alerts.subscriptions): an alarm nobody receives protects nothing",
+      });
+    }
+  })
+  .describe("Where root-activity alerts go: the SNS topic's subscriptions.");
 
 /** Where the central log group, its key and the trail's delivery role live. */
 export const LOG_GROUP_LOCATIONS = ["management", "delegatedAdministrator"] as const;

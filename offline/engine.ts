@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 
 /**
@@ -16,6 +17,8 @@ const SIG_KEY = pulumi.runtime.specialSigKey;
 const SECRET_SIG = pulumi.runtime.specialSecretSig;
 const RESOURCE_SIG = pulumi.runtime.specialResourceSig;
 const OUTPUT_SIG = pulumi.runtime.specialOutputValueSig;
+const ASSET_SIG = pulumi.runtime.specialAssetSig;
+const ARCHIVE_SIG = pulumi.runtime.specialArchiveSig;
 
 export interface RecordedResource {
   readonly urn: string;
@@ -82,6 +85,15 @@ function plainValue(value: unknown): unknown {
       return record.urn;
     case OUTPUT_SIG:
       return "value" in record ? plainValue(record.value) : UNKNOWN;
+    case ASSET_SIG:
+      // Code is summarised by its hash: the plan shows whether it changed, not the bundle.
+      return typeof record.text === "string"
+        ? `[asset sha256:${createHash("sha256").update(record.text).digest("hex")}, ${record.text.length} bytes]`
+        : `[asset ${String(record.path ?? record.uri ?? "")}]`;
+    case ARCHIVE_SIG:
+      return typeof record.assets === "object" && record.assets !== null
+        ? { archive: plainValue(record.assets) }
+        : `[archive ${String(record.path ?? record.uri ?? "")}]`;
     default:
       return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plainValue(v)]));
   }

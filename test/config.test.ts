@@ -90,7 +90,7 @@ describe("stack config validation", () => {
 
   it("should reject alerts without any address", () => {
     expect(problemsOf((raw) => (raw.alerts.emails = []))).toEqual([
-      "aws-org-guardrails:alerts.emails: must list at least one address: an alarm nobody receives protects nothing",
+      "aws-org-guardrails:alerts.emails: must list at least one address (or add alerts.subscriptions): an alarm nobody receives protects nothing",
     ]);
   });
 
@@ -285,6 +285,27 @@ describe("stack config validation", () => {
   it("should reject a log reader that is not an IAM principal ARN", () => {
     expect(problemsOf((raw) => (raw.logArchive.readers = ["arn:aws:s3:::bucket"]))).toEqual([
       'aws-org-guardrails:logArchive.readers[0]: must be an IAM role or user ARN, got "arn:aws:s3:::bucket"',
+    ]);
+  });
+
+  it("should refuse http alert subscriptions and endpoints that do not fit their protocol", () => {
+    expect(
+      problemsOf(
+        (raw) =>
+          (raw.alerts.subscriptions = [
+            { protocol: "http", endpoint: "http://hooks.example.com" },
+            { protocol: "sms", endpoint: "07700 900123" },
+          ]),
+      ),
+    ).toEqual([
+      'aws-org-guardrails:alerts.subscriptions[0].protocol: must be one of email, email-json, https, sms, sqs, lambda (http is refused: alerts must not travel in clear), got "http"',
+      'aws-org-guardrails:alerts.subscriptions[1].endpoint: must be a phone number in E.164 form, such as +442071838750 for protocol sms, got "07700 900123"',
+    ]);
+  });
+
+  it("should reject a repeated alert address", () => {
+    expect(problemsOf((raw) => raw.alerts.emails.push(raw.alerts.emails[0]))).toEqual([
+      "aws-org-guardrails:alerts.emails[1]: repeats platform-oncall@example.com",
     ]);
   });
 

@@ -80,6 +80,16 @@ export const TYPES = {
   serviceAccess: "aws:organizations/awsServiceAccess:AwsServiceAccess",
   delegatedAdmin:
     "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount",
+  rootActivityAlarms: "aws-org-guardrails:detection:RootActivityAlarms",
+  rootActivityNotifier: "aws-org-guardrails:detection:RootActivityNotifier",
+  metricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  topic: "aws:sns/topic:Topic",
+  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+  topicSubscription: "aws:sns/topicSubscription:TopicSubscription",
+  subscriptionFilter: "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+  lambda: "aws:lambda/function:Function",
+  lambdaPermission: "aws:lambda/permission:Permission",
 } as const;
 
 /** The account a resource acts in: the one its provider's allowedAccountIds pins. */

@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import { buildSync } from "esbuild";
+import * as path from "node:path";
+
+/** The notifier's entry point; bundled into one file at plan time. */
+export const NOTIFIER_ENTRY = path.join(__dirname, "..", "notifier", "lambda.ts");
+
+/**
+ * Bundles the notifier into a single CommonJS file for the Lambda Node.js runtime. The AWS SDK v3
+ * is left out: the runtime provides it. The output is deterministic (no timestamps, no absolute
+ * paths), so an unchanged notifier never shows as a change in `pulumi preview`.
+ */
+export function bundleNotifierSource(): string {
+  const result = buildSync({
+    entryPoints: [NOTIFIER_ENTRY],
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    external: ["@aws-sdk/*"],
+    write: false,
+    legalComments: "none",
+    absWorkingDir: path.join(__dirname, ".."),
+    logLevel: "silent",
+  });
+  return result.outputFiles[0].text;
+}
+
+export function notifierCodeArchive(): pulumi.asset.AssetArchive {
+  return new pulumi.asset.AssetArchive({
+    "index.js": new pulumi.asset.StringAsset(bundleNotifierSource()),
+  });
+}

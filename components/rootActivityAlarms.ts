@@ -1,0 +1,126 @@
+import { createHash } from "node:crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GuardrailNames } from "../config/names";
+import { GuardrailConfig } from "../config/schema";
+import { METRIC_NAMESPACE, ROOT_DETECTIONS } from "../detection/patterns";
+import { buildAlertTopicKeyPolicy, buildAlertTopicPolicy } from "../policies/alertPolicies";
+import { compactJson } from "../policies/document";
+
+export interface RootActivityAlarmsArgs {
+  readonly names: GuardrailNames;
+  /** The central log group the organization trail streams into. */
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly alerts: GuardrailConfig["alerts"];
+}
+
+/**
+ * Metric filters and alarms for root activity on the central log group, and the encrypted SNS
+ * topic they notify. Every alarm fires on a single event within a minute. Create it in the
+ * account of the central log group (pass that account's provider).
+ */
+export class RootActivityAlarms extends pulumi.ComponentResource {
+  readonly topic: aws.sns.Topic;
+  readonly topicKey: aws.kms.Key;
+  readonly metricFilters: aws.cloudwatch.LogMetricFilter[];
+  readonly alarms: aws.cloudwatch.MetricAlarm[];
+
+  constructor(name: string, args: RootActivityAlarmsArgs, opts: pulumi.ComponentResourceOptions) {
+    super("aws-org-guardrails:detection:RootActivityAlarms", name, {}, opts);
+    const { names, alerts } = args;
+    const child = { parent: this };
+
+    this.topicKey = new aws.kms.Key(
+      `${name}-topic-key`,
+      {
+        description: `Encrypts the root-activity alert topic ${names.alertTopicName}. Managed by aws-org-guardrails.`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: compactJson(buildAlertTopicKeyPolicy(names)),
+      },
+      child,
+    );
+    this.topic = new aws.sns.Topic(
+      `${name}-topic`,
+      { name: names.alertTopicName, kmsMasterKeyId: this.topicKey.arn },
+      child,
+    );
+    new aws.sns.TopicPolicy(
+      `${name}-topic-policy`,
+      { arn: this.topic.arn, policy: compactJson(buildAlertTopicPolicy(names)) },
+      child,
+    );
+    const subscriptions = [
+      ...alerts.emails.map((endpoint) => ({ protocol: "email", endpoint })),
+      ...alerts.subscriptions,
+    ];
+    subscriptions.forEach(
+      (subscription) =>
+        new aws.sns.TopicSubscription(
+          // Named by endpoint, not position: adding or removing one must not rename the others.
+          `${name}-${subscription.protocol}-${subscriptionSuffix(subscription.endpoint)}`,
+          {
+            topic: this.topic.arn,
+            protocol: subscription.protocol,
+            endpoint: subscription.endpoint,
+          },
+          child,
+        ),
+    );
+
+    this.metricFilters = [];
+    this.alarms = [];
+    for (const detection of ROOT_DETECTIONS) {
+      const filter = new aws.cloudwatch.LogMetricFilter(
+        `${name}-${detection.id}`,
+        {
+          // Filter name = metric name: one CIS scanner finds the alarm through the filter's name.
+          name: detection.name,
+          logGroupName: args.logGroup.name,
+          pattern: detection.pattern,
+          metricTransformation: {
+            name: detection.name,
+            namespace: METRIC_NAMESPACE,
+            value: "1",
+            unit: "Count",
+          },
+        },
+        child,
+      );
+      this.metricFilters.push(filter);
+      this.alarms.push(
+        new aws.cloudwatch.MetricAlarm(
+          `${name}-${detection.id}-alarm`,
+          {
+            name: `aws-org-guardrails-${detection.name}`,
+            alarmDescription: `${detection.description} Raised by aws-org-guardrails from ${names.logGroupName}.`,
+            namespace: METRIC_NAMESPACE,
+            metricName: detection.name,
+            statistic: "Sum",
+            // One event in one minute is enough: root activity is never routine.
+            period: 60,
+            evaluationPeriods: 1,
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            // Minutes without root activity produce no data points; that is the good case.
+            treatMissingData: "notBreaching",
+            alarmActions: [this.topic.arn],
+          },
+          { ...child, dependsOn: [filter] },
+        ),
+      );
+    }
+    this.registerOutputs({ topicArn: this.topic.arn });
+  }
+}
+
+/** A readable, stable and unique resource-name suffix for a subscription endpoint. */
+function subscriptionSuffix(endpoint: string): string {
+  const readable = endpoint
+    .toLowerCase()
+    .replace(/^https:\/\//, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 40);
+  return `${readable}-${createHash("sha256").update(endpoint).digest("hex").slice(0, 8)}`;
+}

@@ -1,0 +1,97 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GuardrailNames } from "../config/names";
+import { NOTIFIER_PATTERN } from "../detection/patterns";
+import { compactJson } from "../policies/document";
+import { buildNotifierRolePolicy, buildNotifierTrustPolicy } from "../policies/alertPolicies";
+
+export interface RootActivityNotifierArgs {
+  readonly names: GuardrailNames;
+  /** The central log group the subscription filter reads. */
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly topic: aws.sns.Topic;
+  readonly topicKey: aws.kms.Key;
+  /** The bundled function code (notifier/lambda.ts). */
+  readonly code: pulumi.asset.Archive;
+  readonly logRetentionInDays: number;
+}
+
+/**
+ * One alert per root event, saying which account, who, what and from where: a subscription
+ * filter on the central log group with the CIS pattern delivers each matching event to a
+ * function that publishes to the alert topic. An alarm only counts; this names.
+ */
+export class RootActivityNotifier extends pulumi.ComponentResource {
+  readonly function: aws.lambda.Function;
+  readonly subscriptionFilter: aws.cloudwatch.LogSubscriptionFilter;
+
+  constructor(name: string, args: RootActivityNotifierArgs, opts: pulumi.ComponentResourceOptions) {
+    super("aws-org-guardrails:detection:RootActivityNotifier", name, {}, opts);
+    const { names } = args;
+    const child = { parent: this };
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: names.notifierLogGroupName, retentionInDays: args.logRetentionInDays },
+      child,
+    );
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: names.notifierFunctionName,
+        description: "Runs the aws-org-guardrails root-activity notifier.",
+        assumeRolePolicy: compactJson(buildNotifierTrustPolicy()),
+      },
+      child,
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      {
+        role: role.name,
+        policy: args.topicKey.arn.apply((keyArn) =>
+          compactJson(buildNotifierRolePolicy(names, keyArn)),
+        ),
+      },
+      child,
+    );
+    this.function = new aws.lambda.Function(
+      `${name}-function`,
+      {
+        name: names.notifierFunctionName,
+        description: "Publishes one alert per root-user event of the organization trail.",
+        runtime: aws.lambda.Runtime.NodeJS22dX,
+        handler: "index.handler",
+        code: args.code,
+        role: role.arn,
+        memorySize: 256,
+        timeout: 60,
+        environment: { variables: { TOPIC_ARN: args.topic.arn } },
+        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+      },
+      { ...child, dependsOn: [logGroup, rolePolicy] },
+    );
+    const permission = new aws.lambda.Permission(
+      `${name}-invoke-from-logs`,
+      {
+        action: "lambda:InvokeFunction",
+        function: this.function.name,
+        principal: "logs.amazonaws.com",
+        // Only deliveries from the central log group, in this account, may invoke the function.
+        sourceArn: `${names.logGroupArn}:*`,
+        sourceAccount: names.trailAccountId,
+      },
+      child,
+    );
+    this.subscriptionFilter = new aws.cloudwatch.LogSubscriptionFilter(
+      `${name}-subscription`,
+      {
+        name: "aws-org-guardrails-root-activity",
+        logGroup: args.logGroup.name,
+        filterPattern: NOTIFIER_PATTERN,
+        destinationArn: this.function.arn,
+      },
+      { ...child, dependsOn: [permission] },
+    );
+    this.registerOutputs({ functionArn: this.function.arn });
+  }
+}

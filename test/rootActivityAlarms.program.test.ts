@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { CIS_ROOT_USAGE_PATTERN, METRIC_NAMESPACE } from "../detection/patterns";
+import { DEV } from "./support/fixtures";
+import { accountOf, byType, one, runProgram, TYPES } from "./support/program";
+
+describe("root-activity alarms (dev stack)", async () => {
+  const { resources } = await runProgram();
+  const filters = byType(resources, TYPES.metricFilter);
+  const alarms = byType(resources, TYPES.alarm);
+  const topic = one(resources, TYPES.topic);
+
+  it("deploys the CIS root-usage filter spelled exactly, its name equal to its metric's", () => {
+    const cis = filters.find((f) => f.inputs.pattern === CIS_ROOT_USAGE_PATTERN);
+    expect(cis?.inputs.pattern).toBe(
+      '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+    );
+    expect(cis?.inputs.name).toBe("RootAccountUsage");
+    expect((cis?.inputs.metricTransformation as any).name).toBe(cis?.inputs.name);
+    expect(cis?.inputs.logGroupName).toBe("/aws-org-guardrails/cloudtrail");
+  });
+
+  it("has separate filters for console sign-in success and failure, credential changes and AssumeRoot calls", () => {
+    expect(filters.map((f) => f.inputs.name).sort()).toEqual([
+      "AssumeRootCall",
+      "RootAccountUsage",
+      "RootConsoleSignInFailure",
+      "RootConsoleSignInSuccess",
+      "RootCredentialChange",
+    ]);
+    for (const filter of filters) {
+      expect((filter.inputs.metricTransformation as any).name).toBe(filter.inputs.name);
+      expect((filter.inputs.metricTransformation as any).namespace).toBe(METRIC_NAMESPACE);
+    }
+    // No extra term was folded into the CIS filter: exactly one filter carries its clauses.
+    expect(
+      filters.filter((f) => String(f.inputs.pattern).includes("invokedBy NOT EXISTS")),
+    ).toHaveLength(1);
+  });
+
+  it("every alarm watches a metric that some filter emits, same namespace and name", () => {
+    expect(alarms).toHaveLength(filters.length);
+    for (const alarm of alarms) {
+      const emitters = filters.filter(
+        (f) =>
+          (f.inputs.metricTransformation as any).name === alarm.inputs.metricName &&
+          (f.inputs.metricTransformation as any).namespace === alarm.inputs.namespace,
+      );
+      expect({ alarm: alarm.name, emitters: emitters.length }).toEqual({
+        alarm: alarm.name,
+        emitters: 1,
+      });
+    }
+  });
+
+  it("fires on a single event within 60 s and notifies the topic", () => {
+    for (const alarm of alarms) {
+      expect(alarm.inputs).toMatchObject({
+        period: 60,
+        evaluationPeriods: 1,
+        threshold: 1,
+        statistic: "Sum",
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: ["arn:aws:mock::aws:sns/topic:Topic:root-activity-topic"],
+      });
+    }
+  });
+
+  it("encrypts the topic with a customer managed key whose policy lets CloudWatch alarms use it", () => {
+    const key = one(resources, TYPES.key, "root-activity-topic-key");
+    expect(topic.inputs).toMatchObject({
+      name: "aws-org-guardrails-root-activity",
+      kmsMasterKeyId: "arn:aws:mock::aws:kms/key:Key:root-activity-topic-key",
+    });
+    const statement = JSON.parse(String(key.inputs.policy)).Statement.find(
+      (s: any) => s.Sid === "AllowCloudWatchAlarmsToPublishEncrypted",
+    );
+    expect(statement.Principal).toEqual({ Service: "cloudwatch.amazonaws.com" });
+    expect(statement.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    const topicPolicy = JSON.parse(String(one(resources, TYPES.topicPolicy).inputs.policy));
+    expect(
+      topicPolicy.Statement.find((s: any) => s.Sid === "CloudWatchAlarmsPublish").Principal,
+    ).toEqual({ Service: "cloudwatch.amazonaws.com" });
+  });
+
+  it("subscribes the configured e-mail addresses", () => {
+    expect(
+      byType(resources, TYPES.topicSubscription).map((s) => [s.inputs.protocol, s.inputs.endpoint]),
+    ).toEqual([["email", "platform-oncall@example.com"]]);
+  });
+
+  it("puts filters, alarms, topic and key in the account of the central log group", () => {
+    for (const resource of [
+      ...filters,
+      ...alarms,
+      topic,
+      one(resources, TYPES.key, "root-activity-topic-key"),
+    ]) {
+      expect(accountOf(resources, resource)).toBe(DEV.management);
+    }
+  });
+});
+
+describe("root-activity alarms with other subscriptions, log group in the log-archive account", async () => {
+  const { resources } = await runProgram({
+    config: {
+      "aws-org-guardrails:centralLogs": JSON.stringify({ location: "delegatedAdministrator" }),
+      "aws-org-guardrails:alerts": JSON.stringify({
+        emails: ["a@example.com"],
+        subscriptions: [
+          { protocol: "https", endpoint: "https://events.pagerduty.com/integration/abc/enqueue" },
+          { protocol: "sqs", endpoint: `arn:aws:sqs:eu-west-1:${DEV.audit}:root-alerts` },
+        ],
+      }),
+    },
+  });
+
+  it("subscribes every protocol from config", () => {
+    expect(byType(resources, TYPES.topicSubscription).map((s) => s.inputs.protocol)).toEqual([
+      "email",
+      "https",
+      "sqs",
+    ]);
+  });
+
+  it("follows the log group into the log-archive account", () => {
+    for (const resource of [
+      ...byType(resources, TYPES.alarm),
+      ...byType(resources, TYPES.metricFilter),
+      one(resources, TYPES.topic),
+    ]) {
+      expect(accountOf(resources, resource)).toBe(DEV.logArchive);
+    }
+  });
+});
