@@ -107,7 +107,11 @@ function describeValue(value: unknown): string {
  * The longest chain of resources that must be created one after another (each waits for its
  * dependencies and its provider): the order a first `pulumi up` cannot shorten.
  */
-export function longestCreationChain(resources: readonly RecordedResource[]): RecordedResource[] {
+export function longestCreationChain(
+  resources: readonly RecordedResource[],
+  /** Only chains ending at this resource. */
+  endingAt?: RecordedResource,
+): RecordedResource[] {
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   const memo = new Map<string, RecordedResource[]>();
   const chainTo = (resource: RecordedResource): RecordedResource[] => {
@@ -135,6 +139,9 @@ export function longestCreationChain(resources: readonly RecordedResource[]): Re
     memo.set(resource.urn, result);
     return result;
   };
+  if (endingAt !== undefined) {
+    return chainTo(endingAt);
+  }
   let best: RecordedResource[] = [];
   for (const resource of resources.filter((r) => r.custom)) {
     const chain = chainTo(resource);

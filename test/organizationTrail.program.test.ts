@@ -126,20 +126,27 @@ describe("organization trail and log archive (dev stack, log group in the manage
   });
 
   it("creates the trail last: provider, bucket, public-access block, bucket policy, trail", () => {
-    expect(longestCreationChain(resources).map((r) => r.name)).toEqual([
-      "log-archive",
-      "log-archive-bucket",
-      "log-archive-public-access-block",
-      "log-archive-bucket-policy",
-      "organization-trail-trail",
-    ]);
+    expect(longestCreationChain(resources, one(resources, TYPES.trail)).map((r) => r.name)).toEqual(
+      [
+        "log-archive",
+        "log-archive-bucket",
+        "log-archive-public-access-block",
+        "log-archive-bucket-policy",
+        "organization-trail-trail",
+      ],
+    );
   });
 
-  it("rotates both customer managed keys", () => {
-    for (const key of byType(resources, TYPES.key)) {
+  it("rotates every customer managed key", () => {
+    const keys = byType(resources, TYPES.key);
+    expect(keys.map((k) => k.name).sort()).toEqual([
+      "log-archive-key",
+      "organization-trail-log-group-key",
+      "root-activity-topic-key",
+    ]);
+    for (const key of keys) {
       expect(key.inputs.enableKeyRotation).toBe(true);
     }
-    expect(byType(resources, TYPES.key)).toHaveLength(2);
   });
 
   it("encrypts the central log group with its own key in the management account and keeps events for the configured days", () => {
@@ -161,7 +168,8 @@ describe("organization trail and log archive (dev stack, log group in the manage
       one(resources, TYPES.trail),
       one(resources, TYPES.bucket),
       one(resources, TYPES.logGroup),
-      ...byType(resources, TYPES.key),
+      one(resources, TYPES.key, "log-archive-key"),
+      one(resources, TYPES.key, "organization-trail-log-group-key"),
     ];
     for (const resource of audit) {
       expect({
