@@ -1,0 +1,298 @@
+/**
+ * Splits the text of a CloudTrail log file (`{"Records":[{...},{...}]}`, as CloudTrail writes it,
+ * possibly gzipped and arriving in chunks) into records, without parsing records that cannot
+ * match: a record whose text contains none of the `mustContain` literals is only counted.
+ *
+ * Two scanners, one result:
+ * - the fast one finds record starts with the native `Buffer.indexOf` (`{"eventVersion":` right
+ *   after `[` or `,`, which is how CloudTrail writes every record) and never looks at the bytes
+ *   in between;
+ * - the exact one tracks JSON structure byte by byte (strings, escapes, nesting) and accepts any
+ *   layout (pretty-printed files, other key orders).
+ * The fast scanner hands over to the exact one (by throwing `NeedsExactScan`) whenever its
+ * assumption could be wrong: the file does not start the CloudTrail way, a candidate record does
+ * not parse as one JSON object, or the text uses `\u00XX` escapes that could hide a literal.
+ * Pure: no file system, no streams.
+ */
+
+export interface RecordSink {
+  /** A record that may match (its text contains a literal), parsed. */
+  candidate(record: unknown): void;
+}
+
+export class NeedsExactScan extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "NeedsExactScan";
+  }
+}
+
+/** A file that is not a CloudTrail log file: the message names what is wrong. */
+export class BadLogFile extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "BadLogFile";
+  }
+}
+
+const RECORD_START = Buffer.from('{"eventVersion":');
+const HEADER = Buffer.from('{"Records":[');
+const UNICODE_ESCAPE = Buffer.from("\\u00");
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+
+function containsAny(text: Buffer, literals: readonly Buffer[] | undefined): boolean {
+  if (literals === undefined) {
+    return true;
+  }
+  return literals.some((literal) => text.indexOf(literal) >= 0);
+}
+
+function parseRecord(text: Buffer): unknown {
+  const value: unknown = JSON.parse(text.toString("utf8"));
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new SyntaxError("a record is not a JSON object");
+  }
+  return value;
+}
+
+export interface Scanner {
+  push(chunk: Buffer): void;
+  /** Call once at the end of input; throws `BadLogFile` for a truncated or malformed file. */
+  end(): void;
+  readonly records: number;
+  readonly parsed: number;
+}
+
+/** The fast scanner for files written by CloudTrail. */
+export class FastRecordScanner implements Scanner {
+  records = 0;
+  parsed = 0;
+  private carry: Buffer = Buffer.alloc(0);
+  private headerChecked = false;
+  private readonly literals: readonly Buffer[] | undefined;
+
+  constructor(
+    private readonly sink: RecordSink,
+    mustContain: readonly string[] | undefined,
+  ) {
+    this.literals = mustContain?.map((literal) => Buffer.from(literal));
+  }
+
+  push(chunk: Buffer): void {
+    let text = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+    if (!this.headerChecked) {
+      if (text.length < HEADER.length + RECORD_START.length) {
+        this.carry = text;
+        return;
+      }
+      if (!text.subarray(0, HEADER.length).equals(HEADER)) {
+        throw new NeedsExactScan("the file does not start the way CloudTrail writes it");
+      }
+      const empty = text[HEADER.length] === 0x5d;
+      if (!empty && text.indexOf(RECORD_START, HEADER.length) !== HEADER.length) {
+        throw new NeedsExactScan("records do not start with eventVersion");
+      }
+      this.headerChecked = true;
+      text = text.subarray(HEADER.length - 1);
+    }
+    if (text.indexOf(UNICODE_ESCAPE) >= 0) {
+      throw new NeedsExactScan("\\u00XX escapes could hide a literal");
+    }
+    // Record starts: `{"eventVersion":` preceded by `[` or `,`.
+    let start = this.nextStart(text, 0);
+    if (start < 0) {
+      this.carry = text;
+      return;
+    }
+    for (;;) {
+      const next = this.nextStart(text, start + RECORD_START.length);
+      if (next < 0) {
+        break;
+      }
+      // The record ends before the comma that precedes the next start.
+      this.take(text.subarray(start, next - 1));
+      start = next;
+    }
+    // Keep the separator before the unfinished record, so its start is found again.
+    this.carry = text.subarray(start - 1);
+  }
+
+  /** The next record start at or after `from`; `text[0]` is always the `[` or `,` before one. */
+  private nextStart(text: Buffer, from: number): number {
+    const at = text.indexOf(RECORD_START, from);
+    if (at > 0 && text[at - 1] !== COMMA && text[at - 1] !== OPEN_BRACKET) {
+      // `{"eventVersion":` nested inside a record: let the exact scanner judge the file.
+      throw new NeedsExactScan("eventVersion inside a record");
+    }
+    return at;
+  }
+
+  private take(record: Buffer): void {
+    this.records += 1;
+    if (!containsAny(record, this.literals)) {
+      return;
+    }
+    let value: unknown;
+    try {
+      value = parseRecord(record);
+    } catch {
+      throw new NeedsExactScan("a candidate record is not one JSON object");
+    }
+    this.parsed += 1;
+    this.sink.candidate(value);
+  }
+
+  end(): void {
+    if (!this.headerChecked) {
+      // Too short for the fast path to judge: let the exact scanner read it.
+      throw new NeedsExactScan("short file");
+    }
+    // What is left is `[` or `,` + the last record + `]}` (and optional whitespace).
+    const text = this.carry;
+    let close = text.length - 1;
+    while (close >= 0 && (text[close] === 0x20 || text[close] === 0x0a || text[close] === 0x0d || text[close] === 0x09)) {
+      close -= 1;
+    }
+    if (close < 1 || text[close] !== 0x7d || text[close - 1] !== 0x5d) {
+      throw new BadLogFile("truncated: the Records array is not closed");
+    }
+    const last = text.subarray(1, close - 1);
+    if (last.length > 0) {
+      this.take(last);
+    }
+  }
+}
+
+/** The exact scanner: any JSON layout; the records are the elements of the top-level `Records` array. */
+export class ExactRecordScanner implements Scanner {
+  records = 0;
+  parsed = 0;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Bytes of the record being read (depth >= 3), or of the current top-level key. */
+  private pieces: Buffer[] = [];
+  /** 0 while inside a record (its bytes continue in the next chunk), -1 outside. */
+  private recordStart = -1;
+  private keyStart = -1;
+  private keyPrefix = "";
+  private lastTopLevelKey = "";
+  private inRecords = false;
+  private sawRecords = false;
+  private sawAnything = false;
+  private readonly literals: readonly Buffer[] | undefined;
+
+  constructor(
+    private readonly sink: RecordSink,
+    mustContain: readonly string[] | undefined,
+  ) {
+    this.literals = mustContain?.map((literal) => Buffer.from(literal));
+  }
+
+  push(chunk: Buffer): void {
+    let recordFrom = this.recordStart >= 0 ? 0 : -1;
+    for (let i = 0; i < chunk.length; i += 1) {
+      const c = chunk[i];
+      if (this.inString) {
+        if (this.escaped) {
+          this.escaped = false;
+        } else if (c === 0x5c) {
+          this.escaped = true;
+        } else if (c === 0x22) {
+          this.inString = false;
+          if (this.keyStart >= 0) {
+            this.lastTopLevelKey = this.keyPrefix + chunk.subarray(this.keyStart, i).toString("utf8");
+            this.keyPrefix = "";
+            this.keyStart = -1;
+          }
+        }
+        continue;
+      }
+      switch (c) {
+        case 0x22:
+          this.inString = true;
+          if (this.depth === 1) {
+            this.keyStart = i + 1;
+            this.keyPrefix = "";
+          }
+          break;
+        case 0x7b:
+        case 0x5b:
+          if (!this.sawAnything && c !== 0x7b) {
+            throw new BadLogFile("not a CloudTrail log file: the top level is not a JSON object");
+          }
+          this.sawAnything = true;
+          this.depth += 1;
+          if (this.depth === 2 && c === 0x5b && this.lastTopLevelKey === "Records") {
+            this.inRecords = true;
+            this.sawRecords = true;
+          } else if (this.depth === 3 && this.inRecords) {
+            if (c !== 0x7b) {
+              throw new BadLogFile("a record is not a JSON object");
+            }
+            this.recordStart = 0;
+            recordFrom = i;
+            this.pieces = [];
+          }
+          break;
+        case 0x7d:
+        case 0x5d:
+          if (this.depth === 3 && this.inRecords) {
+            this.pieces.push(chunk.subarray(recordFrom, i + 1));
+            this.finishRecord();
+            recordFrom = -1;
+          } else if (this.depth === 2 && this.inRecords) {
+            this.inRecords = false;
+          }
+          this.depth -= 1;
+          if (this.depth < 0) {
+            throw new BadLogFile("not JSON: a bracket closes more than it opens");
+          }
+          break;
+        default:
+          if (!this.sawAnything && c > 0x20) {
+            throw new BadLogFile("not JSON");
+          }
+      }
+    }
+    if (recordFrom >= 0) {
+      this.pieces.push(Buffer.from(chunk.subarray(recordFrom)));
+    }
+    if (this.keyStart >= 0) {
+      // A top-level key split across chunks: keep its beginning.
+      this.keyPrefix += chunk.subarray(this.keyStart).toString("latin1");
+      this.keyStart = 0;
+    }
+  }
+
+  private finishRecord(): void {
+    const text = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces);
+    this.pieces = [];
+    this.recordStart = -1;
+    this.records += 1;
+    if (!containsAny(text, this.literals) && text.indexOf(UNICODE_ESCAPE) < 0) {
+      return;
+    }
+    let value: unknown;
+    try {
+      value = parseRecord(text);
+    } catch (error) {
+      throw new BadLogFile(`record ${this.records} is not valid JSON (${(error as Error).message})`);
+    }
+    this.parsed += 1;
+    this.sink.candidate(value);
+  }
+
+  end(): void {
+    if (!this.sawAnything) {
+      throw new BadLogFile("empty: not a CloudTrail log file");
+    }
+    if (this.depth !== 0 || this.inString) {
+      throw new BadLogFile("truncated: the JSON document is not closed");
+    }
+    if (!this.sawRecords) {
+      throw new BadLogFile('not a CloudTrail log file: no "Records" array');
+    }
+  }
+}

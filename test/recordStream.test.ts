@@ -1,0 +1,106 @@
+import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  BadLogFile,
+  ExactRecordScanner,
+  FastRecordScanner,
+  NeedsExactScan,
+  Scanner,
+} from "../detection/recordStream";
+
+const CORPUS = path.resolve(__dirname, "../../shared/data/cloudtrail-root-events/events.jsonl");
+const corpus = readFileSync(CORPUS, "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+type Make = (sink: { candidate(record: unknown): void }, literals: readonly string[] | undefined) => Scanner;
+const fast: Make = (sink, literals) => new FastRecordScanner(sink, literals);
+const exact: Make = (sink, literals) => new ExactRecordScanner(sink, literals);
+
+function run(make: Make, text: string | Buffer, literals: readonly string[] | undefined, chunkSizes: readonly number[] = [1 << 20]) {
+  const candidates: unknown[] = [];
+  const scanner = make({ candidate: (record) => candidates.push(record) }, literals);
+  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  let offset = 0;
+  let index = 0;
+  while (offset < bytes.length) {
+    const size = Math.max(1, chunkSizes[index % chunkSizes.length]);
+    scanner.push(bytes.subarray(offset, offset + size));
+    offset += size;
+    index += 1;
+  }
+  scanner.end();
+  return { candidates, records: scanner.records, parsed: scanner.parsed };
+}
+
+/** The corpus records in the shape CloudTrail writes: eventVersion first, compact JSON. */
+const cloudTrailRecords = corpus.map((record) => ({ eventVersion: record.eventVersion ?? "1.08", ...record }));
+const cloudTrailFile = JSON.stringify({ Records: cloudTrailRecords });
+const withRoot = cloudTrailRecords.filter((record) => JSON.stringify(record).includes("Root"));
+
+describe("record scanners", () => {
+  it("the fast scanner counts every record and parses only those containing a literal", () => {
+    const result = run(fast, cloudTrailFile, ["Root"]);
+    expect(result.records).toBe(67);
+    expect(result.candidates).toEqual(withRoot);
+    expect(result.parsed).toBe(withRoot.length);
+    expect(result.parsed).toBeLessThan(67);
+  });
+
+  it("the exact scanner gives the same records on any layout, including pretty-printed files", () => {
+    const pretty = JSON.stringify({ Records: corpus }, null, 2);
+    const result = run(exact, pretty, ["Root"]);
+    expect(result.records).toBe(67);
+    expect(result.candidates).toEqual(corpus.filter((record) => JSON.stringify(record).includes("Root")));
+  });
+
+  it("without literals every record is a candidate", () => {
+    expect(run(fast, cloudTrailFile, undefined).candidates).toEqual(cloudTrailRecords);
+    expect(run(exact, cloudTrailFile, undefined).candidates).toEqual(cloudTrailRecords);
+  });
+
+  it("property: any chunking gives both scanners the same records as one whole read", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 20 }), (sizes) => {
+        const whole = run(exact, cloudTrailFile, ["Root"]);
+        expect(run(fast, cloudTrailFile, ["Root"], sizes)).toEqual(whole);
+        expect(run(exact, cloudTrailFile, ["Root"], sizes)).toEqual(whole);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("reads an empty Records array (the fast scanner leaves files this short to the exact one)", () => {
+    expect(() => run(fast, '{"Records":[]}', ["Root"])).toThrow(NeedsExactScan);
+    expect(run(exact, '{"Records":[]}', ["Root"]).records).toBe(0);
+  });
+
+  it("the fast scanner hands over to the exact one when its assumptions may not hold", () => {
+    expect(() => run(fast, JSON.stringify({ Records: corpus }, null, 1), ["Root"])).toThrow(NeedsExactScan);
+    const escaped = cloudTrailFile.replace('"Root"', '"\\u0052oot"');
+    expect(() => run(fast, escaped, ["Root"])).toThrow(NeedsExactScan);
+    // The exact scanner still finds the escaped record.
+    expect(run(exact, escaped, ["Root"]).candidates).toHaveLength(withRoot.length);
+  });
+
+  it("should report a truncated file", () => {
+    const truncated = cloudTrailFile.slice(0, cloudTrailFile.length - 40);
+    expect(() => run(fast, truncated, ["Root"])).toThrow(BadLogFile);
+    expect(() => run(exact, truncated, ["Root"])).toThrow("truncated: the JSON document is not closed");
+  });
+
+  it("should report a file that is not JSON, and JSON without Records", () => {
+    expect(() => run(exact, "hello world", ["Root"])).toThrow("not JSON");
+    expect(() => run(exact, '{"records":[{"a":1}]}', ["Root"])).toThrow('not a CloudTrail log file: no "Records" array');
+    expect(() => run(exact, "[1,2]", ["Root"])).toThrow("not a CloudTrail log file: the top level is not a JSON object");
+    expect(() => run(exact, "", ["Root"])).toThrow("empty: not a CloudTrail log file");
+  });
+
+  it("should report a candidate record that is not valid JSON", () => {
+    const broken = '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"Root",}}]}';
+    expect(() => run(exact, broken, ["Root"])).toThrow(/^record 1 is not valid JSON/);
+  });
+});
