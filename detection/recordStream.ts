@@ -48,6 +48,51 @@ function containsAny(text: Buffer, literals: readonly Buffer[] | undefined): boo
   return literals.some((literal) => text.indexOf(literal) >= 0);
 }
 
+// A rare first byte makes the native search fast ("V" is rare in CloudTrail text, "{" is not).
+const START_NEEDLE = Buffer.from('Version":');
+const START_PREFIX = Buffer.from('{"event');
+
+/**
+ * Positions of record starts (`{"eventVersion":` right after `[` or `,`) at or after `from`
+ * whose separator lies inside `text`. An `eventVersion` key nested inside a record hands the
+ * file to the exact scanner.
+ */
+function findStarts(text: Buffer, from: number): number[] {
+  const starts: number[] = [];
+  const offset = START_PREFIX.length;
+  for (
+    let hit = text.indexOf(START_NEEDLE, from + offset);
+    hit >= 0;
+    hit = text.indexOf(START_NEEDLE, hit + START_NEEDLE.length)
+  ) {
+    const start = hit - offset;
+    if (start < 1 || text.compare(START_PREFIX, 0, offset, start, hit) !== 0) {
+      continue; // another key ending in Version, or a start whose separator is in an earlier chunk
+    }
+    const before = text[start - 1];
+    if (before !== COMMA && before !== OPEN_BRACKET) {
+      throw new NeedsExactScan("eventVersion inside a record");
+    }
+    starts.push(start);
+  }
+  return starts;
+}
+
+/** The index of the record (by its start position) that contains byte `position`. */
+function recordIndexOf(starts: readonly number[], position: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= position) {
+      low = middle;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return low;
+}
+
 function parseRecord(text: Buffer): unknown {
   const value: unknown = JSON.parse(text.toString("utf8"));
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -68,6 +113,7 @@ export interface Scanner {
 export class FastRecordScanner implements Scanner {
   records = 0;
   parsed = 0;
+  /** The separator before the unfinished record and its bytes so far (empty before the first). */
   private carry: Buffer = Buffer.alloc(0);
   private headerChecked = false;
   private readonly literals: readonly Buffer[] | undefined;
@@ -80,8 +126,8 @@ export class FastRecordScanner implements Scanner {
   }
 
   push(chunk: Buffer): void {
-    let text = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     if (!this.headerChecked) {
+      const text = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
       if (text.length < HEADER.length + RECORD_START.length) {
         this.carry = text;
         return;
@@ -94,45 +140,74 @@ export class FastRecordScanner implements Scanner {
         throw new NeedsExactScan("records do not start with eventVersion");
       }
       this.headerChecked = true;
-      text = text.subarray(HEADER.length - 1);
+      this.carry = Buffer.alloc(0);
+      // Continue from the `[` before the first record, as if it were a separator.
+      chunk = text.subarray(HEADER.length - 1);
     }
-    if (text.indexOf(UNICODE_ESCAPE) >= 0) {
+    if (chunk.indexOf(UNICODE_ESCAPE) >= 0) {
       throw new NeedsExactScan("\\u00XX escapes could hide a literal");
     }
-    // Record starts: `{"eventVersion":` preceded by `[` or `,`.
-    let start = this.nextStart(text, 0);
-    if (start < 0) {
-      this.carry = text;
+    // Record starts that lie wholly in this chunk, their separator included. The bytes between
+    // them are never visited by JavaScript: only native searches run over the chunk.
+    const starts = findStarts(chunk, 1);
+    if (starts.length === 0) {
+      this.carry = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
       return;
     }
-    for (;;) {
-      const next = this.nextStart(text, start + RECORD_START.length);
-      if (next < 0) {
-        break;
+    // The seam: the unfinished record from earlier chunks (and any record whose start straddles
+    // the chunk boundary) ends just before the separator of the first start found here. Only
+    // these few bytes are copied.
+    const first = starts[0];
+    const seam =
+      this.carry.length === 0
+        ? chunk.subarray(0, first)
+        : Buffer.concat([this.carry, chunk.subarray(0, first)]);
+    this.scanSeam(seam);
+
+    const last = starts[starts.length - 1];
+    this.records += starts.length - 1;
+    const candidates = new Set<number>();
+    for (const literal of this.literals ?? []) {
+      for (
+        let hit = chunk.indexOf(literal, first);
+        hit >= 0 && hit < last;
+        hit = chunk.indexOf(literal, hit + 1)
+      ) {
+        candidates.add(recordIndexOf(starts, hit));
       }
-      // The record ends before the comma that precedes the next start.
-      this.take(text.subarray(start, next - 1));
-      start = next;
     }
-    // Keep the separator before the unfinished record, so its start is found again.
-    this.carry = text.subarray(start - 1);
+    for (let index = 0; index < starts.length - 1; index += 1) {
+      if (this.literals === undefined || candidates.has(index)) {
+        // A record ends before the comma that precedes the next start.
+        this.parse(chunk.subarray(starts[index], starts[index + 1] - 1));
+      }
+    }
+    this.carry = chunk.subarray(last - 1);
   }
 
-  /** The next record start at or after `from`; `text[0]` is always the `[` or `,` before one. */
-  private nextStart(text: Buffer, from: number): number {
-    const at = text.indexOf(RECORD_START, from);
-    if (at > 0 && text[at - 1] !== COMMA && text[at - 1] !== OPEN_BRACKET) {
-      // `{"eventVersion":` nested inside a record: let the exact scanner judge the file.
-      throw new NeedsExactScan("eventVersion inside a record");
+  /** Records in `seam`: it starts with a separator and ends with the separator of the next record. */
+  private scanSeam(seam: Buffer): void {
+    if (seam.length <= 1) {
+      return;
     }
-    return at;
+    if (seam.indexOf(UNICODE_ESCAPE) >= 0) {
+      throw new NeedsExactScan("\\u00XX escapes could hide a literal");
+    }
+    const starts = findStarts(seam, 1);
+    starts.forEach((start, index) => {
+      const end = index + 1 < starts.length ? starts[index + 1] - 1 : seam.length - 1;
+      this.take(seam.subarray(start, end));
+    });
   }
 
   private take(record: Buffer): void {
     this.records += 1;
-    if (!containsAny(record, this.literals)) {
-      return;
+    if (containsAny(record, this.literals)) {
+      this.parse(record);
     }
+  }
+
+  private parse(record: Buffer): void {
     let value: unknown;
     try {
       value = parseRecord(record);
@@ -151,16 +226,17 @@ export class FastRecordScanner implements Scanner {
     // What is left is `[` or `,` + the last record + `]}` (and optional whitespace).
     const text = this.carry;
     let close = text.length - 1;
-    while (close >= 0 && (text[close] === 0x20 || text[close] === 0x0a || text[close] === 0x0d || text[close] === 0x09)) {
+    while (
+      close >= 0 &&
+      (text[close] === 0x20 || text[close] === 0x0a || text[close] === 0x0d || text[close] === 0x09)
+    ) {
       close -= 1;
     }
     if (close < 1 || text[close] !== 0x7d || text[close - 1] !== 0x5d) {
       throw new BadLogFile("truncated: the Records array is not closed");
     }
-    const last = text.subarray(1, close - 1);
-    if (last.length > 0) {
-      this.take(last);
-    }
+    // The carry may still hold several records (a final chunk without a start of its own).
+    this.scanSeam(Buffer.concat([text.subarray(0, close - 1), Buffer.from(",")]));
   }
 }
 
@@ -202,7 +278,8 @@ export class ExactRecordScanner implements Scanner {
         } else if (c === 0x22) {
           this.inString = false;
           if (this.keyStart >= 0) {
-            this.lastTopLevelKey = this.keyPrefix + chunk.subarray(this.keyStart, i).toString("utf8");
+            this.lastTopLevelKey =
+              this.keyPrefix + chunk.subarray(this.keyStart, i).toString("utf8");
             this.keyPrefix = "";
             this.keyStart = -1;
           }
@@ -278,7 +355,9 @@ export class ExactRecordScanner implements Scanner {
     try {
       value = parseRecord(text);
     } catch (error) {
-      throw new BadLogFile(`record ${this.records} is not valid JSON (${(error as Error).message})`);
+      throw new BadLogFile(
+        `record ${this.records} is not valid JSON (${(error as Error).message})`,
+      );
     }
     this.parsed += 1;
     this.sink.candidate(value);

@@ -16,11 +16,19 @@ const corpus = readFileSync(CORPUS, "utf8")
   .filter((line) => line.trim() !== "")
   .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-type Make = (sink: { candidate(record: unknown): void }, literals: readonly string[] | undefined) => Scanner;
+type Make = (
+  sink: { candidate(record: unknown): void },
+  literals: readonly string[] | undefined,
+) => Scanner;
 const fast: Make = (sink, literals) => new FastRecordScanner(sink, literals);
 const exact: Make = (sink, literals) => new ExactRecordScanner(sink, literals);
 
-function run(make: Make, text: string | Buffer, literals: readonly string[] | undefined, chunkSizes: readonly number[] = [1 << 20]) {
+function run(
+  make: Make,
+  text: string | Buffer,
+  literals: readonly string[] | undefined,
+  chunkSizes: readonly number[] = [1 << 20],
+) {
   const candidates: unknown[] = [];
   const scanner = make({ candidate: (record) => candidates.push(record) }, literals);
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
@@ -37,7 +45,10 @@ function run(make: Make, text: string | Buffer, literals: readonly string[] | un
 }
 
 /** The corpus records in the shape CloudTrail writes: eventVersion first, compact JSON. */
-const cloudTrailRecords = corpus.map((record) => ({ eventVersion: record.eventVersion ?? "1.08", ...record }));
+const cloudTrailRecords = corpus.map((record) => ({
+  eventVersion: record.eventVersion ?? "1.08",
+  ...record,
+}));
 const cloudTrailFile = JSON.stringify({ Records: cloudTrailRecords });
 const withRoot = cloudTrailRecords.filter((record) => JSON.stringify(record).includes("Root"));
 
@@ -54,7 +65,9 @@ describe("record scanners", () => {
     const pretty = JSON.stringify({ Records: corpus }, null, 2);
     const result = run(exact, pretty, ["Root"]);
     expect(result.records).toBe(67);
-    expect(result.candidates).toEqual(corpus.filter((record) => JSON.stringify(record).includes("Root")));
+    expect(result.candidates).toEqual(
+      corpus.filter((record) => JSON.stringify(record).includes("Root")),
+    );
   });
 
   it("without literals every record is a candidate", () => {
@@ -64,11 +77,14 @@ describe("record scanners", () => {
 
   it("property: any chunking gives both scanners the same records as one whole read", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 20 }), (sizes) => {
-        const whole = run(exact, cloudTrailFile, ["Root"]);
-        expect(run(fast, cloudTrailFile, ["Root"], sizes)).toEqual(whole);
-        expect(run(exact, cloudTrailFile, ["Root"], sizes)).toEqual(whole);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 20 }),
+        (sizes) => {
+          const whole = run(exact, cloudTrailFile, ["Root"]);
+          expect(run(fast, cloudTrailFile, ["Root"], sizes)).toEqual(whole);
+          expect(run(exact, cloudTrailFile, ["Root"], sizes)).toEqual(whole);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -79,7 +95,9 @@ describe("record scanners", () => {
   });
 
   it("the fast scanner hands over to the exact one when its assumptions may not hold", () => {
-    expect(() => run(fast, JSON.stringify({ Records: corpus }, null, 1), ["Root"])).toThrow(NeedsExactScan);
+    expect(() => run(fast, JSON.stringify({ Records: corpus }, null, 1), ["Root"])).toThrow(
+      NeedsExactScan,
+    );
     const escaped = cloudTrailFile.replace('"Root"', '"\\u0052oot"');
     expect(() => run(fast, escaped, ["Root"])).toThrow(NeedsExactScan);
     // The exact scanner still finds the escaped record.
@@ -89,13 +107,19 @@ describe("record scanners", () => {
   it("should report a truncated file", () => {
     const truncated = cloudTrailFile.slice(0, cloudTrailFile.length - 40);
     expect(() => run(fast, truncated, ["Root"])).toThrow(BadLogFile);
-    expect(() => run(exact, truncated, ["Root"])).toThrow("truncated: the JSON document is not closed");
+    expect(() => run(exact, truncated, ["Root"])).toThrow(
+      "truncated: the JSON document is not closed",
+    );
   });
 
   it("should report a file that is not JSON, and JSON without Records", () => {
     expect(() => run(exact, "hello world", ["Root"])).toThrow("not JSON");
-    expect(() => run(exact, '{"records":[{"a":1}]}', ["Root"])).toThrow('not a CloudTrail log file: no "Records" array');
-    expect(() => run(exact, "[1,2]", ["Root"])).toThrow("not a CloudTrail log file: the top level is not a JSON object");
+    expect(() => run(exact, '{"records":[{"a":1}]}', ["Root"])).toThrow(
+      'not a CloudTrail log file: no "Records" array',
+    );
+    expect(() => run(exact, "[1,2]", ["Root"])).toThrow(
+      "not a CloudTrail log file: the top level is not a JSON object",
+    );
     expect(() => run(exact, "", ["Root"])).toThrow("empty: not a CloudTrail log file");
   });
 

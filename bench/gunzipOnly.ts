@@ -1,0 +1,21 @@
+/** The floor for replay: only decompress every file, streaming, and count bytes. */
+import { createReadStream, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { createGunzip } from "node:zlib";
+
+async function main(): Promise<void> {
+  const directory = process.argv[2];
+  let bytes = 0;
+  const started = process.hrtime.bigint();
+  for (const name of readdirSync(directory).sort()) {
+    for await (const chunk of createReadStream(path.join(directory, name), {
+      highWaterMark: 1 << 20,
+    }).pipe(createGunzip({ chunkSize: 1 << 20 }))) {
+      bytes += (chunk as Buffer).length;
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stdout.write(`${JSON.stringify({ bytes, seconds })}\n`);
+}
+
+void main();
