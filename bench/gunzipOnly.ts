@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   for (const name of readdirSync(directory).sort()) {
     for await (const chunk of createReadStream(path.join(directory, name), {
       highWaterMark: 1 << 20,
-    }).pipe(createGunzip({ chunkSize: 1 << 20 }))) {
+    }).pipe(createGunzip({ chunkSize: 1 << 18 }))) {
       bytes += (chunk as Buffer).length;
     }
   }

