@@ -3,8 +3,11 @@ import { failCleanly, loadProgramInputs } from "./config/load";
 import { deriveNames } from "./config/names";
 import { LogArchive } from "./components/logArchive";
 import { OrganizationTrail } from "./components/organizationTrail";
+import { CentralizedRootAccess } from "./components/centralizedRootAccess";
+import { GuardrailProtection } from "./components/guardrailProtection";
 import { createAccountProviders } from "./components/providers";
 import { RootActivityAlarms } from "./components/rootActivityAlarms";
+import { RootMfaRule } from "./components/rootMfaRule";
 import { RootAccessGuardrail } from "./components/rootAccessGuardrail";
 import { planServiceControlPolicies } from "./policies/scpPlan";
 
@@ -18,7 +21,7 @@ export = async () => {
 
   // 2. Every name and policy document derived, rendered and budgeted.
   const names = deriveNames(config, organization);
-  const scps = failCleanly(() => planServiceControlPolicies(config, organization));
+  const scps = failCleanly(() => planServiceControlPolicies(config, organization, names));
 
   // 3. One explicit provider per account.
   const providers = createAccountProviders({
@@ -46,10 +49,7 @@ export = async () => {
       bucketPolicy: archive.bucketPolicy,
     },
     managementProvider: providers.management,
-    trailProvider:
-      config.centralLogs.location === "delegatedAdministrator"
-        ? providers.logArchive
-        : providers.management,
+    trailProvider: providers.forAccount(names.trailAccountId),
     protectAuditData: config.protectAuditData,
   });
 
@@ -67,6 +67,18 @@ export = async () => {
     { scp: scps.rootAccess },
     { provider: providers.management },
   );
+  const protection = new GuardrailProtection(
+    "guardrail-protection",
+    { scp: scps.protection },
+    { provider: providers.management },
+  );
+
+  if (config.centralizedRootAccess.enabled) {
+    new CentralizedRootAccess("centralized-root-access", { provider: providers.management });
+  }
+  if (config.rootMfaRule.enabled) {
+    new RootMfaRule("root-mfa-rule", { provider: providers.management });
+  }
 
   return {
     organizationId: organization.organization.id,
@@ -77,5 +89,7 @@ export = async () => {
     rootAccessPolicyId: rootAccess.policy.id,
     rootAccessTargets: scps.rootAccess.targets.map((target) => target.id),
     rootAccessPolicyCharacters: scps.rootAccess.rendered.size,
+    protectionPolicyId: protection.policy.id,
+    protectionPolicyCharacters: scps.protection.rendered.size,
   };
 };

@@ -4,6 +4,7 @@ import { GuardrailNames } from "../config/names";
 import { GuardrailConfig } from "../config/schema";
 import { buildArchiveBucketPolicy, buildArchiveKeyPolicy } from "../policies/auditLogPolicies";
 import { compactJson } from "../policies/document";
+import { KEY_ALIAS_PREFIX } from "../policies/protectionScp";
 
 export interface LogArchiveArgs {
   readonly names: GuardrailNames;
@@ -41,7 +42,7 @@ export class LogArchive extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(
       `${name}-key-alias`,
-      { name: "alias/aws-org-guardrails/trail-archive", targetKeyId: this.key.keyId },
+      { name: `${KEY_ALIAS_PREFIX}trail-archive`, targetKeyId: this.key.keyId },
       child,
     );
 

@@ -7,6 +7,7 @@ import {
   buildTrailDeliveryTrustPolicy,
 } from "../policies/auditLogPolicies";
 import { compactJson } from "../policies/document";
+import { KEY_ALIAS_PREFIX } from "../policies/protectionScp";
 
 export interface OrganizationTrailArgs {
   readonly names: GuardrailNames;
@@ -80,6 +81,12 @@ export class OrganizationTrail extends pulumi.ComponentResource {
         policy: compactJson(buildLogGroupKeyPolicy(names)),
       },
       { ...inTrailAccount, ...keep },
+    );
+    // The alias is how the protection SCP recognises the key (its ARN is not known at plan time).
+    new aws.kms.Alias(
+      `${name}-log-group-key-alias`,
+      { name: `${KEY_ALIAS_PREFIX}central-log-group`, targetKeyId: logGroupKey.keyId },
+      inTrailAccount,
     );
     this.logGroupName = names.logGroupName;
     this.logGroupArn = names.logGroupArn;

@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 
 export interface AccountProvidersArgs {
   readonly partition: string;
@@ -14,6 +13,8 @@ export interface AccountProvidersArgs {
 export interface AccountProviders {
   readonly management: aws.Provider;
   readonly logArchive: aws.Provider;
+  /** The provider pinned to `accountId` (the management or the log-archive account). */
+  forAccount(accountId: string): aws.Provider;
 }
 
 /** The session name the log-archive role sees; it appears in that account's CloudTrail. */
@@ -45,7 +46,17 @@ export function createAccountProviders(args: AccountProvidersArgs): AccountProvi
     ],
     defaultTags,
   });
-  return { management, logArchive };
+  return {
+    management,
+    logArchive,
+    forAccount(accountId: string): aws.Provider {
+      if (accountId === args.managementAccountId) {
+        return management;
+      }
+      if (accountId === args.logArchiveAccountId) {
+        return logArchive;
+      }
+      throw new Error(`no provider for account ${accountId}`);
+    },
+  };
 }
-
-export type ProviderOptions = Pick<pulumi.ComponentResourceOptions, "provider">;

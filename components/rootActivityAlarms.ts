@@ -6,6 +6,7 @@ import { GuardrailConfig } from "../config/schema";
 import { METRIC_NAMESPACE, ROOT_DETECTIONS } from "../detection/patterns";
 import { buildAlertTopicKeyPolicy, buildAlertTopicPolicy } from "../policies/alertPolicies";
 import { compactJson } from "../policies/document";
+import { KEY_ALIAS_PREFIX } from "../policies/protectionScp";
 
 export interface RootActivityAlarmsArgs {
   readonly names: GuardrailNames;
@@ -38,6 +39,11 @@ export class RootActivityAlarms extends pulumi.ComponentResource {
         deletionWindowInDays: 30,
         policy: compactJson(buildAlertTopicKeyPolicy(names)),
       },
+      child,
+    );
+    new aws.kms.Alias(
+      `${name}-topic-key-alias`,
+      { name: `${KEY_ALIAS_PREFIX}alert-topic`, targetKeyId: this.topicKey.keyId },
       child,
     );
     this.topic = new aws.sns.Topic(

@@ -416,6 +416,56 @@ const scpLimitsSchema = z
   .default({ maxPolicyCharacters: 5_120, maxPoliciesPerTarget: 5 })
   .describe("The Organizations quotas the program budgets against.");
 
+// A role, by ARN, in one named account; wildcards only after "role/" and never the whole name.
+const exceptionRolePatternSchema = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-][\w+=,.@\/*?-]*$/, {
+    error: (issue) =>
+      `must be a role ARN pattern in one account, such as arn:aws:iam::123456789012:role/OrganizationAccountAccessRole (never an account, a user or root), got "${String(issue.input)}"`,
+  });
+
+const protectionSchema = z
+  .strictObject({
+    exceptRoleArnPatterns: z
+      .array(exceptionRolePatternSchema)
+      .min(1, {
+        error:
+          "must name at least the role this program deploys with, or it could not update the guardrails",
+      })
+      .optional()
+      .describe(
+        "Roles (ARN patterns) that may still change the protected log archive, keys and detection. Default: the role this program assumes in the log-archive account.",
+      ),
+  })
+  .default({})
+  .describe(
+    "The guardrail-protection SCP, attached with the root-access SCP: members cannot leave the organization or weaken the log archive and detection.",
+  );
+
+const centralizedRootAccessSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Enable trusted access for iam.amazonaws.com and the IAM organization features RootCredentialsManagement and RootSessions: the audited sts:AssumeRoot path.",
+      ),
+  })
+  .default({ enabled: true })
+  .describe("Centralized root access for member accounts (AWS, November 2024).");
+
+const rootMfaRuleSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Deploy the AWS Config organization managed rule root-account-mfa-enabled. Needs a Config recorder in every account; reports NOT_APPLICABLE once root credentials are removed centrally.",
+      ),
+  })
+  .default({ enabled: false })
+  .describe("Optional AWS Config rule that reports member accounts whose root user has no MFA.");
+
 export const guardrailConfigSchema = z.strictObject({
   managementAccountId: accountIdSchema.describe(
     "The organization's management account, where the program runs and the trail is owned.",
@@ -429,6 +479,9 @@ export const guardrailConfigSchema = z.strictObject({
   rootAccess: rootAccessSchema,
   centralLogs: centralLogsSchema,
   scpLimits: scpLimitsSchema,
+  protection: protectionSchema,
+  centralizedRootAccess: centralizedRootAccessSchema,
+  rootMfaRule: rootMfaRuleSchema,
   protectAuditData: z
     .boolean()
     .default(true)

@@ -125,6 +125,24 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
     }
   });
 
+  const archiveAccount =
+    typeof logArchive?.accountId === "string"
+      ? organization.account(logArchive.accountId)
+      : undefined;
+  if (
+    archiveAccount !== undefined &&
+    archiveAccount.id !== managementId &&
+    seenTargets.size > 0 &&
+    ![archiveAccount.id, ...organization.ancestors(archiveAccount.id)].some((id) =>
+      seenTargets.has(id),
+    )
+  ) {
+    problems.push(
+      `${key("rootAccess.targets")}: no target covers the log-archive account ${archiveAccount.id} (${archiveAccount.name}), ` +
+        "so the protection SCP could not guard the archive; add its OU or use Root",
+    );
+  }
+
   const maxHours =
     typeof rootAccess.maxBreakGlassHours === "number" ? rootAccess.maxBreakGlassHours : 72;
   const seenBreakGlass = new Set<string>();

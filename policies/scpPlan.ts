@@ -1,6 +1,9 @@
+import { GuardrailNames } from "../config/names";
 import { GuardrailConfig } from "../config/schema";
 import { resolveTarget } from "../config/validate";
+import { InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
+import { buildProtectionScp } from "./protectionScp";
 import { buildRootAccessScp } from "./rootAccessScp";
 import { RenderedScp, renderScp } from "./scpBudget";
 
@@ -12,21 +15,33 @@ export interface ScpTarget {
 }
 
 export interface PlannedScp {
+  /** The policy's name in AWS Organizations. */
+  readonly name: string;
+  readonly description: string;
   readonly rendered: RenderedScp;
   readonly targets: readonly ScpTarget[];
 }
 
 export interface ScpPlan {
   readonly rootAccess: PlannedScp;
+  readonly protection: PlannedScp;
+  /** Every SCP the program attaches, in a stable order. */
+  readonly all: readonly PlannedScp[];
 }
 
+/** AWS's FullAWSAccess SCP takes one of the directly-attached slots of every target. */
+const FULL_AWS_ACCESS_SLOTS = 1;
+
 /**
- * Decides, from validated config and the organization, every SCP the program attaches and where.
- * Pure, and run before any resource is registered, so a policy over budget is a config error.
+ * Decides, from validated config and the organization, every SCP the program attaches and where,
+ * rendered and budgeted: the size of each document and the number of SCPs directly attached to
+ * each target (FullAWSAccess included). Pure, and run before any resource is registered, so a
+ * policy over budget is a config error, not a failed `pulumi up` half-way through.
  */
 export function planServiceControlPolicies(
   config: GuardrailConfig,
   organization: OrganizationModel,
+  names: GuardrailNames,
 ): ScpPlan {
   const targets = config.rootAccess.targets.map((target) => {
     const id = resolveTarget(target, organization);
@@ -36,14 +51,47 @@ export function planServiceControlPolicies(
     }
     return { id, path: organization.pathOf(id) };
   });
-  const rootAccess = renderScp(
-    "root-access",
-    buildRootAccessScp({
-      partition: organization.partition,
-      breakGlass: config.rootAccess.breakGlass,
-    }),
-    config.scpLimits.maxPolicyCharacters,
-    "Close break-glass entries that are no longer needed (aws-org-guardrails:rootAccess.breakGlass).",
-  );
-  return { rootAccess: { rendered: rootAccess, targets } };
+  const limit = config.scpLimits.maxPolicyCharacters;
+  const rootAccess: PlannedScp = {
+    name: "aws-org-guardrails-root-access",
+    description:
+      "Denies the root user of member accounts, except AssumeRoot sessions and open break-glass windows. Managed by aws-org-guardrails.",
+    rendered: renderScp(
+      "root-access",
+      buildRootAccessScp({
+        partition: organization.partition,
+        breakGlass: config.rootAccess.breakGlass,
+      }),
+      limit,
+      "Close break-glass entries that are no longer needed (aws-org-guardrails:rootAccess.breakGlass).",
+    ),
+    targets,
+  };
+  const protection: PlannedScp = {
+    name: "aws-org-guardrails-protection",
+    description:
+      "Members cannot leave the organization or weaken the log archive and root-activity detection. Managed by aws-org-guardrails.",
+    rendered: renderScp(
+      "protection",
+      buildProtectionScp({
+        names,
+        exceptRoleArnPatterns: config.protection.exceptRoleArnPatterns ?? [
+          names.logArchiveDeploymentRoleArn,
+        ],
+        protectDetection: config.centralLogs.location === "delegatedAdministrator",
+      }),
+      limit,
+      "Raise aws-org-guardrails:scpLimits.maxPolicyCharacters to 10240 if the organization has the 2026 quota.",
+    ),
+    targets,
+  };
+  const all = [rootAccess, protection];
+  const perTarget = FULL_AWS_ACCESS_SLOTS + all.length;
+  if (perTarget > config.scpLimits.maxPoliciesPerTarget) {
+    throw new InputError(
+      `Each target would have ${perTarget} SCPs attached directly (FullAWSAccess and ${all.length} of this program's), ` +
+        `over aws-org-guardrails:scpLimits.maxPoliciesPerTarget (${config.scpLimits.maxPoliciesPerTarget}).`,
+    );
+  }
+  return { rootAccess, protection, all };
 }

@@ -190,7 +190,7 @@ describe("stack config validation", () => {
 
   it("should reject a break-glass entry for an account no target covers", () => {
     const problems = problemsOf((raw) => {
-      raw.rootAccess.targets = [DEV.prodOu];
+      raw.rootAccess.targets = [DEV.prodOu, DEV.securityOu];
       raw.rootAccess.breakGlass = [
         { accountId: DEV.webDev, reason: "r", expiresAt: hoursFromNow(2) },
       ];
@@ -203,6 +203,26 @@ describe("stack config validation", () => {
   it("should reject an SCP target that is not in the organization", () => {
     expect(problemsOf((raw) => (raw.rootAccess.targets = ["Root", "ou-zzzz-00000000"]))).toEqual([
       'aws-org-guardrails:rootAccess.targets[1]: "ou-zzzz-00000000" is not in o-7h2kq9x4mz; use "Root", the root id r-4f8a, or the id of one of its OUs',
+    ]);
+  });
+
+  it("should reject targets that leave the log-archive account outside the protection SCP", () => {
+    expect(problemsOf((raw) => (raw.rootAccess.targets = [DEV.workloadsOu]))).toEqual([
+      "aws-org-guardrails:rootAccess.targets: no target covers the log-archive account 271828182845 (log-archive), so the protection SCP could not guard the archive; add its OU or use Root",
+    ]);
+  });
+
+  it("should refuse a protection exception that is an account or root, not a role", () => {
+    expect(
+      problemsOf(
+        (raw) =>
+          (raw.protection = {
+            exceptRoleArnPatterns: ["arn:aws:iam::271828182845:root", "arn:aws:iam::*:role/Admin"],
+          }),
+      ),
+    ).toEqual([
+      'aws-org-guardrails:protection.exceptRoleArnPatterns[0]: must be a role ARN pattern in one account, such as arn:aws:iam::123456789012:role/OrganizationAccountAccessRole (never an account, a user or root), got "arn:aws:iam::271828182845:root"',
+      'aws-org-guardrails:protection.exceptRoleArnPatterns[1]: must be a role ARN pattern in one account, such as arn:aws:iam::123456789012:role/OrganizationAccountAccessRole (never an account, a user or root), got "arn:aws:iam::*:role/Admin"',
     ]);
   });
 

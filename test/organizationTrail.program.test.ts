@@ -51,7 +51,7 @@ describe("organization trail and log archive (dev stack, log group in the manage
   });
 
   it("enables trusted access for CloudTrail with its own resource, in the management account, before the trail", () => {
-    const access = one(resources, TYPES.serviceAccess);
+    const access = one(resources, TYPES.serviceAccess, "organization-trail-trusted-access");
     expect(access.inputs).toEqual({ servicePrincipal: "cloudtrail.amazonaws.com" });
     expect(accountOf(resources, access)).toBe(DEV.management);
     expect(one(resources, TYPES.trail).dependencies).toContain(access.urn);
@@ -199,7 +199,9 @@ describe("organization trail in delegated-administrator mode", async () => {
     const registration = one(resources, TYPES.delegatedAdmin);
     expect(registration.inputs).toEqual({ accountId: DEV.logArchive });
     expect(accountOf(resources, registration)).toBe(DEV.management);
-    expect(registration.dependencies).toContain(one(resources, TYPES.serviceAccess).urn);
+    expect(registration.dependencies).toContain(
+      one(resources, TYPES.serviceAccess, "organization-trail-trusted-access").urn,
+    );
   });
 
   it("creates the trail, the log group, its key and the delivery role through the log-archive provider", () => {

@@ -22,7 +22,7 @@ describe("the whole program under Pulumi mocks", () => {
     ]);
 
     const guardrail = one(resources, TYPES.rootAccessGuardrail);
-    const policy = one(resources, TYPES.policy);
+    const policy = one(resources, TYPES.policy, "root-access-policy");
     expect(policy.parent).toBe(guardrail.urn);
     expect(policy.provider.startsWith(`${management.urn}::`)).toBe(true);
     expect(policy.inputs.type).toBe("SERVICE_CONTROL_POLICY");
@@ -33,7 +33,7 @@ describe("the whole program under Pulumi mocks", () => {
       Null: { "aws:AssumedRoot": "true" },
     });
 
-    const attachment = one(resources, TYPES.attachment);
+    const attachment = one(resources, TYPES.attachment, `root-access-${DEV.rootId}`);
     expect(attachment.inputs.targetId).toBe(DEV.rootId);
     expect(attachment.inputs.policyId).toBe("root-access-policy-id");
     expect(attachment.dependencies).toContain(policy.urn);
@@ -62,6 +62,7 @@ describe("the whole program under Pulumi mocks", () => {
     });
     expect(
       byType(resources, TYPES.attachment)
+        .filter((a) => a.name.startsWith("root-access-"))
         .map((a) => a.inputs.targetId)
         .sort(),
     ).toEqual([DEV.securityOu, DEV.workloadsOu].sort());
@@ -78,7 +79,9 @@ describe("the whole program under Pulumi mocks", () => {
         }),
       },
     });
-    const document = JSON.parse(String(one(resources, TYPES.policy).inputs.content));
+    const document = JSON.parse(
+      String(one(resources, TYPES.policy, "root-access-policy").inputs.content),
+    );
     expect(document.Statement[0].Condition.StringNotEquals).toEqual({
       "aws:PrincipalAccount": [DEV.paymentsProd],
     });
@@ -89,7 +92,7 @@ describe("the whole program under Pulumi mocks", () => {
 
   it("leaves ids unknown under preview, as pulumi preview does", async () => {
     const { resources } = await runProgram({ preview: true });
-    expect(one(resources, TYPES.attachment).inputs.policyId).toBe(
+    expect(one(resources, TYPES.attachment, `root-access-${DEV.rootId}`).inputs.policyId).toBe(
       "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
     );
   });

@@ -6,6 +6,8 @@ import { evaluateComponent } from "./support/component";
 import { byType, one, TYPES } from "./support/program";
 
 const scp = {
+  name: "aws-org-guardrails-root-access",
+  description: "Denies member root.",
   rendered: renderScp(
     "root-access",
     buildRootAccessScp({ partition: "aws", breakGlass: [] }),
