@@ -50,6 +50,41 @@ export function readProject(projectDir: string = PROJECT_DIR): {
   };
 }
 
+/**
+ * The `config` section of a parsed stack file as the Pulumi CLI hands it to a program: strings
+ * as they are, numbers and booleans as their text, lists and maps as JSON text.
+ */
+export function stackConfigValues(
+  document: unknown,
+  project: string,
+  file: string,
+): Record<string, string> {
+  const config: Record<string, string> = {};
+  const values = (document as { config?: unknown } | null)?.config;
+  if (values === undefined || values === null) {
+    return config;
+  }
+  if (typeof values !== "object" || Array.isArray(values)) {
+    throw new InputError(`${file}: "config" must be a map of keys to values`);
+  }
+  for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+    if (typeof value === "object" && value !== null && "secure" in value) {
+      throw new InputError(
+        `${file}: ${key} is a secret (secure:), which cannot be decrypted offline`,
+      );
+    }
+    // A bare key ("managementAccountId:") belongs to the project, as in the Pulumi CLI.
+    const fullKey = key.includes(":") ? key : `${project}:${key}`;
+    config[fullKey] =
+      typeof value === "string"
+        ? value
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
+  }
+  return config;
+}
+
 /** A stack name as `pulumi stack init` accepts it. */
 export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
@@ -68,28 +103,7 @@ export function readStackFile(stack: string, projectDir: string = PROJECT_DIR): 
   }
   const project = readProject(projectDir);
   const file = path.join(projectDir, project.stackConfigDir, `Pulumi.${stack}.yaml`);
-  const document = readYaml(file, `stack file for stack "${stack}"`) as { config?: unknown } | null;
-  const config: Record<string, string> = {};
-  const values = document?.config;
-  if (values !== undefined && values !== null) {
-    if (typeof values !== "object" || Array.isArray(values)) {
-      throw new InputError(`${file}: "config" must be a map of keys to values`);
-    }
-    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
-      if (typeof value === "object" && value !== null && "secure" in value) {
-        throw new InputError(
-          `${file}: ${key} is a secret (secure:), which cannot be decrypted offline`,
-        );
-      }
-      // A bare key ("managementAccountId:") belongs to the project, as in the Pulumi CLI.
-      const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
-      config[fullKey] =
-        typeof value === "string"
-          ? value
-          : typeof value === "object"
-            ? JSON.stringify(value)
-            : String(value);
-    }
-  }
+  const document = readYaml(file, `stack file for stack "${stack}"`);
+  const config = stackConfigValues(document, project.name, file);
   return { project: project.name, stack, path: file, config };
 }
