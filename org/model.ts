@@ -35,12 +35,23 @@ export interface AccountNode {
   readonly parentId: string;
 }
 
+export interface PolicyNode {
+  readonly id: string;
+  readonly name: string;
+  /** AWS-managed, like FullAWSAccess. */
+  readonly awsManaged: boolean;
+  /** Roots, OUs and accounts it is attached to directly. */
+  readonly targets: readonly string[];
+}
+
 /** A read-only view of one organization with the look-ups the program and its commands need. */
 export class OrganizationModel {
   readonly organization: OrganizationInfo;
   readonly root: RootNode;
   readonly organizationalUnits: readonly OrganizationalUnitNode[];
   readonly accounts: readonly AccountNode[];
+  /** The SCPs and their direct attachments, when the source recorded them. */
+  readonly policies: readonly PolicyNode[] | undefined;
   private readonly unitsById: ReadonlyMap<string, OrganizationalUnitNode>;
   private readonly accountsById: ReadonlyMap<string, AccountNode>;
 
@@ -49,11 +60,13 @@ export class OrganizationModel {
     root: RootNode;
     organizationalUnits: readonly OrganizationalUnitNode[];
     accounts: readonly AccountNode[];
+    policies?: readonly PolicyNode[];
   }) {
     this.organization = args.organization;
     this.root = args.root;
     this.organizationalUnits = args.organizationalUnits;
     this.accounts = args.accounts;
+    this.policies = args.policies;
     this.unitsById = new Map(args.organizationalUnits.map((unit) => [unit.id, unit]));
     this.accountsById = new Map(args.accounts.map((account) => [account.id, account]));
   }
@@ -96,6 +109,11 @@ export class OrganizationModel {
       parentId = this.unitsById.get(parentId)?.parentId;
     }
     return chain;
+  }
+
+  /** SCPs attached directly to a root, OU or account (empty when policies were not recorded). */
+  policiesAttachedTo(targetId: string): PolicyNode[] {
+    return (this.policies ?? []).filter((policy) => policy.targets.includes(targetId));
   }
 
   /** A human-readable path such as `Root/Workloads/Prod`, for messages and reports. */

@@ -51,6 +51,18 @@ export const snapshotSchema = z.object({
       ParentId: z.string(),
     }),
   ),
+  // Optional: the service control policies and where each is attached directly (ListPolicies and
+  // ListTargetsForPolicy), so coverage can tell which SCPs are in force for an account.
+  policies: z
+    .array(
+      z.object({
+        Id: z.string().regex(/^p-[0-9a-zA-Z_]{8,128}$/, "must look like p-examplepolicyid"),
+        Name: z.string(),
+        AwsManaged: z.boolean().optional(),
+        Targets: z.array(z.string()),
+      }),
+    )
+    .optional(),
 });
 
 export type OrganizationSnapshot = z.infer<typeof snapshotSchema>;
@@ -124,6 +136,13 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
       "organization.FeatureSet: service control policies need all features enabled (FeatureSet ALL)",
     );
   }
+  (snapshot.policies ?? []).forEach((policy, index) => {
+    policy.Targets.forEach((target, targetIndex) => {
+      if (!containerIds.has(target) && !seenAccounts.has(target)) {
+        problems.push(`policies[${index}].Targets[${targetIndex}]: ${target} is not a root, OU or account in this snapshot`);
+      }
+    });
+  });
   if (problems.length > 0) {
     throw new InputError(`${source}: not a valid organization snapshot`, problems);
   }
@@ -150,5 +169,14 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
       state: (account.State ?? account.Status ?? "ACTIVE") as AccountState,
       parentId: account.ParentId,
     })),
+    policies:
+      snapshot.policies === undefined
+        ? undefined
+        : snapshot.policies.map((policy) => ({
+            id: policy.Id,
+            name: policy.Name,
+            awsManaged: policy.AwsManaged ?? false,
+            targets: policy.Targets,
+          })),
   });
 }
