@@ -86,9 +86,18 @@ describe("organization snapshot", () => {
   it("should reject duplicate accounts and a missing management account", () => {
     const document = devDocument();
     document.accounts[0] = { ...document.accounts[1] };
+    delete document.policies;
     expect(problemsOf(document)).toEqual([
       "accounts[1].Id: 271828182845 appears more than once",
       "organization.MasterAccountId: 314159265358 is not among the accounts",
+    ]);
+  });
+
+  it("should name a policy attached to something not in the organization", () => {
+    const document = devDocument();
+    document.policies[1].Targets.push("ou-4f8a-00000000");
+    expect(problemsOf(document)).toEqual([
+      "policies[1].Targets[1]: ou-4f8a-00000000 is not a root, OU or account in this snapshot",
     ]);
   });
 
