@@ -1,12 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { failCleanly, loadProgramInputs } from "./config/load";
+import { resolveDeclared } from "./config/declared";
 import { deriveNames } from "./config/names";
 import { LogArchive } from "./components/logArchive";
 import { OrganizationTrail } from "./components/organizationTrail";
 import { CentralizedRootAccess } from "./components/centralizedRootAccess";
 import { GuardrailProtection } from "./components/guardrailProtection";
+import { MemberAccounts } from "./components/memberAccounts";
 import { createAccountProviders } from "./components/providers";
+import { notifierCodeArchive } from "./components/notifierCode";
 import { RootActivityAlarms } from "./components/rootActivityAlarms";
+import { RootActivityNotifier } from "./components/rootActivityNotifier";
 import { RootMfaRule } from "./components/rootMfaRule";
 import { RootAccessGuardrail } from "./components/rootAccessGuardrail";
 import { planServiceControlPolicies } from "./policies/scpPlan";
@@ -53,11 +57,23 @@ export = async () => {
     protectAuditData: config.protectAuditData,
   });
 
-  // 5. Detection on the central log group, in its account: root-usage alarms.
+  // 5. Detection on the central log group, in its account: root-usage alarms and per-event alerts.
   const trailAccount = { provider: trail.trailProvider };
   const alarms = new RootActivityAlarms(
     "root-activity",
     { names, logGroup: trail.logGroup, alerts: config.alerts },
+    trailAccount,
+  );
+  new RootActivityNotifier(
+    "root-activity-notifier",
+    {
+      names,
+      logGroup: trail.logGroup,
+      topic: alarms.topic,
+      topicKey: alarms.topicKey,
+      code: notifierCodeArchive(),
+      logRetentionInDays: config.alerts.notifierLogRetentionInDays,
+    },
     trailAccount,
   );
 
@@ -70,6 +86,13 @@ export = async () => {
   const protection = new GuardrailProtection(
     "guardrail-protection",
     { scp: scps.protection },
+    { provider: providers.management },
+  );
+
+  // 7. Member accounts and OUs declared in config: created under the guardrails above.
+  new MemberAccounts(
+    "member-accounts",
+    { topology: resolveDeclared(config.organizationalUnits, config.accounts, organization) },
     { provider: providers.management },
   );
 

@@ -92,6 +92,26 @@ export class RootActivityNotifier extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: [permission] },
     );
+    // Alerts that still fail after Lambda's retries are dropped: page on the function's errors.
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-errors-alarm`,
+      {
+        name: "aws-org-guardrails-NotifierErrors",
+        alarmDescription:
+          "The root-activity notifier failed: per-event root alerts may be missing. Check its log group.",
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: names.notifierFunctionName },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [args.topic.arn],
+      },
+      { ...child, dependsOn: [this.function] },
+    );
     this.registerOutputs({ functionArn: this.function.arn });
   }
 }

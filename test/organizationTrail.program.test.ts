@@ -150,7 +150,7 @@ describe("organization trail and log archive (dev stack, log group in the manage
   });
 
   it("encrypts the central log group with its own key in the management account and keeps events for the configured days", () => {
-    const logGroup = one(resources, TYPES.logGroup);
+    const logGroup = one(resources, TYPES.logGroup, "organization-trail-log-group");
     expect(logGroup.inputs).toMatchObject({
       name: "/aws-org-guardrails/cloudtrail",
       retentionInDays: 365,
@@ -167,7 +167,7 @@ describe("organization trail and log archive (dev stack, log group in the manage
     const audit = [
       one(resources, TYPES.trail),
       one(resources, TYPES.bucket),
-      one(resources, TYPES.logGroup),
+      one(resources, TYPES.logGroup, "organization-trail-log-group"),
       one(resources, TYPES.key, "log-archive-key"),
       one(resources, TYPES.key, "organization-trail-log-group-key"),
     ];
@@ -212,13 +212,15 @@ describe("organization trail in delegated-administrator mode", async () => {
       `arn:aws:logs:eu-west-1:${DEV.logArchive}:log-group:/aws-org-guardrails/cloudtrail:*`,
     );
     for (const resource of [
-      one(resources, TYPES.logGroup),
-      one(resources, TYPES.role),
+      one(resources, TYPES.logGroup, "organization-trail-log-group"),
+      one(resources, TYPES.role, "organization-trail-delivery-role"),
       one(resources, TYPES.key, "organization-trail-log-group-key"),
     ]) {
       expect(accountOf(resources, resource)).toBe(DEV.logArchive);
     }
-    expect(one(resources, TYPES.logGroup).inputs.retentionInDays).toBe(400);
+    expect(
+      one(resources, TYPES.logGroup, "organization-trail-log-group").inputs.retentionInDays,
+    ).toBe(400);
     // The encryption context still names the management account's trail: it owns the trail.
     const archiveKey = parsed(one(resources, TYPES.key, "log-archive-key").inputs.policy);
     expect(
@@ -242,7 +244,12 @@ describe("audit-data settings", () => {
     const { resources } = await runProgram({
       config: { "aws-org-guardrails:protectAuditData": "false" },
     });
-    expect(resources.filter((r) => r.protect || r.retainOnDelete)).toEqual([]);
+    // Only declared member accounts keep retainOnDelete: removing an entry never closes an account.
+    expect(
+      resources.filter(
+        (r) => (r.protect || r.retainOnDelete) && r.type !== "aws:organizations/account:Account",
+      ),
+    ).toEqual([]);
   });
 
   it("configures Object Lock at bucket creation when enabled", async () => {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { DEV, hoursFromNow } from "./support/fixtures";
+import { DEV, devStackConfig, hoursFromNow } from "./support/fixtures";
 import { byType, one, runProgram, runProgramExpectingFailure, TYPES } from "./support/program";
 
 describe("the whole program under Pulumi mocks", () => {
@@ -115,15 +115,7 @@ describe("the whole program under Pulumi mocks", () => {
 
   it("should fail before registering anything when the project config is missing", async () => {
     const failure = await runProgramExpectingFailure({
-      without: [
-        "aws-org-guardrails:managementAccountId",
-        "aws-org-guardrails:homeRegion",
-        "aws-org-guardrails:logArchive",
-        "aws-org-guardrails:alerts",
-        "aws-org-guardrails:centralLogs",
-        "aws-org-guardrails:rootAccess",
-        "aws-org-guardrails:scpLimits",
-      ],
+      without: Object.keys(devStackConfig()).filter((key) => key.startsWith("aws-org-guardrails:")),
     });
     expect(failure.message).toMatch(/^No aws-org-guardrails: config found/);
     expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
