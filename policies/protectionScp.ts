@@ -90,13 +90,19 @@ const FUNCTION_ACTIONS = [
   "lambda:RemovePermission",
 ] as const;
 
+// A permissions boundary that denies everything stops a role as surely as deleting it. The same
+// list guards the exempted deployment role: whoever could change its trust policy could assume it
+// and then change everything the exemption lets it change.
 const ROLE_ACTIONS = [
+  "iam:CreateRole",
   "iam:DeleteRole",
   "iam:UpdateAssumeRolePolicy",
   "iam:PutRolePolicy",
   "iam:DeleteRolePolicy",
   "iam:AttachRolePolicy",
   "iam:DetachRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:DeleteRolePermissionsBoundary",
 ] as const;
 
 /** Every action the protection SCP names, for validation against AWS's reference data. */
