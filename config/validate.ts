@@ -1,5 +1,6 @@
 import { formatIssuePath, InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
+import { resolveDeclared } from "./declared";
 import { GuardrailConfig, guardrailConfigSchema, PROJECT_NAMESPACE, ROOT_TARGET } from "./schema";
 
 export interface ValidationContext {
@@ -247,6 +248,15 @@ export function validateGuardrailConfig(
         })
         .flatMap((line) => line.split("\n"));
   problems.push(...organizationProblems(raw, context));
+  if (parsed.success) {
+    // Declared OUs and accounts are checked once they are well-formed.
+    const topology = resolveDeclared(
+      parsed.data.organizationalUnits,
+      parsed.data.accounts,
+      context.organization,
+    );
+    problems.push(...topology.problems.map((problem) => `${key(problem.key)}: ${problem.message}`));
+  }
   if (!parsed.success || problems.length > 0) {
     const count = problems.length === 1 ? "1 error" : `${problems.length} errors`;
     throw new InputError(

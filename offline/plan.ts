@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { SNAPSHOT_ENV } from "../org/source";
 import { Evaluation, evaluateProgram, ProgramError, RecordedResource, UNKNOWN } from "./engine";
-import { PROJECT_DIR, readStackFile } from "./stackFile";
+import { defaultSnapshotPath, PROJECT_DIR, readStackFile } from "./stackFile";
 import { InputError } from "../lib/errors";
 
 export interface OfflinePlanOptions {
@@ -17,11 +17,6 @@ export interface OfflinePlan {
   readonly stackFile: string;
   readonly orgSnapshot: string;
   readonly evaluation: Evaluation;
-}
-
-/** The default snapshot for a stack: `stacks/org.<stack>.json`. */
-export function defaultSnapshotPath(stack: string, projectDir: string = PROJECT_DIR): string {
-  return path.join(projectDir, "stacks", `org.${stack}.json`);
 }
 
 /**

@@ -107,3 +107,8 @@ export function readStackFile(stack: string, projectDir: string = PROJECT_DIR): 
   const config = stackConfigValues(document, project.name, file);
   return { project: project.name, stack, path: file, config };
 }
+
+/** The default snapshot for a stack: `stacks/org.<stack>.json`. */
+export function defaultSnapshotPath(stack: string, projectDir: string = PROJECT_DIR): string {
+  return path.join(projectDir, "stacks", `org.${stack}.json`);
+}

@@ -1,0 +1,156 @@
+import { DeclaredTopology, declaredAncestors } from "../config/declared";
+import { GuardrailConfig } from "../config/schema";
+import { AccountState, OrganizationModel } from "../org/model";
+import { ScpPlan } from "../policies/scpPlan";
+
+/**
+ * Which guardrails reach each member account once this stack is applied: pure, from validated
+ * config, the organization and the SCP plan, so the report and the program cannot disagree.
+ */
+
+export interface ScpInForce {
+  readonly name: string;
+  /** Where it is attached: a root, OU or account id (or `declared:<name>` for a new OU). */
+  readonly attachedAt: string;
+  readonly managedByThisStack: boolean;
+}
+
+export interface AccountCoverage {
+  readonly accountId: string;
+  readonly name: string;
+  /** `Root/Workloads/Prod`. */
+  readonly path: string;
+  readonly state: AccountState | "TO BE CREATED";
+  readonly scps: readonly ScpInForce[];
+  readonly rootAccessScp: boolean;
+  readonly protectionScp: boolean;
+  readonly organizationTrail: boolean;
+  readonly breakGlass?: { readonly expiresAt: string; readonly state: "open" | "expired" };
+  readonly covered: boolean;
+  /** Why not, for uncovered accounts. */
+  readonly gaps: readonly string[];
+}
+
+export interface CoverageReport {
+  readonly organizationId: string;
+  readonly trailName: string;
+  readonly generatedAt: string;
+  /** Whether the organization source recorded existing SCP attachments. */
+  readonly existingScpsKnown: boolean;
+  readonly accounts: readonly AccountCoverage[];
+  /** Suspended or closing accounts: listed apart, never counted as uncovered. */
+  readonly inactive: readonly {
+    readonly accountId: string;
+    readonly name: string;
+    readonly state: AccountState;
+  }[];
+  readonly managementAccount: { readonly accountId: string; readonly name: string };
+  readonly uncovered: readonly string[];
+}
+
+export function computeCoverage(
+  config: GuardrailConfig,
+  organization: OrganizationModel,
+  scps: ScpPlan,
+  topology: DeclaredTopology,
+  now: Date,
+): CoverageReport {
+  const ours = new Set(scps.all.map((scp) => scp.name));
+  const attachedHere = (targetId: string): ScpInForce[] => [
+    // Existing SCPs, except earlier versions of this stack's own (the stack replaces them).
+    ...organization
+      .policiesAttachedTo(targetId)
+      .filter((policy) => !ours.has(policy.name))
+      .map((policy) => ({ name: policy.name, attachedAt: targetId, managedByThisStack: false })),
+    ...scps.all
+      .filter((scp) => scp.targets.some((target) => target.id === targetId))
+      .map((scp) => ({ name: scp.name, attachedAt: targetId, managedByThisStack: true })),
+  ];
+  const breakGlassOf = (accountId: string): AccountCoverage["breakGlass"] => {
+    const entry = config.rootAccess.breakGlass.find(
+      (candidate) => candidate.accountId === accountId,
+    );
+    return entry === undefined
+      ? undefined
+      : {
+          expiresAt: entry.expiresAt,
+          state: Date.parse(entry.expiresAt) >= now.getTime() ? "open" : "expired",
+        };
+  };
+  const assess = (
+    accountId: string,
+    name: string,
+    state: AccountCoverage["state"],
+    chain: readonly string[],
+  ): AccountCoverage => {
+    const levels = [...chain].reverse();
+    const scpsInForce = levels.flatMap(attachedHere);
+    const reaches = (scpName: string): boolean => scpsInForce.some((scp) => scp.name === scpName);
+    const rootAccessScp = reaches(scps.rootAccess.name);
+    const protectionScp = reaches(scps.protection.name);
+    const gaps = [
+      ...(rootAccessScp ? [] : [`the root-access SCP is attached to none of ${levels.join(", ")}`]),
+      ...(protectionScp ? [] : [`the protection SCP is attached to none of ${levels.join(", ")}`]),
+    ];
+    const breakGlass = breakGlassOf(accountId);
+    if (breakGlass?.state === "expired") {
+      gaps.push(`its break-glass entry expired at ${breakGlass.expiresAt}: remove it`);
+    }
+    // The containers between the root and the account.
+    const path = levels
+      .slice(1, -1)
+      .map((id) =>
+        id.startsWith("declared:")
+          ? id.slice("declared:".length)
+          : (organization.organizationalUnit(id)?.name ?? id),
+      );
+    return {
+      accountId,
+      name,
+      path: [organization.root.name, ...path].join("/"),
+      state,
+      scps: scpsInForce,
+      rootAccessScp,
+      protectionScp,
+      // An organization trail logs every account of the organization, present and future.
+      organizationTrail: true,
+      breakGlass,
+      covered: gaps.length === 0,
+      gaps,
+    };
+  };
+
+  const active = organization.memberAccounts().filter((account) => account.state === "ACTIVE");
+  const accounts = active.map((account) =>
+    assess(account.id, account.name, account.state, [
+      account.id,
+      ...organization.ancestors(account.id),
+    ]),
+  );
+  for (const declared of topology.accounts.filter((account) => account.existingId === undefined)) {
+    const chain = declaredAncestors(declared.parentRef, topology, organization);
+    accounts.push(
+      assess(`(new) ${declared.name}`, declared.name, "TO BE CREATED", [
+        `declared-account:${declared.name}`,
+        ...chain,
+      ]),
+    );
+  }
+  const management = organization.account(organization.managementAccountId);
+  return {
+    organizationId: organization.organization.id,
+    trailName: config.trail.name,
+    generatedAt: now.toISOString(),
+    existingScpsKnown: organization.policies !== undefined,
+    accounts,
+    inactive: organization
+      .memberAccounts()
+      .filter((account) => account.state !== "ACTIVE")
+      .map((account) => ({ accountId: account.id, name: account.name, state: account.state })),
+    managementAccount: {
+      accountId: organization.managementAccountId,
+      name: management?.name ?? "",
+    },
+    uncovered: accounts.filter((account) => !account.covered).map((account) => account.accountId),
+  };
+}
