@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { failCleanly, loadProgramInputs } from "./config/load";
-import { resolveDeclared } from "./config/declared";
+import { MEMBER_ACCOUNTS_COMPONENT, resolveDeclared } from "./config/declared";
 import { deriveNames } from "./config/names";
 import { LogArchive } from "./components/logArchive";
 import { OrganizationTrail } from "./components/organizationTrail";
@@ -91,7 +91,7 @@ export = async () => {
 
   // 7. Member accounts and OUs declared in config: created under the guardrails above.
   new MemberAccounts(
-    "member-accounts",
+    MEMBER_ACCOUNTS_COMPONENT,
     { topology: resolveDeclared(config.organizationalUnits, config.accounts, organization) },
     { provider: providers.management },
   );

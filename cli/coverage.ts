@@ -6,14 +6,25 @@ import { writeFileAtomic } from "../lib/files";
 import { loadStackInputs } from "../offline/stackInputs";
 import { runCli } from "./run";
 
-const USAGE = "usage: npm run coverage -- --stack <env> [--org <snapshot.json>] [--json <file>]";
+const USAGE =
+  "usage: npm run coverage -- --stack <env> [--org <snapshot.json>] [--json <file>] [--stacks <dir>]";
 
-export function parseCoverageArgs(argv: string[]): { stack: string; org?: string; json?: string } {
+export function parseCoverageArgs(argv: string[]): {
+  stack: string;
+  org?: string;
+  json?: string;
+  stacks?: string;
+} {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string" }, org: { type: "string" }, json: { type: "string" } },
+      options: {
+        stack: { type: "string" },
+        org: { type: "string" },
+        json: { type: "string" },
+        stacks: { type: "string" },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -23,7 +34,7 @@ export function parseCoverageArgs(argv: string[]): { stack: string; org?: string
   if (values.stack === undefined || values.stack === "") {
     throw new InputError(`--stack is required; ${USAGE}`);
   }
-  return { stack: values.stack, org: values.org, json: values.json };
+  return { stack: values.stack, org: values.org, json: values.json, stacks: values.stacks };
 }
 
 function yesNo(value: boolean): string {
@@ -86,6 +97,7 @@ runCli("coverage", async () => {
   const inputs = loadStackInputs({
     stack: args.stack,
     orgSnapshot: args.org && path.resolve(args.org),
+    stacksDir: args.stacks && path.resolve(args.stacks),
   });
   const report = computeCoverage(
     inputs.config,

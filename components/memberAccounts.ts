@@ -1,18 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DeclaredTopology, ParentRef } from "../config/declared";
+import { DeclaredTopology, ParentRef, slug } from "../config/declared";
 
 export interface MemberAccountsArgs {
   /** Declared OUs and accounts, resolved against the organization (config/declared.ts). */
   readonly topology: DeclaredTopology;
-}
-
-/** A resource-name suffix from a display name: stable as long as the name is. */
-export function slug(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
 }
 
 /**

@@ -8,6 +8,17 @@ import { DeclaredAccount, DeclaredUnit, ROOT_TARGET } from "./schema";
  * Pure; the validation and the MemberAccounts component both use it.
  */
 
+/** The MemberAccounts component's name: part of every declared resource's URN. */
+export const MEMBER_ACCOUNTS_COMPONENT = "member-accounts";
+
+/** A resource-name suffix from a display name: stable as long as the name is. */
+export function slug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
 export type ParentRef =
   | { readonly kind: "existing"; readonly id: string }
   | { readonly kind: "declared"; readonly name: string };

@@ -97,18 +97,33 @@ export function stackFilePath(stack: string, projectDir: string = PROJECT_DIR): 
  * Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI does for a program: strings as they are,
  * numbers and booleans as their text, lists and maps as JSON text.
  */
-export function readStackFile(stack: string, projectDir: string = PROJECT_DIR): StackFile {
+export function readStackFile(
+  stack: string,
+  projectDir: string = PROJECT_DIR,
+  /** Where Pulumi.<stack>.yaml is, if not in the project's stackConfigDir (tests, copies). */
+  stacksDir?: string,
+): StackFile {
   if (!STACK_NAME.test(stack)) {
     throw new InputError(`--stack: "${stack}" is not a stack name (letters, digits, _ . - only)`);
   }
   const project = readProject(projectDir);
-  const file = path.join(projectDir, project.stackConfigDir, `Pulumi.${stack}.yaml`);
+  const file = path.join(
+    stacksDir ?? path.join(projectDir, project.stackConfigDir),
+    `Pulumi.${stack}.yaml`,
+  );
   const document = readYaml(file, `stack file for stack "${stack}"`);
   const config = stackConfigValues(document, project.name, file);
   return { project: project.name, stack, path: file, config };
 }
 
-/** The default snapshot for a stack: `stacks/org.<stack>.json`. */
-export function defaultSnapshotPath(stack: string, projectDir: string = PROJECT_DIR): string {
+/** The default snapshot for a stack: `org.<stack>.json` beside its stack file. */
+export function defaultSnapshotPath(
+  stack: string,
+  projectDir: string = PROJECT_DIR,
+  stacksDir?: string,
+): string {
+  if (stacksDir !== undefined) {
+    return path.join(stacksDir, `org.${stack}.json`);
+  }
   return path.join(projectDir, "stacks", `org.${stack}.json`);
 }

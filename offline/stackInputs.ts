@@ -31,10 +31,12 @@ export function loadStackInputs(options: {
   readonly orgSnapshot?: string;
   readonly now?: Date;
   readonly projectDir?: string;
+  readonly stacksDir?: string;
 }): StackInputs {
   const projectDir = options.projectDir ?? PROJECT_DIR;
-  const stackFile = readStackFile(options.stack, projectDir);
-  const orgSnapshot = options.orgSnapshot ?? defaultSnapshotPath(options.stack, projectDir);
+  const stackFile = readStackFile(options.stack, projectDir, options.stacksDir);
+  const orgSnapshot =
+    options.orgSnapshot ?? defaultSnapshotPath(options.stack, projectDir, options.stacksDir);
   const organization = readSnapshotFile(orgSnapshot);
   const raw = projectConfigFromPulumi(stackFile.config);
   if (raw === undefined) {

@@ -1,0 +1,137 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { computeCoverage } from "../coverage/coverage";
+import { PROJECT_DIR } from "../offline/stackFile";
+import { loadStackInputs } from "../offline/stackInputs";
+import { expectCleanFailure, runCommand } from "./support/cli";
+import { DEV, hoursFromNow } from "./support/fixtures";
+
+/** A copy of stacks/ whose dev stack file is edited by `edit` (on the parsed YAML). */
+function stacksWith(edit: (config: Record<string, any>) => void): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "coverage-"));
+  cpSync(path.join(PROJECT_DIR, "stacks"), dir, { recursive: true });
+  const file = path.join(dir, "Pulumi.dev.yaml");
+  const document = parse(readFileSync(file, "utf8"));
+  edit(document.config);
+  writeFileSync(file, stringify(document));
+  return dir;
+}
+
+function coverageOf(stacksDir?: string, now = new Date()) {
+  const inputs = loadStackInputs({ stack: "dev", stacksDir, now });
+  return computeCoverage(inputs.config, inputs.organization, inputs.scps, inputs.topology, now);
+}
+
+describe("coverage", () => {
+  it("covers every active member account of the dev stack, lists the suspended one apart and leaves the management account out", () => {
+    const report = coverageOf();
+    expect(report.uncovered).toEqual([]);
+    expect(report.accounts).toHaveLength(11);
+    expect(
+      report.accounts.every((a) => a.rootAccessScp && a.protectionScp && a.organizationTrail),
+    ).toBe(true);
+    expect(report.inactive).toEqual([
+      { accountId: DEV.suspended, name: "legacy-batch", state: "SUSPENDED" },
+    ]);
+    expect(report.accounts.some((a) => a.accountId === DEV.management)).toBe(false);
+  });
+
+  it("lists the SCPs in force through every level, existing ones included", () => {
+    const paymentsProd = coverageOf().accounts.find((a) => a.accountId === DEV.paymentsProd);
+    expect(paymentsProd?.path).toBe("Root/Workloads/Prod");
+    expect(paymentsProd?.scps.map((scp) => `${scp.name}@${scp.attachedAt}`)).toEqual([
+      `FullAWSAccess@${DEV.rootId}`,
+      `aws-org-guardrails-root-access@${DEV.rootId}`,
+      `aws-org-guardrails-protection@${DEV.rootId}`,
+      `FullAWSAccess@${DEV.workloadsOu}`,
+      `deny-unapproved-regions@${DEV.workloadsOu}`,
+      `FullAWSAccess@${DEV.prodOu}`,
+      `FullAWSAccess@${DEV.paymentsProd}`,
+    ]);
+  });
+
+  it("names every account outside the targets when they are narrowed to some OUs", () => {
+    const dir = stacksWith((config) => {
+      config["aws-org-guardrails:rootAccess"].targets = [DEV.workloadsOu, DEV.securityOu];
+    });
+    const report = coverageOf(dir);
+    expect([...report.uncovered].sort()).toEqual(["141421356237", "173205080756"]);
+    const network = report.accounts.find((a) => a.accountId === "141421356237");
+    expect(network?.gaps).toEqual([
+      `the root-access SCP is attached to none of ${DEV.rootId}, ou-4f8a-1nfra001, 141421356237`,
+      `the protection SCP is attached to none of ${DEV.rootId}, ou-4f8a-1nfra001, 141421356237`,
+    ]);
+  });
+
+  it("reports an open break-glass window without failing", () => {
+    const dir = stacksWith((config) => {
+      config["aws-org-guardrails:rootAccess"].breakGlass = [
+        { accountId: DEV.webDev, reason: "INC-1", expiresAt: hoursFromNow(3) },
+      ];
+    });
+    const webDev = coverageOf(dir).accounts.find((a) => a.accountId === DEV.webDev);
+    expect(webDev?.breakGlass?.state).toBe("open");
+    expect(webDev?.covered).toBe(true);
+  });
+
+  it("covers an account declared in a new OU before it exists", () => {
+    const dir = stacksWith((config) => {
+      config["aws-org-guardrails:organizationalUnits"] = [
+        { name: "Data", parent: DEV.workloadsOu },
+      ];
+      config["aws-org-guardrails:accounts"].push({
+        name: "data-lake",
+        email: "aws-data-lake@example.com",
+        ou: "Data",
+      });
+    });
+    const created = coverageOf(dir).accounts.find((a) => a.name === "data-lake");
+    expect(created).toMatchObject({
+      state: "TO BE CREATED",
+      path: "Root/Workloads/Data",
+      rootAccessScp: true,
+      covered: true,
+    });
+  });
+});
+
+describe("npm run coverage", () => {
+  it("exits 0 on the dev stack and writes JSON", () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "coverage-json-")), "coverage.json");
+    const result = runCommand("coverage", ["--stack", "dev", "--json", out]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("All 11 active member accounts are covered.");
+    expect(JSON.parse(readFileSync(out, "utf8")).uncovered).toEqual([]);
+  });
+
+  it("exits 1 naming every uncovered account when the targets are narrowed to one OU", () => {
+    const dir = stacksWith((config) => {
+      config["aws-org-guardrails:rootAccess"].targets = [DEV.securityOu];
+    });
+    const result = runCommand("coverage", ["--stack", "dev", "--stacks", dir]);
+    expectCleanFailure(result);
+    expect(result.status).toBe(1);
+    const named = result.stderr
+      .split("\n")
+      .filter((line) => line.startsWith("  "))
+      .map((line) => line.trim().split(" ")[0]);
+    expect(named.sort()).toEqual(
+      [
+        "141421356237",
+        "173205080756",
+        "223606797749",
+        "244948974278",
+        "264575131106",
+        "282842712474",
+        "300000000003",
+        "316227766016",
+        "331662479035",
+      ].sort(),
+    );
+    expect(result.stderr.split("\n")[0]).toBe("coverage: 9 account(s) not covered:");
+  });
+});
