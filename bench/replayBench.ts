@@ -66,12 +66,17 @@ interface ReplayReport {
 /** Throughput on a shared machine varies by 10-15% from run to run: keep the best of a few. */
 const RUNS = 3;
 
-function bestOf<T extends { seconds: number }>(run: () => { result: T; rss: number }): { result: T; rss: number } {
+function bestOf<T extends { seconds: number }>(
+  run: () => { result: T; rss: number },
+): { result: T; rss: number } {
   let best: { result: T; rss: number } | undefined;
   for (let index = 0; index < RUNS; index += 1) {
     const next = run();
     const rss = Math.max(best?.rss ?? 0, next.rss);
-    best = best === undefined || next.result.seconds < best.result.seconds ? { result: next.result, rss } : { ...best, rss };
+    best =
+      best === undefined || next.result.seconds < best.result.seconds
+        ? { result: next.result, rss }
+        : { ...best, rss };
   }
   return best as { result: T; rss: number };
 }

@@ -1,11 +1,13 @@
 import { writeSection } from "../bench/harness";
 import { runReplayBenchmark } from "../bench/replayBench";
+import { runScaleBenchmark } from "../bench/scaleBench";
 import { InputError } from "../lib/errors";
 import { runCli } from "./run";
 
 /** Every benchmark, by name; each rewrites its own section of docs/benchmarks.md. */
 const BENCHMARKS: Record<string, () => string | Promise<string>> = {
   replay: runReplayBenchmark,
+  scale: runScaleBenchmark,
 };
 
 runCli("bench", async () => {

@@ -54,6 +54,7 @@ export class OrganizationModel {
   readonly policies: readonly PolicyNode[] | undefined;
   private readonly unitsById: ReadonlyMap<string, OrganizationalUnitNode>;
   private readonly accountsById: ReadonlyMap<string, AccountNode>;
+  private readonly policiesByTarget: ReadonlyMap<string, PolicyNode[]>;
 
   constructor(args: {
     organization: OrganizationInfo;
@@ -69,6 +70,16 @@ export class OrganizationModel {
     this.policies = args.policies;
     this.unitsById = new Map(args.organizationalUnits.map((unit) => [unit.id, unit]));
     this.accountsById = new Map(args.accounts.map((account) => [account.id, account]));
+    // Indexed once: FullAWSAccess alone is attached to every root, OU and account.
+    const byTarget = new Map<string, PolicyNode[]>();
+    for (const policy of args.policies ?? []) {
+      for (const target of policy.targets) {
+        const list = byTarget.get(target) ?? [];
+        list.push(policy);
+        byTarget.set(target, list);
+      }
+    }
+    this.policiesByTarget = byTarget;
   }
 
   get managementAccountId(): string {
@@ -113,7 +124,7 @@ export class OrganizationModel {
 
   /** SCPs attached directly to a root, OU or account (empty when policies were not recorded). */
   policiesAttachedTo(targetId: string): PolicyNode[] {
-    return (this.policies ?? []).filter((policy) => policy.targets.includes(targetId));
+    return this.policiesByTarget.get(targetId) ?? [];
   }
 
   /** A human-readable path such as `Root/Workloads/Prod`, for messages and reports. */
