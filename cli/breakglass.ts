@@ -12,6 +12,7 @@ const USAGE = [
   `tasks AssumeRoot covers (no window needed): ${ASSUME_ROOT_TASKS.map((task) => task.name).join(", ")}; --task ${OTHER_TASK} opens a window anyway`,
 ].join("\n");
 
+const HELP = "npm run breakglass -- --help shows the usage";
 const DEFAULT_HOURS = 4;
 
 function formatLeft(minutes: number): string {
@@ -39,7 +40,7 @@ export function parseBreakGlassArgs(argv: string[]) {
       },
     });
   } catch (error) {
-    throw new InputError(`${(error as Error).message}\n${USAGE}`);
+    throw new InputError(`${(error as Error).message}; ${HELP}`);
   }
   const [command, ...extra] = parsed.positionals;
   if (parsed.values.help) {
@@ -47,13 +48,11 @@ export function parseBreakGlassArgs(argv: string[]) {
   }
   if (command !== "open" && command !== "close" && command !== "list") {
     throw new InputError(
-      `${command === undefined ? "name a command" : `unknown command "${command}"`}: open, close or list\n${USAGE}`,
+      `${command === undefined ? "name a command" : `unknown command "${command}"`}: open, close or list; ${HELP}`,
     );
   }
   if (extra.length > 0) {
-    throw new InputError(
-      `unexpected argument "${extra[0]}" (quote a reason with spaces)\n${USAGE}`,
-    );
+    throw new InputError(`unexpected argument "${extra[0]}" (quote a reason with spaces); ${HELP}`);
   }
   const required =
     command === "open"
@@ -66,7 +65,7 @@ export function parseBreakGlassArgs(argv: string[]) {
   );
   if (missing.length > 0) {
     throw new InputError(
-      `${command}: ${missing.map((name) => `--${name}`).join(", ")} required\n${USAGE}`,
+      `${command}: ${missing.map((name) => `--${name}`).join(", ")} required; ${HELP}`,
     );
   }
   return { command, values: parsed.values };

@@ -12,7 +12,12 @@ export function runCli(name: string, main: () => Promise<number | void>): void {
     },
     (error: unknown) => {
       if (error instanceof InputError) {
-        process.stderr.write(`${name}: ${error.message}\n`);
+        // A single problem fits on one line with its summary; several are listed below it.
+        const text =
+          error.problems.length === 1
+            ? `${error.message.split("\n")[0].replace(/:$/, "")}: ${error.problems[0]}`
+            : error.message;
+        process.stderr.write(`${name}: ${text}\n`);
         process.exitCode = 2;
         return;
       }

@@ -9,6 +9,8 @@ export interface OfflinePlanOptions {
   readonly stack: string;
   /** Organization snapshot; default `stacks/org.<stack>.json`. */
   readonly orgSnapshot?: string;
+  /** Where Pulumi.<stack>.yaml (and the default snapshot) are, if not the project's stacks/. */
+  readonly stacksDir?: string;
   readonly projectDir?: string;
 }
 
@@ -26,9 +28,9 @@ export interface OfflinePlan {
  */
 export async function planOffline(options: OfflinePlanOptions): Promise<OfflinePlan> {
   const projectDir = options.projectDir ?? PROJECT_DIR;
-  const stackFile = readStackFile(options.stack, projectDir);
+  const stackFile = readStackFile(options.stack, projectDir, options.stacksDir);
   const orgSnapshot = path.resolve(
-    options.orgSnapshot ?? defaultSnapshotPath(options.stack, projectDir),
+    options.orgSnapshot ?? defaultSnapshotPath(options.stack, projectDir, options.stacksDir),
   );
   try {
     const evaluation = await evaluateProgram({

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { DeclaredTopology, resolveDeclared } from "../config/declared";
 import { deriveNames, GuardrailNames } from "../config/names";
 import { GuardrailConfig } from "../config/schema";
@@ -40,12 +41,12 @@ export function loadStackInputs(options: {
   const organization = readSnapshotFile(orgSnapshot);
   const raw = projectConfigFromPulumi(stackFile.config);
   if (raw === undefined) {
-    throw missingConfigError(stackFile.path);
+    throw missingConfigError(path.relative(process.cwd(), stackFile.path));
   }
   const config = validateGuardrailConfig(raw, {
     organization,
     now: options.now ?? new Date(),
-    source: stackFile.path,
+    source: path.relative(process.cwd(), stackFile.path),
   });
   const names = deriveNames(config, organization);
   return {

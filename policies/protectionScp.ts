@@ -58,6 +58,8 @@ const LOG_GROUP_ACTIONS = [
   "logs:DeleteMetricFilter",
   "logs:PutSubscriptionFilter",
   "logs:DeleteSubscriptionFilter",
+  // Deleting streams empties the log group without deleting it.
+  "logs:DeleteLogStream",
 ] as const;
 
 const TRAIL_ACTIONS = [
@@ -72,6 +74,8 @@ const ALARM_ACTIONS = [
   "cloudwatch:PutMetricAlarm",
   "cloudwatch:DisableAlarmActions",
   "cloudwatch:SetAlarmState",
+  // A mute rule silences an alarm's actions for as long as it says.
+  "cloudwatch:PutAlarmMuteRule",
 ] as const;
 
 const TOPIC_ACTIONS = [
@@ -79,6 +83,9 @@ const TOPIC_ACTIONS = [
   "sns:SetTopicAttributes",
   "sns:AddPermission",
   "sns:RemovePermission",
+  // Unsubscribing, or a filter policy that matches nothing, silences alerts without touching the topic.
+  "sns:Unsubscribe",
+  "sns:SetSubscriptionAttributes",
 ] as const;
 
 const FUNCTION_ACTIONS = [
@@ -88,6 +95,9 @@ const FUNCTION_ACTIONS = [
   "lambda:PutFunctionConcurrency",
   "lambda:AddPermission",
   "lambda:RemovePermission",
+  // The resource policy carries the permission that lets CloudWatch Logs invoke the function.
+  "lambda:PutResourcePolicy",
+  "lambda:DeleteResourcePolicy",
 ] as const;
 
 // A permissions boundary that denies everything stops a role as surely as deleting it. The same
@@ -173,6 +183,9 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
       ALIAS_ACTIONS,
       arn("kms", keyAccount, `${KEY_ALIAS_PREFIX}*`),
     ),
+    // Nobody else may re-point the exempted role: changing its trust policy would let them
+    // assume it, and then change everything the exemption allows.
+    deny("ProtectDeploymentRole", ROLE_ACTIONS, [...input.exceptRoleArnPatterns].sort()),
   ];
   if (input.protectDetection) {
     const account = names.trailAccountId;
@@ -180,6 +193,8 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
       deny("ProtectCentralLogGroup", LOG_GROUP_ACTIONS, [
         names.logGroupArn,
         `${names.logGroupArn}:*`,
+        names.notifierLogGroupArn,
+        `${names.notifierLogGroupArn}:*`,
       ]),
       deny("ProtectOrganizationTrail", TRAIL_ACTIONS, names.trailArn),
       deny(

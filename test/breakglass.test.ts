@@ -242,8 +242,12 @@ describe("npm run breakglass", () => {
     expect(unknownAccount.stderr.trim().split("\n")).toHaveLength(1);
     const noCommand = runCommand("breakglass", ["--stack", "dev"]);
     expectCleanFailure(noCommand);
-    expect(noCommand.stderr.split("\n")[0]).toBe("breakglass: name a command: open, close or list");
+    expect(noCommand.stderr.split("\n")[0]).toBe(
+      "breakglass: name a command: open, close or list; npm run breakglass -- --help shows the usage",
+    );
     const missing = runCommand("breakglass", ["open", "--stack", "dev"]);
-    expect(missing.stderr.split("\n")[0]).toBe("breakglass: open: --account, --reason required");
+    expect(missing.stderr.split("\n")[0]).toBe(
+      "breakglass: open: --account, --reason required; npm run breakglass -- --help shows the usage",
+    );
   });
 });

@@ -44,6 +44,7 @@ describe("guardrail protection and centralized root access (dev stack, preview)"
       "ProtectLogArchiveBucket",
       "ProtectGuardrailKeys",
       "ProtectGuardrailKeyAliases",
+      "ProtectDeploymentRole",
     ]);
     const bucket = list.find((s) => s.Sid === "ProtectLogArchiveBucket");
     expect(bucket.Resource).toEqual([
@@ -131,6 +132,8 @@ describe("guardrail protection in delegated-administrator mode", async () => {
     expect(list.find((s) => s.Sid === "ProtectCentralLogGroup").Resource).toEqual([
       `arn:aws:logs:eu-west-1:${DEV.logArchive}:log-group:/aws-org-guardrails/cloudtrail`,
       `arn:aws:logs:eu-west-1:${DEV.logArchive}:log-group:/aws-org-guardrails/cloudtrail:*`,
+      `arn:aws:logs:eu-west-1:${DEV.logArchive}:log-group:/aws/lambda/aws-org-guardrails-root-activity-notifier`,
+      `arn:aws:logs:eu-west-1:${DEV.logArchive}:log-group:/aws/lambda/aws-org-guardrails-root-activity-notifier:*`,
     ]);
   });
 

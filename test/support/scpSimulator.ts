@@ -17,9 +17,19 @@
  * - A context key that is not valid for the action/resource is silently dropped (it is only listed
  *   in `ignoredContextKeys`). All global keys, `aws:AssumedRoot` included, are valid for every
  *   action, but the harness still throws if any key was dropped.
+ * - A multi-valued key (`aws:PrincipalOrgPaths`, `kms:ResourceAliases`...) is passed as an array. A
+ *   single-valued key given an array is not rejected: the simulator quietly keeps its first
+ *   element. The harness refuses it.
  * - An unparseable value in a condition (e.g. a date that `Date.parse` rejects) is no validation
  *   error either: the condition just does not match, with `errors` in the statement's explain. In a
- *   Deny statement that fails open, so the harness throws on any `errors` in any explain.
+ *   Deny statement that fails open, so the harness throws on `errors` in an explain, with one
+ *   exception: a policy `Resource` that simply is not the request's resource. The simulator records
+ *   that as a non-match with `errors` too ("Service does not match", "Account does not match",
+ *   "Product does not match"...), so every statement naming another resource would look broken.
+ *   Its `mismatchReason` tells the two apart: the reasons the simulator marks `invertible` prove
+ *   the resources differ and are skipped; the others (an invalid policy ARN, a request without a
+ *   resource, a policy variable the request cannot resolve, a short ARN it had to expand) still
+ *   throw.
  * - Validation errors (bad policy grammar, unknown action, resource ARN not of a type the action
  *   takes, specific ARN for a wildcard-only action...) come back as `resultType: 'error'`; the
  *   harness throws them, so they can never be mistaken for a deny. A resource ARN containing `*`
@@ -42,7 +52,13 @@
  * - The simulator applies no implicit RCP unless given an org level for RCPs; the harness passes
  *   none (RCPs are not what these tests are about; AWS's default RCP allows everything anyway).
  */
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import {
+  isConditionKeyArray,
+  runSimulation,
+  typeForContextKey,
+  type ResourceExplain,
+  type Simulation,
+} from "@cloud-copilot/iam-simulate";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
@@ -130,6 +146,11 @@ export async function simulateScp(request: ScpRequest): Promise<ScpOutcome> {
       throw new Error(`simulated request lacks ${key}, which AWS always sets`);
     }
   }
+  for (const [key, value] of Object.entries(context)) {
+    if (Array.isArray(value) && !isConditionKeyArray(await typeForContextKey(key))) {
+      throw new Error(`${key} is single-valued, but the request gives it ${value.length} values`);
+    }
+  }
   const principalArn = context["aws:PrincipalArn"] as string;
   const principalAccount = context["aws:PrincipalAccount"] as string;
   if (principalArn.split(":")[4] !== principalAccount) {
@@ -208,7 +229,47 @@ type Analysis = Extract<
   { resultType: "single" }
 >["result"]["analysis"];
 
-/** Every `errors` entry in the explains of every statement the simulator evaluated. */
+type ResourceMismatchReason = NonNullable<ResourceExplain["mismatchReason"]>;
+
+/**
+ * Whether each reason the simulator gives for a policy resource not matching the request's is a
+ * definitive "another resource" (its `invertible` flag, in the simulator's statementExplain), whose
+ * `errors` are no evaluation problem. A `Record` over the simulator's own type: a reason added by a
+ * new version fails type checking here until it is classified.
+ */
+const DEFINITIVE_RESOURCE_MISMATCH: Readonly<Record<ResourceMismatchReason, boolean>> = {
+  invalidPolicyResourceArn: false,
+  requestMissingResource: false,
+  unresolvablePolicyVariable: false,
+  shortArnExpandedMismatch: false,
+  shortArnNoMatch: true,
+  wildcardOnlyActionSpecificResource: true,
+  requestAllResourcesSpecificNotResource: true,
+  requestAllResourcesDenySpecificResource: true,
+  resourcePatternMismatch: true,
+  partitionMismatch: true,
+  serviceMismatch: true,
+  regionMismatch: true,
+  accountMismatch: true,
+  productMismatch: true,
+  resourceIdMismatch: true,
+};
+
+/** A resource explain recording that a policy resource is, definitively, another resource. */
+function isDefinitiveResourceMismatch(explain: Record<string, unknown>): boolean {
+  const reason = explain.mismatchReason;
+  return (
+    explain.matches === false &&
+    typeof reason === "string" &&
+    Object.hasOwn(DEFINITIVE_RESOURCE_MISMATCH, reason) &&
+    DEFINITIVE_RESOURCE_MISMATCH[reason as ResourceMismatchReason]
+  );
+}
+
+/**
+ * Every `errors` entry in the explains of every statement the simulator evaluated, except those of
+ * a definitive resource mismatch.
+ */
 function collectExplainErrors(analysis: Analysis): string[] {
   const groups = [
     analysis.identityAnalysis,
@@ -238,11 +299,13 @@ function walk(value: unknown, onErrors: (errors: string[]) => void): void {
   if (Array.isArray(value)) {
     value.forEach((item) => walk(item, onErrors));
   } else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      if (key === "errors" && Array.isArray(item) && item.length > 0) {
-        onErrors(item.map(String));
-      } else {
+    const record = value as Record<string, unknown>;
+    const skipErrors = isDefinitiveResourceMismatch(record);
+    for (const [key, item] of Object.entries(record)) {
+      if (key !== "errors") {
         walk(item, onErrors);
+      } else if (!skipErrors && Array.isArray(item) && item.length > 0) {
+        onErrors(item.map(String));
       }
     }
   }

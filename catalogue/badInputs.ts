@@ -1,0 +1,634 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { gzipSync } from "node:zlib";
+import { parse, stringify } from "yaml";
+
+/**
+ * The bad-input catalogue: every way a user can hand the commands something wrong, with the
+ * one-line error they must get. One table feeds the table-driven test and docs/bad-input.md.
+ */
+
+export interface Workspace {
+  /** A private copy of the project's stacks/ (stack file and snapshot). */
+  readonly stacks: string;
+  /** A scratch folder for outputs and log files. */
+  readonly scratch: string;
+  /** Where the case's output file would go: it must not exist afterwards. */
+  readonly output: string;
+}
+
+export interface BadInputCase {
+  readonly area: "stack config" | "org snapshot" | "arguments" | "CloudTrail file";
+  readonly command: "plan" | "coverage" | "discover" | "replay" | "breakglass" | "bench" | "adopt";
+  /** What is wrong, for the catalogue. */
+  readonly input: string;
+  readonly prepare?: (work: Workspace) => void;
+  readonly args: (work: Workspace) => string[];
+  /** Text the single error line must contain (it names the input and what to fix). */
+  readonly expect: string;
+  /** 2 for bad input; replay exits 1 when it skipped bad files. */
+  readonly exitCode: 1 | 2;
+}
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+const NS = "aws-org-guardrails";
+
+export function newWorkspace(): Workspace {
+  const root = mkdtempSync(path.join(tmpdir(), "bad-input-"));
+  const stacks = path.join(root, "stacks");
+  cpSync(path.join(PROJECT_DIR, "stacks"), stacks, { recursive: true });
+  const scratch = path.join(root, "scratch");
+  mkdirSync(scratch);
+  return { stacks, scratch, output: path.join(root, "output.json") };
+}
+
+/** Edits the dev stack's config in the workspace. */
+function editConfig(edit: (config: Record<string, any>) => void): (work: Workspace) => void {
+  return (work) => {
+    const file = path.join(work.stacks, "Pulumi.dev.yaml");
+    const document = parse(readFileSync(file, "utf8"));
+    edit(document.config);
+    writeFileSync(file, stringify(document));
+  };
+}
+
+/** Edits the dev organization snapshot in the workspace. */
+function editSnapshot(edit: (snapshot: Record<string, any>) => void): (work: Workspace) => void {
+  return (work) => {
+    const file = path.join(work.stacks, "org.dev.json");
+    const snapshot = JSON.parse(readFileSync(file, "utf8"));
+    edit(snapshot);
+    writeFileSync(file, JSON.stringify(snapshot));
+  };
+}
+
+function inHours(hours: number): string {
+  return new Date(Date.now() + hours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+const plan = (work: Workspace): string[] => [
+  "--stack",
+  "dev",
+  "--stacks",
+  work.stacks,
+  "--json",
+  work.output,
+];
+const rootAccess = (value: Record<string, unknown>) =>
+  editConfig((config) => {
+    config[`${NS}:rootAccess`] = { ...config[`${NS}:rootAccess`], ...value };
+  });
+const breakGlass = (entry: Record<string, unknown>) => rootAccess({ breakGlass: [entry] });
+const logFile = (name: string, content: Buffer | string) => (work: Workspace) =>
+  writeFileSync(path.join(work.scratch, name), content);
+
+const GOOD_RECORDS = JSON.stringify({
+  Records: [
+    {
+      eventVersion: "1.08",
+      userIdentity: { type: "Root", arn: "arn:aws:iam::223606797749:root" },
+      eventName: "ConsoleLogin",
+    },
+  ],
+});
+
+export const BAD_INPUTS: readonly BadInputCase[] = [
+  // Stack config, through the offline plan.
+  {
+    area: "stack config",
+    command: "plan",
+    input: "management account id of 11 digits",
+    prepare: editConfig((c) => (c[`${NS}:managementAccountId`] = "31415926535")),
+    args: plan,
+    expect: `${NS}:managementAccountId: must be 12 digits, got "31415926535"`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "unquoted account id inside a map (a YAML number)",
+    prepare: editConfig((c) => (c[`${NS}:logArchive`].accountId = 271828182845)),
+    args: plan,
+    expect: `${NS}:logArchive.accountId: must be a quoted string of 12 digits`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "malformed alert e-mail",
+    prepare: editConfig((c) => (c[`${NS}:alerts`].emails = ["oncall.example.com"])),
+    args: plan,
+    expect: `${NS}:alerts.emails[0]: must be an e-mail address, got "oncall.example.com"`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "no alert destination at all",
+    prepare: editConfig((c) => (c[`${NS}:alerts`].emails = [])),
+    args: plan,
+    expect: `${NS}:alerts.emails: must list at least one address`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "alert subscription over http",
+    prepare: editConfig(
+      (c) =>
+        (c[`${NS}:alerts`].subscriptions = [
+          { protocol: "http", endpoint: "http://hooks.example.com" },
+        ]),
+    ),
+    args: plan,
+    expect: "http is refused: alerts must not travel in clear",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "home region that is not a region",
+    prepare: editConfig((c) => (c[`${NS}:homeRegion`] = "Ireland")),
+    args: plan,
+    expect: `${NS}:homeRegion: must be an AWS region name such as eu-west-1, got "Ireland"`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "break-glass entry without a reason",
+    prepare: breakGlass({ accountId: "223606797749", expiresAt: inHours(2) }),
+    args: plan,
+    expect: `${NS}:rootAccess.breakGlass[0].reason: is required`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "break-glass entry that has expired",
+    prepare: breakGlass({ accountId: "223606797749", reason: "INC-1", expiresAt: inHours(-1) }),
+    args: plan,
+    expect: "has passed; the window is closed, remove this entry",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "break-glass window beyond the maximum",
+    prepare: breakGlass({ accountId: "223606797749", reason: "INC-1", expiresAt: inHours(200) }),
+    args: plan,
+    expect: "a window may last at most 72 h (rootAccess.maxBreakGlassHours)",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "break-glass entry for an account not in the organization",
+    prepare: breakGlass({ accountId: "999999999999", reason: "INC-1", expiresAt: inHours(2) }),
+    args: plan,
+    expect: `${NS}:rootAccess.breakGlass[0].accountId: 999999999999 is not an account of o-7h2kq9x4mz`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "break-glass entry for the management account",
+    prepare: breakGlass({ accountId: "314159265358", reason: "INC-1", expiresAt: inHours(2) }),
+    args: plan,
+    expect: "is the management account; SCPs never apply to it",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "break-glass expiry not in ISO-8601 UTC",
+    prepare: breakGlass({ accountId: "223606797749", reason: "INC-1", expiresAt: "tomorrow 6pm" }),
+    args: plan,
+    expect: "must be an ISO-8601 UTC time ending in Z",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "SCP target that is not in the organization",
+    prepare: rootAccess({ targets: ["ou-zzzz-00000000"] }),
+    args: plan,
+    expect: `${NS}:rootAccess.targets[0]: "ou-zzzz-00000000" is not in o-7h2kq9x4mz`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "log retention CloudWatch Logs does not accept",
+    prepare: editConfig((c) => (c[`${NS}:centralLogs`].retentionInDays = 42)),
+    args: plan,
+    expect: `${NS}:centralLogs.retentionInDays: must be one of the values CloudWatch Logs accepts`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "log-archive account equal to the management account",
+    prepare: editConfig((c) => (c[`${NS}:logArchive`].accountId = "314159265358")),
+    args: plan,
+    expect: `${NS}:logArchive.accountId: must not be the management account`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "Object Lock days without Object Lock",
+    prepare: editConfig((c) => (c[`${NS}:logArchive`].objectLock = { days: 30 })),
+    args: plan,
+    expect: `${NS}:logArchive.objectLock.days: is set but objectLock.enabled is false`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "misspelt key",
+    prepare: editConfig((c) => (c[`${NS}:rootAccess`].breakglass = [])),
+    args: plan,
+    expect: `${NS}:rootAccess.breakglass: unknown key; check its spelling in docs/config.md`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "SCP size budget above AWS's largest",
+    prepare: editConfig((c) => (c[`${NS}:scpLimits`].maxPolicyCharacters = 20000)),
+    args: plan,
+    expect: "must be at most 10240, the largest SCP AWS accepts",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "more SCPs per target than the quota allows",
+    prepare: editConfig((c) => (c[`${NS}:scpLimits`].maxPoliciesPerTarget = 2)),
+    args: plan,
+    expect: "over aws-org-guardrails:scpLimits.maxPoliciesPerTarget (2)",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "declared account reusing another account's e-mail",
+    prepare: editConfig((c) =>
+      c[`${NS}:accounts`].push({ name: "new-one", email: "aws-audit@example.com", ou: "Root" }),
+    ),
+    args: plan,
+    expect: "belongs to the existing account 161803398874 (audit)",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "declared account in an OU that does not exist",
+    prepare: editConfig((c) =>
+      c[`${NS}:accounts`].push({
+        name: "new-one",
+        email: "aws-new-one@example.com",
+        ou: "Nowhere",
+      }),
+    ),
+    args: plan,
+    expect: `"Nowhere" is not an OU of this organization or this stack`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "the whole project config missing",
+    prepare: editConfig((c) =>
+      Object.keys(c)
+        .filter((k) => k.startsWith(NS))
+        .forEach((k) => delete c[k]),
+    ),
+    args: plan,
+    expect: `No ${NS}: config found`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "a secret (secure:) value, which cannot be decrypted offline",
+    prepare: editConfig((c) => (c[`${NS}:homeRegion`] = { secure: "v1:abc" })),
+    args: plan,
+    expect: "is a secret (secure:), which cannot be decrypted offline",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "stack file that is not YAML",
+    prepare: (w) => writeFileSync(path.join(w.stacks, "Pulumi.dev.yaml"), "config: [unclosed"),
+    args: plan,
+    expect: "Pulumi.dev.yaml: not valid YAML",
+    exitCode: 2,
+  },
+  // Organization snapshots.
+  {
+    area: "org snapshot",
+    command: "plan",
+    input: "snapshot file missing",
+    args: (w) => [...plan(w), "--org", path.join(w.scratch, "nope.json")],
+    expect: "organization snapshot not found; write one with npm run discover",
+    exitCode: 2,
+  },
+  {
+    area: "org snapshot",
+    command: "plan",
+    input: "snapshot that is not JSON",
+    prepare: (w) => writeFileSync(path.join(w.stacks, "org.dev.json"), "{ not json"),
+    args: plan,
+    expect: "org.dev.json: not JSON",
+    exitCode: 2,
+  },
+  {
+    area: "org snapshot",
+    command: "plan",
+    input: "account whose parent is not in the snapshot",
+    prepare: editSnapshot((s) => (s.accounts[2].ParentId = "ou-4f8a-00000000")),
+    args: plan,
+    expect: "accounts[2].ParentId: ou-4f8a-00000000 is neither the root nor an OU in this snapshot",
+    exitCode: 2,
+  },
+  {
+    area: "org snapshot",
+    command: "coverage",
+    input: "snapshot without a root",
+    prepare: editSnapshot((s) => (s.roots = [])),
+    args: (w) => ["--stack", "dev", "--stacks", w.stacks, "--json", w.output],
+    expect: "roots: an organization has exactly one root",
+    exitCode: 2,
+  },
+  {
+    area: "org snapshot",
+    command: "coverage",
+    input: "organization without all features (no SCPs)",
+    prepare: editSnapshot((s) => (s.organization.FeatureSet = "CONSOLIDATED_BILLING")),
+    args: (w) => ["--stack", "dev", "--stacks", w.stacks, "--json", w.output],
+    expect: "service control policies need all features enabled",
+    exitCode: 2,
+  },
+  // Command-line arguments of every command.
+  {
+    area: "arguments",
+    command: "plan",
+    input: "plan without --stack",
+    args: () => [],
+    expect: "--stack is required; usage: npm run plan",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "plan",
+    input: "plan with an unknown option",
+    args: () => ["--stack", "dev", "--dry-run"],
+    expect: "Unknown option '--dry-run'",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "plan",
+    input: "plan of a stack that has no stack file",
+    args: (w) => ["--stack", "nosuch", "--stacks", w.stacks],
+    expect: 'Pulumi.nosuch.yaml: stack file for stack "nosuch" not found',
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "plan",
+    input: "plan with a stack name Pulumi would refuse",
+    args: () => ["--stack", "dev/../prod"],
+    expect: '--stack: "dev/../prod" is not a stack name',
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "coverage",
+    input: "coverage without --stack",
+    args: () => [],
+    expect: "--stack is required; usage: npm run coverage",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "coverage",
+    input: "coverage with an unknown option",
+    args: () => ["--stack", "dev", "--all"],
+    expect: "Unknown option '--all'",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "adopt",
+    input: "adopt without --stack",
+    args: () => [],
+    expect: "--stack is required; usage: npm run adopt",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "discover",
+    input: "discover without --out",
+    args: () => [],
+    expect: "--out",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "discover",
+    input: "discover with an unknown option",
+    args: (w) => ["--out", w.output, "--organization", "o-1"],
+    expect: "Unknown option '--organization'",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "replay",
+    input: "replay with nothing to read",
+    args: () => [],
+    expect: "name at least one CloudTrail log file or directory",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "replay",
+    input: "replay with an unknown option",
+    args: (w) => ["--since", "2026-01-01", w.scratch],
+    expect: "Unknown option '--since'",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "replay",
+    input: "replay of a folder without log files",
+    args: (w) => ["--json", w.output, w.scratch],
+    expect: "no .json or .json.gz files under",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "breakglass",
+    input: "breakglass without a command",
+    args: (w) => ["--stack", "dev", "--stacks", w.stacks],
+    expect: "name a command: open, close or list",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "breakglass",
+    input: "breakglass open without --reason",
+    args: (w) => ["open", "--stack", "dev", "--stacks", w.stacks, "--account", "223606797749"],
+    expect: "open: --reason required",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "breakglass",
+    input: "breakglass open with an account id of 10 digits",
+    args: (w) => [
+      "open",
+      "--stack",
+      "dev",
+      "--stacks",
+      w.stacks,
+      "--account",
+      "2236067977",
+      "--reason",
+      "INC-1",
+    ],
+    expect: '--account: "2236067977" is not a 12-digit account id',
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "breakglass",
+    input: "breakglass open for zero hours",
+    args: (w) => [
+      "open",
+      "--stack",
+      "dev",
+      "--stacks",
+      w.stacks,
+      "--account",
+      "223606797749",
+      "--reason",
+      "INC-1",
+      "--hours",
+      "0",
+      "--task",
+      "other",
+    ],
+    expect: '--hours: must be a positive number of hours, got "0"',
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "breakglass",
+    input: "breakglass open for the management account",
+    args: (w) => [
+      "open",
+      "--stack",
+      "dev",
+      "--stacks",
+      w.stacks,
+      "--account",
+      "314159265358",
+      "--reason",
+      "INC-1",
+      "--task",
+      "other",
+    ],
+    expect: "is the management account; SCPs never apply to it",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "breakglass",
+    input: "breakglass close of an account without an entry",
+    args: (w) => ["close", "--stack", "dev", "--stacks", w.stacks, "--account", "223606797749"],
+    expect: "--account: 223606797749 has no break-glass entry in",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "bench",
+    input: "bench with an unknown benchmark",
+    args: () => ["replays"],
+    expect: "unknown benchmark replays; choose from",
+    exitCode: 2,
+  },
+  // CloudTrail files for replay: named, skipped, exit 1.
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: "truncated gzip",
+    prepare: (w) => {
+      const gz = gzipSync(GOOD_RECORDS);
+      logFile("cut.json.gz", gz.subarray(0, gz.length - 12))(w);
+    },
+    args: (w) => ["--json", w.output, w.scratch],
+    expect: "cut.json.gz: truncated gzip",
+    exitCode: 1,
+  },
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: "file that is not JSON",
+    prepare: logFile("notes.json", "these are my notes"),
+    args: (w) => [w.scratch],
+    expect: "notes.json: not JSON",
+    exitCode: 1,
+  },
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: "JSON without a Records array",
+    prepare: logFile("events.json", JSON.stringify({ events: [] })),
+    args: (w) => [w.scratch],
+    expect: 'events.json: not a CloudTrail log file: no "Records" array',
+    exitCode: 1,
+  },
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: ".gz file that is not gzip",
+    prepare: logFile("plain.json.gz", GOOD_RECORDS),
+    args: (w) => [w.scratch],
+    expect: "plain.json.gz: not gzip data (or corrupt)",
+    exitCode: 1,
+  },
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: "a path that does not exist",
+    args: (w) => [path.join(w.scratch, "missing.json")],
+    expect: "missing.json: no such file",
+    exitCode: 1,
+  },
+];
+
+/** The catalogue as Markdown, for docs/bad-input.md. */
+export function renderBadInputCatalogue(): string {
+  const escape = (text: string): string => text.replace(/\|/g, "\\|");
+  return [
+    "# Bad-input catalogue",
+    "",
+    "<!-- Generated by `npm run docs` from catalogue/badInputs.ts; do not edit by hand. -->",
+    "",
+    `Every case runs in \`npm test\` (test/badInputs.test.ts): the command gets the input, and must end with one error line`,
+    "naming the input and what to fix, a non-zero exit, no stack trace, and no file written or half-written.",
+    "",
+    "| # | area | command | bad input | the error line contains | exit |",
+    "| ---: | --- | --- | --- | --- | ---: |",
+    ...BAD_INPUTS.map(
+      (item, index) =>
+        `| ${index + 1} | ${item.area} | \`${item.command}\` | ${escape(item.input)} | \`${escape(item.expect)}\` | ${item.exitCode} |`,
+    ),
+    "",
+  ].join("\n");
+}
