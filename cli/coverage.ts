@@ -1,41 +1,8 @@
-import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { computeCoverage, CoverageReport } from "../coverage/coverage";
-import { InputError } from "../lib/errors";
 import { writeFileAtomic } from "../lib/files";
 import { loadStackInputs } from "../offline/stackInputs";
 import { runCli } from "./run";
-
-const USAGE =
-  "usage: npm run coverage -- --stack <env> [--org <snapshot.json>] [--json <file>] [--stacks <dir>]";
-
-export function parseCoverageArgs(argv: string[]): {
-  stack: string;
-  org?: string;
-  json?: string;
-  stacks?: string;
-} {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string" },
-        org: { type: "string" },
-        json: { type: "string" },
-        stacks: { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new InputError(`${(error as Error).message}; ${USAGE}`);
-  }
-  if (values.stack === undefined || values.stack === "") {
-    throw new InputError(`--stack is required; ${USAGE}`);
-  }
-  return { stack: values.stack, org: values.org, json: values.json, stacks: values.stacks };
-}
+import { parseStackArgs } from "./stackArgs";
 
 function yesNo(value: boolean): string {
   return value ? "yes" : "NO";
@@ -93,12 +60,8 @@ export function renderCoverageTable(report: CoverageReport): string {
 }
 
 runCli("coverage", async () => {
-  const args = parseCoverageArgs(process.argv.slice(2));
-  const inputs = loadStackInputs({
-    stack: args.stack,
-    orgSnapshot: args.org && path.resolve(args.org),
-    stacksDir: args.stacks && path.resolve(args.stacks),
-  });
+  const args = parseStackArgs("coverage", process.argv.slice(2), true);
+  const inputs = loadStackInputs(args);
   const report = computeCoverage(
     inputs.config,
     inputs.organization,

@@ -1,7 +1,6 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlannedScp } from "../policies/scpPlan";
-import { createScpWithAttachments } from "./serviceControlPolicy";
+import { ServiceControlPolicyComponent } from "./serviceControlPolicy";
 
 export interface GuardrailProtectionArgs {
   /** The rendered protection SCP and the Root/OU ids it is attached to (those of the root-access SCP). */
@@ -11,19 +10,10 @@ export interface GuardrailProtectionArgs {
 /**
  * The SCP that keeps the guardrails on: members cannot leave the organization, and only the
  * deployment role can weaken the log archive, its keys and (in the delegated-administrator mode)
- * the detection beside the central log group. Runs in the management account: pass its provider.
+ * the detection beside the central log group. Runs in the management account.
  */
-export class GuardrailProtection extends pulumi.ComponentResource {
-  readonly policy: aws.organizations.Policy;
-  readonly attachments: aws.organizations.PolicyAttachment[];
-
+export class GuardrailProtection extends ServiceControlPolicyComponent {
   constructor(name: string, args: GuardrailProtectionArgs, opts: pulumi.ComponentResourceOptions) {
-    super("aws-org-guardrails:scp:GuardrailProtection", name, {}, opts);
-    ({ policy: this.policy, attachments: this.attachments } = createScpWithAttachments(
-      this,
-      name,
-      args.scp,
-    ));
-    this.registerOutputs({ policyId: this.policy.id });
+    super("aws-org-guardrails:scp:GuardrailProtection", name, args.scp, opts);
   }
 }
