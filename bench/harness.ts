@@ -5,13 +5,18 @@ import * as path from "node:path";
 import { writeFileAtomic } from "../lib/files";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
-export const BENCH_DIR = path.join(PROJECT_DIR, ".bench", process.env.AWS_ORG_GUARDRAILS_BENCH_QUICK === "1" ? "quick" : "full");
+export const BENCH_DIR = path.join(
+  PROJECT_DIR,
+  ".bench",
+  process.env.AWS_ORG_GUARDRAILS_BENCH_QUICK === "1" ? "quick" : "full",
+);
 /**
  * `npm run bench -- --quick` runs every benchmark on small data, once, into a scratch document:
  * a smoke test for CI that the benchmarks still work, never a figure for docs/benchmarks.md.
  */
 export const QUICK = process.env.AWS_ORG_GUARDRAILS_BENCH_QUICK === "1";
-export const BENCHMARKS_DOC = process.env.AWS_ORG_GUARDRAILS_BENCH_DOC ?? path.join(PROJECT_DIR, "docs", "benchmarks.md");
+export const BENCHMARKS_DOC =
+  process.env.AWS_ORG_GUARDRAILS_BENCH_DOC ?? path.join(PROJECT_DIR, "docs", "benchmarks.md");
 
 /** The full-size value, or the small one in quick mode. */
 export function sized<T>(full: T, quick: T): T {

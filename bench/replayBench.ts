@@ -2,7 +2,15 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { generateLogFile, randomGenerator } from "./cloudtrailGenerator";
-import { BENCH_DIR, formatRate, machineLine, measure, sized, tsxCommand, writeSection } from "./harness";
+import {
+  BENCH_DIR,
+  formatRate,
+  machineLine,
+  measure,
+  sized,
+  tsxCommand,
+  writeSection,
+} from "./harness";
 
 const FILES = sized(200, 4);
 const RECORDS_PER_FILE = 5_000;

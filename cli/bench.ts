@@ -27,10 +27,14 @@ runCli("bench", async () => {
   const wanted = parsed.positionals;
   const unknown = wanted.filter((name) => !(name in BENCHMARKS));
   if (unknown.length > 0) {
-    throw new InputError(`unknown benchmark ${unknown.join(", ")}; choose from ${Object.keys(BENCHMARKS).join(", ")} (or none for all)`);
+    throw new InputError(
+      `unknown benchmark ${unknown.join(", ")}; choose from ${Object.keys(BENCHMARKS).join(", ")} (or none for all)`,
+    );
   }
   if (parsed.values.quick && parsed.values.out === undefined) {
-    throw new InputError(`--quick needs --out <file>: quick figures must never overwrite docs/benchmarks.md; ${USAGE}`);
+    throw new InputError(
+      `--quick needs --out <file>: quick figures must never overwrite docs/benchmarks.md; ${USAGE}`,
+    );
   }
   // Read by bench/harness.ts when the benchmarks load.
   if (parsed.values.quick) {

@@ -52,7 +52,9 @@ export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
     isDirectory = false;
   }
   if (!isDirectory) {
-    throw new InputError(`--out ${values.out}: directory ${directory} does not exist; create it first`);
+    throw new InputError(
+      `--out ${values.out}: directory ${directory} does not exist; create it first`,
+    );
   }
   return {
     out: values.out,

@@ -1,26 +1,90 @@
-import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { OrganizationsClient, OrganizationsClientConfig } from "@aws-sdk/client-organizations";
 import { InputError } from "../lib/errors";
-import { discoverOrganization } from "./discover";
+import { writeFileAtomic } from "../lib/files";
+import { DiscoverOptions, DiscoveryCallError, discoverOrganization } from "./discover";
 import { OrganizationModel } from "./model";
-import { parseSnapshot } from "./snapshot";
+import { OrganizationSnapshot, parseSnapshot } from "./snapshot";
 
 /**
  * An Organizations client as the AWS CLI would build it (profile, region and credentials from the
  * usual environment and files), with the SDK's adaptive retry: client-side rate limiting that
  * backs off on TooManyRequestsException, which large organizations hit.
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ * `overrides` replace individual settings (tests and benchmarks pass a request handler and
+ * credentials); everything else stays as in production.
  */
-export function createOrganizationsClient(options: {
-  region?: string;
-  profile?: string;
-}): OrganizationsClient {
+export function createOrganizationsClient(
+  options: { region?: string; profile?: string },
+  overrides: Partial<OrganizationsClientConfig> = {},
+): OrganizationsClient {
   return new OrganizationsClient({
     region:
       options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
     profile: options.profile,
     retryMode: "adaptive",
     maxAttempts: 10,
+    ...overrides,
   });
+}
+
+/**
+ * The account the client's credentials belong to, when the credential provider reports it (SSO,
+ * `aws_account_id` in the profile, `AWS_ACCOUNT_ID`); undefined otherwise. Errors are one line.
+ */
+export async function callerAccountId(client: OrganizationsClient): Promise<string | undefined> {
+  try {
+    const identity = await client.config.credentials();
+    return identity.accountId;
+  } catch (error) {
+    throw describeAwsError(error);
+  }
+}
+
+export interface Discovery {
+  readonly snapshot: OrganizationSnapshot;
+  readonly model: OrganizationModel;
+  /** Requests sent, retries included. */
+  readonly calls: number;
+  readonly seconds: number;
+}
+
+/**
+ * Discovers the organization and validates the result with `parseSnapshot`; errors are one-line
+ * `InputError`s naming what to fix. Nothing is returned unless the whole organization was read.
+ */
+export async function discoverSnapshot(
+  client: OrganizationsClient,
+  options: DiscoverOptions = {},
+): Promise<Discovery> {
+  const started = performance.now();
+  let calls = 0;
+  try {
+    const snapshot = await discoverOrganization(client, {
+      ...options,
+      onCall: (operation) => {
+        calls += 1;
+        options.onCall?.(operation);
+      },
+    });
+    const model = parseSnapshot(snapshot, "discovered organization");
+    return { snapshot, model, calls, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    throw describeAwsError(error);
+  }
+}
+
+/**
+ * `npm run discover`: discovers, validates, and only then writes the snapshot to `out` (atomically,
+ * so a reader sees the old file or the new one). On any failure `out` is left as it was.
+ */
+export async function discoverToFile(
+  client: OrganizationsClient,
+  out: string,
+  options: DiscoverOptions = {},
+): Promise<Discovery> {
+  const discovery = await discoverSnapshot(client, options);
+  writeFileAtomic(out, `${JSON.stringify(discovery.snapshot, null, 2)}\n`);
+  return discovery;
 }
 
 /** Reads the live organization; errors are one line naming what to fix. */
@@ -30,38 +94,81 @@ export async function readLiveOrganization(options: {
 }): Promise<OrganizationModel> {
   const client = createOrganizationsClient(options);
   try {
-    return parseSnapshot(await discoverOrganization(client), "live organization");
-  } catch (error) {
-    throw describeAwsError(error);
+    const caller = await callerAccountId(client);
+    return (await discoverSnapshot(client, { callerAccountId: caller })).model;
   } finally {
     client.destroy();
   }
 }
 
-/** Maps the SDK's errors to one-line messages naming what to fix. */
+const CREDENTIALS_REJECTED = new Set([
+  "ExpiredTokenException",
+  "ExpiredToken",
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "InvalidSignatureException",
+  "IncompleteSignature",
+]);
+
+const NETWORK_FAILURES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "TimeoutError",
+]);
+
+/**
+ * Maps the SDK's errors (bare, or wrapped by discovery in a `DiscoveryCallError` that names the
+ * request) to one-line `InputError`s naming what to fix.
+ */
 export function describeAwsError(error: unknown): Error {
   if (error instanceof InputError) {
     return error;
   }
-  const name = (error as { name?: string }).name ?? "";
-  const message = (error as Error).message ?? String(error);
-  switch (name) {
-    case "AccessDeniedException":
-    case "AccessDenied":
-      return new InputError(
-        `Organizations denied access (${message}); use credentials of the management account with organizations:Describe*/List*`,
-      );
-    case "AWSOrganizationsNotInUseException":
-      return new InputError(
-        "These credentials' account is not in an organization; use the management account's credentials",
-      );
-    case "CredentialsProviderError":
-      return new InputError(
-        `No AWS credentials found (${message}); set AWS_PROFILE or run aws sso login`,
-      );
-    default:
-      return new InputError(
-        `Reading the organization failed: ${name ? `${name}: ` : ""}${message}`,
-      );
+  const call = error instanceof DiscoveryCallError ? error : undefined;
+  const cause = (call === undefined ? error : call.cause) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { attempts?: number };
+  } | null;
+  const name = cause?.name ?? "";
+  const message = (cause?.message ?? String(cause)).replace(/\s+/g, " ").trim();
+  const where = call === undefined ? "" : `${call.call}: `;
+  if (name === "AccessDeniedException" || name === "AccessDenied") {
+    return new InputError(
+      `${where}Organizations denied access (${message}); use the management account's credentials, allowed organizations:Describe* and organizations:List*`,
+    );
   }
+  if (name === "AWSOrganizationsNotInUseException") {
+    return new InputError(
+      "These credentials' account is not in an organization; use the management account's credentials",
+    );
+  }
+  if (name === "CredentialsProviderError") {
+    return new InputError(
+      `No AWS credentials found (${message}); set AWS_PROFILE or --profile, or run aws sso login`,
+    );
+  }
+  if (CREDENTIALS_REJECTED.has(name)) {
+    return new InputError(
+      `${where}AWS rejected the credentials (${name}: ${message}); refresh them (aws sso login) or choose another --profile`,
+    );
+  }
+  if (name === "TooManyRequestsException" || name === "ThrottlingException") {
+    const attempts = cause?.$metadata?.attempts;
+    return new InputError(
+      `${where}Organizations kept throttling the request${attempts === undefined ? "" : ` after ${attempts} attempts`} (other tools may be using the account's quota); wait a minute and run again`,
+    );
+  }
+  if (NETWORK_FAILURES.has(cause?.code ?? name)) {
+    return new InputError(
+      `${where}cannot reach the Organizations endpoint (${cause?.code ?? name}: ${message}); check the network, proxy and --region`,
+    );
+  }
+  return new InputError(
+    `${where}reading the organization failed: ${name ? `${name}: ` : ""}${message}`,
+  );
 }

@@ -3,7 +3,8 @@
  * came from the live API or from a snapshot file. Pure: no AWS or Pulumi imports.
  */
 
-export type AccountState = "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE" | "CLOSED";
+export type AccountState =
+  "ACTIVE" | "SUSPENDED" | "PENDING_ACTIVATION" | "PENDING_CLOSURE" | "CLOSED";
 
 export interface OrganizationInfo {
   readonly id: string;

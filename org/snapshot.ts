@@ -21,7 +21,13 @@ const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id");
 const arn = z
   .string()
   .regex(/^arn:aws[a-z-]*:organizations::\d{12}:/, "must be an Organizations ARN");
-const accountStates = ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED"] as const;
+const accountStates = [
+  "ACTIVE",
+  "SUSPENDED",
+  "PENDING_ACTIVATION",
+  "PENDING_CLOSURE",
+  "CLOSED",
+] as const;
 
 export const snapshotSchema = z.object({
   organization: z.object({
@@ -45,7 +51,7 @@ export const snapshotSchema = z.object({
       Name: z.string(),
       Email: z.string(),
       // `Status` is what ListAccounts has always returned; `State` is its 2025 successor with
-      // PENDING_CLOSURE and CLOSED. Either is accepted; `State` wins when both are present.
+      // PENDING_ACTIVATION, PENDING_CLOSURE and CLOSED. Either is accepted; `State` wins when both are present.
       Status: z.enum(["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"]).optional(),
       State: z.enum(accountStates).optional(),
       ParentId: z.string(),
@@ -139,7 +145,9 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
   (snapshot.policies ?? []).forEach((policy, index) => {
     policy.Targets.forEach((target, targetIndex) => {
       if (!containerIds.has(target) && !seenAccounts.has(target)) {
-        problems.push(`policies[${index}].Targets[${targetIndex}]: ${target} is not a root, OU or account in this snapshot`);
+        problems.push(
+          `policies[${index}].Targets[${targetIndex}]: ${target} is not a root, OU or account in this snapshot`,
+        );
       }
     });
   });
