@@ -427,7 +427,7 @@ describe("discoverOrganization", () => {
     expect(error.message).toContain(`account ${moved.Id} was listed under both`);
   });
 
-  it("writes a snapshot the plan reads, keeping only account states the format knows", async () => {
+  it("writes a snapshot the plan reads, with every account state the API reports", async () => {
     mock = mockOrganization({
       accounts: {
         [ROOT]: [
@@ -448,7 +448,7 @@ describe("discoverOrganization", () => {
     const text = readFileSync(out, "utf8");
     expect(text.endsWith("}\n")).toBe(true);
     const model = parseSnapshot(JSON.parse(text), out);
-    expect(model.account(accountId(1))?.state).toBe("ACTIVE");
+    expect(model.account(accountId(1))?.state).toBe("PENDING_ACTIVATION");
     expect(model.account(accountId(2))?.state).toBe("SUSPENDED");
     expect(discovery.calls).toBe(mock.calls().length);
     expect(JSON.parse(text)).toEqual(discovery.snapshot);
