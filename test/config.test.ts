@@ -61,7 +61,7 @@ describe("stack config validation", () => {
   it("accepts an open break-glass window for a member account", () => {
     const raw = devRawConfig() as Raw;
     raw.rootAccess.breakGlass = [
-      { accountId: DEV.paymentsProd, reason: "unlock bucket policy", expiresAt: hoursFromNow(4) },
+      { accountId: DEV.paymentsProd, reason: "unlock bucket policy", expiresAt: hoursFromNow(4, now) },
     ];
     expect(validateGuardrailConfig(raw, { organization, now }).rootAccess.breakGlass).toHaveLength(
       1,
@@ -96,7 +96,7 @@ describe("stack config validation", () => {
 
   it("should reject a break-glass entry without a reason", () => {
     expect(
-      problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, expiresAt: hoursFromNow(2) })),
+      problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, expiresAt: hoursFromNow(2, now) })),
     ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].reason: is required: say why root is needed (it is kept in the stack history)",
     ]);
@@ -105,7 +105,7 @@ describe("stack config validation", () => {
   it("should reject a break-glass entry whose reason is blank", () => {
     expect(
       problemsOf(
-        withBreakGlass({ accountId: DEV.paymentsProd, reason: "  ", expiresAt: hoursFromNow(2) }),
+        withBreakGlass({ accountId: DEV.paymentsProd, reason: "  ", expiresAt: hoursFromNow(2, now) }),
       ),
     ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].reason: must not be empty: say why root is needed (it is kept in the stack history)",
@@ -113,7 +113,7 @@ describe("stack config validation", () => {
   });
 
   it("should reject a break-glass entry that has already expired and tell the user to remove it", () => {
-    const expiresAt = hoursFromNow(-1);
+    const expiresAt = hoursFromNow(-1, now);
     expect(
       problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt })),
     ).toEqual([
@@ -122,7 +122,7 @@ describe("stack config validation", () => {
   });
 
   it("should reject a break-glass window beyond the maximum", () => {
-    const expiresAt = hoursFromNow(100);
+    const expiresAt = hoursFromNow(100, now);
     expect(
       problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt })),
     ).toEqual([
@@ -131,7 +131,7 @@ describe("stack config validation", () => {
   });
 
   it("should judge the window against a configured maximum", () => {
-    const expiresAt = hoursFromNow(10);
+    const expiresAt = hoursFromNow(10, now);
     const problems = problemsOf((raw) => {
       raw.rootAccess.maxBreakGlassHours = 8;
       raw.rootAccess.breakGlass = [{ accountId: DEV.paymentsProd, reason: "r", expiresAt }];
@@ -154,7 +154,7 @@ describe("stack config validation", () => {
   it("should reject a break-glass entry for an account not in the organization", () => {
     expect(
       problemsOf(
-        withBreakGlass({ accountId: "999999999999", reason: "r", expiresAt: hoursFromNow(2) }),
+        withBreakGlass({ accountId: "999999999999", reason: "r", expiresAt: hoursFromNow(2, now) }),
       ),
     ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 999999999999 is not an account of o-7h2kq9x4mz",
@@ -164,7 +164,7 @@ describe("stack config validation", () => {
   it("should reject a break-glass entry for the management account, which SCPs never reach", () => {
     expect(
       problemsOf(
-        withBreakGlass({ accountId: DEV.management, reason: "r", expiresAt: hoursFromNow(2) }),
+        withBreakGlass({ accountId: DEV.management, reason: "r", expiresAt: hoursFromNow(2, now) }),
       ),
     ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 314159265358 is the management account; SCPs never apply to it, so there is nothing to break out of",
@@ -174,7 +174,7 @@ describe("stack config validation", () => {
   it("should reject a break-glass entry for a suspended account", () => {
     expect(
       problemsOf(
-        withBreakGlass({ accountId: DEV.suspended, reason: "r", expiresAt: hoursFromNow(2) }),
+        withBreakGlass({ accountId: DEV.suspended, reason: "r", expiresAt: hoursFromNow(2, now) }),
       ),
     ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 346410161513 (legacy-batch) is SUSPENDED, not ACTIVE",
@@ -182,7 +182,7 @@ describe("stack config validation", () => {
   });
 
   it("should reject two break-glass entries for one account", () => {
-    const entry = { accountId: DEV.paymentsProd, reason: "r", expiresAt: hoursFromNow(2) };
+    const entry = { accountId: DEV.paymentsProd, reason: "r", expiresAt: hoursFromNow(2, now) };
     expect(problemsOf((raw) => (raw.rootAccess.breakGlass = [entry, entry]))).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[1].accountId: 223606797749 already has a break-glass entry; keep one per account",
     ]);
@@ -192,7 +192,7 @@ describe("stack config validation", () => {
     const problems = problemsOf((raw) => {
       raw.rootAccess.targets = [DEV.prodOu, DEV.securityOu];
       raw.rootAccess.breakGlass = [
-        { accountId: DEV.webDev, reason: "r", expiresAt: hoursFromNow(2) },
+        { accountId: DEV.webDev, reason: "r", expiresAt: hoursFromNow(2, now) },
       ];
     });
     expect(problems).toEqual([
@@ -335,7 +335,7 @@ describe("stack config validation", () => {
       raw.homeRegion = "Ireland";
       raw.alerts.emails = ["nope"];
       raw.centralLogs.retentionInDays = 42;
-      raw.rootAccess.breakGlass = [{ accountId: DEV.management, expiresAt: hoursFromNow(-2) }];
+      raw.rootAccess.breakGlass = [{ accountId: DEV.management, expiresAt: hoursFromNow(-2, now) }];
     });
     expect(problems.map((line) => line.split(":").slice(0, 2).join(":"))).toEqual([
       "aws-org-guardrails:managementAccountId",
