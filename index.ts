@@ -79,14 +79,12 @@ export = async () => {
 
   // 6. The guardrails.
   const rootAccess = new RootAccessGuardrail(
-    "root-access",
+    scps.rootAccess.resourceName,
     { scp: scps.rootAccess },
     { provider: providers.management },
   );
-  const protection = new GuardrailProtection(
-    "guardrail-protection",
-    { scp: scps.protection },
-    { provider: providers.management },
+  const protection = scps.protection.map(
+    (scp) => new GuardrailProtection(scp.resourceName, { scp }, { provider: providers.management }),
   );
 
   // 7. Member accounts and OUs declared in config: created under the guardrails above.
@@ -112,7 +110,7 @@ export = async () => {
     rootAccessPolicyId: rootAccess.policy.id,
     rootAccessTargets: scps.rootAccess.targets.map((target) => target.id),
     rootAccessPolicyCharacters: scps.rootAccess.rendered.size,
-    protectionPolicyId: protection.policy.id,
-    protectionPolicyCharacters: scps.protection.rendered.size,
+    protectionPolicyIds: protection.map((component) => component.policy.id),
+    protectionPolicyCharacters: scps.protection.map((scp) => scp.rendered.size),
   };
 };

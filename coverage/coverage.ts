@@ -87,7 +87,7 @@ export function computeCoverage(
     const scpsInForce = levels.flatMap(attachedHere);
     const reaches = (scpName: string): boolean => scpsInForce.some((scp) => scp.name === scpName);
     const rootAccessScp = reaches(scps.rootAccess.name);
-    const protectionScp = reaches(scps.protection.name);
+    const protectionScp = scps.protection.every((scp) => reaches(scp.name));
     const gaps = [
       ...(rootAccessScp ? [] : [`the root-access SCP is attached to none of ${levels.join(", ")}`]),
       ...(protectionScp ? [] : [`the protection SCP is attached to none of ${levels.join(", ")}`]),

@@ -5,7 +5,7 @@ import { InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
 import { buildProtectionScp } from "./protectionScp";
 import { buildRootAccessScp } from "./rootAccessScp";
-import { RenderedScp, renderScp } from "./scpBudget";
+import { RenderedScp, renderScp, renderSplittableScp } from "./scpBudget";
 
 export interface ScpTarget {
   /** The id AWS attaches to: `r-...` or `ou-...`. */
@@ -17,6 +17,8 @@ export interface ScpTarget {
 export interface PlannedScp {
   /** The policy's name in AWS Organizations. */
   readonly name: string;
+  /** The Pulumi name of the component that attaches it; stable while the policy is. */
+  readonly resourceName: string;
   readonly description: string;
   readonly rendered: RenderedScp;
   readonly targets: readonly ScpTarget[];
@@ -24,7 +26,8 @@ export interface PlannedScp {
 
 export interface ScpPlan {
   readonly rootAccess: PlannedScp;
-  readonly protection: PlannedScp;
+  /** The protection SCP, split over more than one when it does not fit the size budget. */
+  readonly protection: readonly PlannedScp[];
   /** Every SCP the program attaches, in a stable order. */
   readonly all: readonly PlannedScp[];
 }
@@ -54,6 +57,7 @@ export function planServiceControlPolicies(
   const limit = config.scpLimits.maxPolicyCharacters;
   const rootAccess: PlannedScp = {
     name: "aws-org-guardrails-root-access",
+    resourceName: "root-access",
     description:
       "Denies the root user of member accounts, except AssumeRoot sessions and open break-glass windows. Managed by aws-org-guardrails.",
     rendered: renderScp(
@@ -67,25 +71,29 @@ export function planServiceControlPolicies(
     ),
     targets,
   };
-  const protection: PlannedScp = {
-    name: "aws-org-guardrails-protection",
+  // The protection SCP grows with the resources it guards; it is split over more SCPs (at the
+  // same targets) rather than refused when it does not fit one.
+  const protection: PlannedScp[] = renderSplittableScp(
+    "protection",
+    buildProtectionScp({
+      names,
+      exceptRoleArnPatterns: config.protection.exceptRoleArnPatterns ?? [
+        names.logArchiveDeploymentRoleArn,
+      ],
+      protectDetection: config.centralLogs.location === "delegatedAdministrator",
+    }),
+    limit,
+    "Shorten aws-org-guardrails:protection.exceptRoleArnPatterns, or raise scpLimits.maxPolicyCharacters to 10240 if the organization has the 2026 quota.",
+  ).map((rendered, index) => ({
+    name:
+      index === 0 ? "aws-org-guardrails-protection" : `aws-org-guardrails-protection-${index + 1}`,
+    resourceName: index === 0 ? "guardrail-protection" : `guardrail-protection-${index + 1}`,
     description:
       "Members cannot leave the organization or weaken the log archive and root-activity detection. Managed by aws-org-guardrails.",
-    rendered: renderScp(
-      "protection",
-      buildProtectionScp({
-        names,
-        exceptRoleArnPatterns: config.protection.exceptRoleArnPatterns ?? [
-          names.logArchiveDeploymentRoleArn,
-        ],
-        protectDetection: config.centralLogs.location === "delegatedAdministrator",
-      }),
-      limit,
-      "Raise aws-org-guardrails:scpLimits.maxPolicyCharacters to 10240 if the organization has the 2026 quota.",
-    ),
+    rendered,
     targets,
-  };
-  const all = [rootAccess, protection];
+  }));
+  const all = [rootAccess, ...protection];
   const perTarget = FULL_AWS_ACCESS_SLOTS + all.length;
   if (perTarget > config.scpLimits.maxPoliciesPerTarget) {
     throw new InputError(

@@ -156,3 +156,47 @@ describe("SCP budget per target", () => {
     expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
   });
 });
+
+describe("protection SCP over the size budget", () => {
+  it("splits into more SCPs at the same targets, each within budget, denying together what it denied alone", async () => {
+    const patterns = [
+      `arn:aws:iam::${DEV.logArchive}:role/OrganizationAccountAccessRole`,
+      `arn:aws:iam::${DEV.logArchive}:role/platform/pipelines/aws-org-guardrails-deployer-prod`,
+    ];
+    const { resources } = await runProgram({
+      preview: true,
+      config: {
+        "aws-org-guardrails:centralLogs": JSON.stringify({ location: "delegatedAdministrator" }),
+        "aws-org-guardrails:protection": JSON.stringify({ exceptRoleArnPatterns: patterns }),
+      },
+    });
+    const parts = byType(resources, TYPES.policy)
+      .filter((policy) => String(policy.inputs.name).startsWith("aws-org-guardrails-protection"))
+      .sort((a, b) => String(a.inputs.name).localeCompare(String(b.inputs.name)));
+    expect(parts.map((policy) => policy.inputs.name)).toEqual([
+      "aws-org-guardrails-protection",
+      "aws-org-guardrails-protection-2",
+    ]);
+    for (const part of parts) {
+      expect(String(part.inputs.content).length).toBeLessThanOrEqual(5120);
+    }
+    const sids = parts.flatMap((part) => statements(part.inputs.content).map((s) => s.Sid));
+    expect(sids).toEqual([
+      "DenyLeavingTheOrganization",
+      "ProtectLogArchiveBucket",
+      "ProtectGuardrailKeys",
+      "ProtectGuardrailKeyAliases",
+      "ProtectDeploymentRole",
+      "ProtectCentralLogGroup",
+      "ProtectOrganizationTrail",
+      "ProtectRootAlarms",
+      "ProtectAlertTopic",
+      "ProtectNotifier",
+      "ProtectGuardrailRoles",
+    ]);
+    const targets = byType(resources, TYPES.attachment)
+      .filter((a) => a.name.startsWith("guardrail-protection-2-"))
+      .map((a) => a.inputs.targetId);
+    expect(targets).toEqual([DEV.rootId]);
+  });
+});

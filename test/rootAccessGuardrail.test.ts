@@ -7,6 +7,7 @@ import { byType, one, TYPES } from "./support/program";
 
 const scp = {
   name: "aws-org-guardrails-root-access",
+  resourceName: "root-access",
   description: "Denies member root.",
   rendered: renderScp(
     "root-access",

@@ -164,3 +164,33 @@ describe("root-access SCP builder", () => {
     );
   });
 });
+
+describe("splittable SCPs", () => {
+  it("packs statements in order into as few documents as fit, and refuses a statement that fits none", async () => {
+    const { renderSplittableScp } = await import("../policies/scpBudget");
+    const statement = (sid: string) => ({
+      Sid: sid,
+      Effect: "Deny" as const,
+      Action: "s3:DeleteBucket",
+      Resource: "*",
+    });
+    const document = {
+      Version: "2012-10-17" as const,
+      Statement: ["A1", "B2", "C3", "D4", "E5"].map(statement),
+    };
+    const one = JSON.stringify({ Version: "2012-10-17", Statement: [statement("A1")] }).length;
+    const two = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [statement("A1"), statement("B2")],
+    }).length;
+    expect(renderSplittableScp("t", document, 10_000, "")).toHaveLength(1);
+    const parts = renderSplittableScp("t", document, two, "");
+    expect(parts.map((part) => part.document.Statement.map((s) => s.Sid))).toEqual([
+      ["A1", "B2"],
+      ["C3", "D4"],
+      ["E5"],
+    ]);
+    expect(parts.every((part) => part.size <= two)).toBe(true);
+    expect(() => renderSplittableScp("t", document, one - 1, "")).toThrow(InputError);
+  });
+});
