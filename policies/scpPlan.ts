@@ -94,12 +94,24 @@ export function planServiceControlPolicies(
     targets,
   }));
   const all = [rootAccess, ...protection];
-  const perTarget = FULL_AWS_ACCESS_SLOTS + all.length;
-  if (perTarget > config.scpLimits.maxPoliciesPerTarget) {
-    throw new InputError(
-      `Each target would have ${perTarget} SCPs attached directly (FullAWSAccess and ${all.length} of this program's), ` +
-        `over aws-org-guardrails:scpLimits.maxPoliciesPerTarget (${config.scpLimits.maxPoliciesPerTarget}).`,
-    );
+  // Existing SCPs count too (when the organization source recorded them): AWS refuses an
+  // attachment past the quota, after the policies themselves were already created.
+  const ours = new Set(all.map((scp) => scp.name));
+  for (const target of targets) {
+    const existing = organization
+      .policiesAttachedTo(target.id)
+      .filter((policy) => !ours.has(policy.name) && policy.name !== "FullAWSAccess");
+    const perTarget = FULL_AWS_ACCESS_SLOTS + existing.length + all.length;
+    if (perTarget > config.scpLimits.maxPoliciesPerTarget) {
+      const others =
+        existing.length > 0
+          ? `, ${existing.length} already there (${existing.map((p) => p.name).join(", ")})`
+          : "";
+      throw new InputError(
+        `${target.id} (${target.path}) would have ${perTarget} SCPs attached directly (FullAWSAccess${others} and ${all.length} of this program's), ` +
+          `over aws-org-guardrails:scpLimits.maxPoliciesPerTarget (${config.scpLimits.maxPoliciesPerTarget}).`,
+      );
+    }
   }
   return { rootAccess, protection, all };
 }

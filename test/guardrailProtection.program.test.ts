@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEV } from "./support/fixtures";
+import { DEV, DEV_SNAPSHOT } from "./support/fixtures";
 import {
   accountOf,
   byType,
@@ -151,7 +154,34 @@ describe("SCP budget per target", () => {
       config: { "aws-org-guardrails:scpLimits": JSON.stringify({ maxPoliciesPerTarget: 2 }) },
     });
     expect(failure.message).toBe(
-      "Each target would have 3 SCPs attached directly (FullAWSAccess and 2 of this program's), over aws-org-guardrails:scpLimits.maxPoliciesPerTarget (2).",
+      "r-4f8a (Root) would have 3 SCPs attached directly (FullAWSAccess and 2 of this program's), over aws-org-guardrails:scpLimits.maxPoliciesPerTarget (2).",
+    );
+    expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
+  });
+});
+
+describe("SCP budget counts the SCPs already attached", () => {
+  it("should fail before registering anything when existing SCPs leave no room at a target", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "quota-"));
+    const snapshot = JSON.parse(readFileSync(DEV_SNAPSHOT, "utf8"));
+    snapshot.policies.push(
+      ...["p-aaaaaaaa1", "p-aaaaaaaa2", "p-aaaaaaaa3"].map((id, index) => ({
+        Id: id,
+        Name: `team-scp-${index}`,
+        AwsManaged: false,
+        Targets: [DEV.workloadsOu],
+      })),
+    );
+    const org = path.join(dir, "org.json");
+    writeFileSync(org, JSON.stringify(snapshot));
+    const failure = await runProgramExpectingFailure({
+      snapshot: org,
+      config: {
+        "aws-org-guardrails:rootAccess": JSON.stringify({ targets: ["Root", DEV.workloadsOu] }),
+      },
+    });
+    expect(failure.message).toBe(
+      `${DEV.workloadsOu} (Root/Workloads) would have 7 SCPs attached directly (FullAWSAccess, 4 already there (deny-unapproved-regions, team-scp-0, team-scp-1, team-scp-2) and 2 of this program's), over aws-org-guardrails:scpLimits.maxPoliciesPerTarget (5).`,
     );
     expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
   });
