@@ -562,6 +562,30 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     expect: "unknown benchmark replays; choose from",
     exitCode: 2,
   },
+  {
+    area: "arguments",
+    command: "plan",
+    input: "plan --json into a folder that does not exist",
+    args: (w) => ["--stack", "dev", "--stacks", w.stacks, "--json", "/nonexistent/plan.json"],
+    expect: "--json: the folder /nonexistent does not exist",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "coverage",
+    input: "coverage --json into a folder that does not exist",
+    args: (w) => ["--stack", "dev", "--stacks", w.stacks, "--json", "/nonexistent/coverage.json"],
+    expect: "--json: the folder /nonexistent does not exist",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "replay",
+    input: "replay --json into a folder that does not exist",
+    args: (w) => ["--json", "/nonexistent/replay.json", w.scratch],
+    expect: "--json: the folder /nonexistent does not exist",
+    exitCode: 2,
+  },
   // CloudTrail files for replay: named, skipped, exit 1.
   {
     area: "CloudTrail file",

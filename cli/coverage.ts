@@ -1,5 +1,5 @@
 import { computeCoverage, CoverageReport } from "../coverage/coverage";
-import { writeFileAtomic } from "../lib/files";
+import { checkOutputPath, writeFileAtomic } from "../lib/files";
 import { loadStackInputs } from "../offline/stackInputs";
 import { runCli } from "./run";
 import { parseStackArgs } from "./stackArgs";
@@ -61,6 +61,9 @@ export function renderCoverageTable(report: CoverageReport): string {
 
 runCli("coverage", async () => {
   const args = parseStackArgs("coverage", process.argv.slice(2), true);
+  if (args.json !== undefined) {
+    checkOutputPath("--json", args.json);
+  }
   const inputs = loadStackInputs(args);
   const report = computeCoverage(
     inputs.config,

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { compileDeployedDetections } from "../detection/compile";
 import { FileOutcome, logFiles, replayFile, ReplayMatch } from "../detection/replay";
 import { InputError } from "../lib/errors";
-import { writeFileAtomic } from "../lib/files";
+import { checkOutputPath, writeFileAtomic } from "../lib/files";
 import { runCli } from "./run";
 
 const USAGE = "usage: npm run replay -- [--json <file>] <file-or-directory>...";
@@ -34,6 +34,9 @@ function formatBytes(bytes: number): string {
 
 runCli("replay", async () => {
   const args = parseReplayArgs(process.argv.slice(2));
+  if (args.json !== undefined) {
+    checkOutputPath("--json", args.json);
+  }
   const { detections, mustContain } = compileDeployedDetections();
   const files: string[] = [];
   for await (const file of logFiles(args.paths)) {

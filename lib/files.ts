@@ -1,5 +1,25 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { InputError } from "./errors";
+
+/**
+ * Checks, before any work, that an output file can be written where the user asked: a missing
+ * folder is their input to fix, not a failure after minutes of work.
+ */
+export function checkOutputPath(option: string, file: string): void {
+  const folder = path.dirname(path.resolve(file));
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    isFolder = false;
+  }
+  if (!isFolder) {
+    throw new InputError(
+      `${option}: the folder ${folder} does not exist; create it or choose another path for ${file}`,
+    );
+  }
+}
 
 /**
  * Writes a file so that readers see the old content or the new one, never half of it: write to

@@ -65,8 +65,10 @@ describe("GitHub Actions pipeline", () => {
       "npm run discover -- --out stacks/org.${{ matrix.stack }}.json",
       "npm run coverage -- --stack ${{ matrix.stack }}",
     ]);
-    const pulumi = preview.steps.find((step) => step.uses?.startsWith("pulumi/actions@"));
+    const pulumi = preview.steps.find((step) => step.uses?.startsWith("pulumi/actions@")) as Step & { env?: Record<string, string> };
     expect(pulumi?.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}" });
+    // The program plans against the snapshot the coverage gate checked.
+    expect(pulumi?.env).toEqual({ AWS_ORG_GUARDRAILS_SNAPSHOT: "stacks/org.${{ matrix.stack }}.json" });
   });
 
   it("deploys only on merge to main, one environment at a time, each behind its GitHub environment", () => {
