@@ -89,6 +89,8 @@ export type OpenResult =
       readonly task: AssumeRootTask;
       readonly command: string;
       readonly accountName: string;
+      /** The task was guessed from the reason, not named with --task. */
+      readonly inferred: boolean;
     };
 
 export interface OpenRequest extends StackLocation {
@@ -127,16 +129,19 @@ export function openBreakGlass(request: OpenRequest): OpenResult {
   const loaded = load(request);
   const account = loaded.organization.account(request.accountId);
   const accountName = account?.name ?? "not in the organization";
+  // AssumeRoot only helps an active member account of a stack that enables centralized root access.
   if (
     task !== undefined &&
-    account !== undefined &&
-    request.accountId !== loaded.organization.managementAccountId
+    account?.state === "ACTIVE" &&
+    request.accountId !== loaded.organization.managementAccountId &&
+    validated(loaded, now).centralizedRootAccess.enabled
   ) {
     return {
       kind: "assume-root",
       task,
       command: assumeRootCommand(loaded.organization.partition, request.accountId, task),
       accountName,
+      inferred: request.task === undefined,
     };
   }
   const existing = readBreakGlass(loaded.document, loaded.file).find(

@@ -22,7 +22,7 @@ runCli("bench", async () => {
       strict: true,
     });
   } catch (error) {
-    throw new InputError(`${(error as Error).message}; ${USAGE}`);
+    throw new InputError(`${(error as Error).message.split("\n").join(" ")}; ${USAGE}`);
   }
   const wanted = parsed.positionals;
   const unknown = wanted.filter((name) => !(name in BENCHMARKS));

@@ -40,7 +40,7 @@ export function parseBreakGlassArgs(argv: string[]) {
       },
     });
   } catch (error) {
-    throw new InputError(`${(error as Error).message}; ${HELP}`);
+    throw new InputError(`${(error as Error).message.split("\n").join(" ")}; ${HELP}`);
   }
   const [command, ...extra] = parsed.positionals;
   if (parsed.values.help) {
@@ -104,7 +104,8 @@ runCli("breakglass", async () => {
         "then use the returned credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) for that one task.",
       );
       out(`Nothing was changed. If you still need a window, rerun with --task ${OTHER_TASK}.`);
-      return 0;
+      // A guessed task exits 1, so a script that meant to open a window notices it did not.
+      return result.inferred ? 1 : 0;
     }
     out(
       `Opened a break-glass window for ${result.entry.accountId} (${result.accountName}) until ${result.entry.expiresAt} (${hours} h).`,

@@ -31,7 +31,7 @@ export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new InputError(`${(error as Error).message}; ${USAGE}`);
+    throw new InputError(`${(error as Error).message.split("\n").join(" ")}; ${USAGE}`);
   }
   if (values.out === undefined || values.out === "") {
     throw new InputError(`--out is required; ${USAGE}`);

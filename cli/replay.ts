@@ -18,7 +18,7 @@ export function parseReplayArgs(argv: string[]): { paths: string[]; json?: strin
       allowPositionals: true,
     });
   } catch (error) {
-    throw new InputError(`${(error as Error).message}; ${USAGE}`);
+    throw new InputError(`${(error as Error).message.split("\n").join(" ")}; ${USAGE}`);
   }
   if (parsed.positionals.length === 0) {
     throw new InputError(`name at least one CloudTrail log file or directory; ${USAGE}`);

@@ -35,7 +35,7 @@ export function parseStackArgs(
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new InputError(`${(error as Error).message}; ${usage}`);
+    throw new InputError(`${(error as Error).message.split("\n").join(" ")}; ${usage}`);
   }
   if (typeof values.stack !== "string" || values.stack === "") {
     throw new InputError(`--stack is required; ${usage}`);

@@ -156,10 +156,27 @@ describe("break-glass workflow", () => {
       kind: "assume-root",
       task: findTask("unlock-s3-bucket-policy"),
       accountName: "payments-prod",
+      inferred: true,
       command:
         "aws sts assume-root --target-principal 223606797749 --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy --duration-seconds 900",
     });
     expect(readFileSync(file, "utf8")).toBe(original);
+  });
+
+  it("opens a window instead when AssumeRoot cannot help: centralized root access off", () => {
+    const { dir, file } = copyOfStacks();
+    writeFileSync(
+      file,
+      `${readFileSync(file, "utf8")}  aws-org-guardrails:centralizedRootAccess:\n    enabled: false\n`,
+    );
+    const result = openBreakGlass({
+      stack: "dev",
+      stacksDir: dir,
+      accountId: DEV.paymentsProd,
+      reason: "bucket policy denies everyone",
+      hours: 2,
+    });
+    expect(result.kind).toBe("opened");
   });
 
   it("recognises each AssumeRoot task from a reason, and uses the organization's partition", () => {
