@@ -243,7 +243,8 @@ export class FastRecordScanner implements Scanner {
       close -= 1;
     }
     if (close < 1 || text[close] !== 0x7d || text[close - 1] !== 0x5d) {
-      throw new BadLogFile("truncated: the Records array is not closed");
+      // Truncated, or something after the document: the exact scanner names which.
+      throw new NeedsExactScan("the Records array is not closed");
     }
     // The carry may still hold several records (a final chunk without a start of its own).
     this.scanSeam(Buffer.concat([text.subarray(0, close - 1), Buffer.from(",")]));
@@ -298,6 +299,9 @@ export class ExactRecordScanner implements Scanner {
       }
       switch (c) {
         case 0x22:
+          if (this.depth === 2 && this.inRecords) {
+            throw new BadLogFile("a record is not a JSON object");
+          }
           this.inString = true;
           if (this.depth === 1) {
             this.keyStart = i + 1;
@@ -338,8 +342,14 @@ export class ExactRecordScanner implements Scanner {
           }
           break;
         default:
-          if (!this.sawAnything && c > 0x20) {
+          if (c > 0x20 && !this.sawAnything) {
             throw new BadLogFile("not JSON");
+          }
+          if (c > 0x20 && this.depth === 0) {
+            throw new BadLogFile("not JSON: data after the end of the document");
+          }
+          if (c > 0x20 && c !== COMMA && this.depth === 2 && this.inRecords) {
+            throw new BadLogFile("a record is not a JSON object");
           }
       }
     }

@@ -104,9 +104,9 @@ describe("record scanners", () => {
     expect(run(exact, escaped, ["Root"]).candidates).toHaveLength(withRoot.length);
   });
 
-  it("should report a truncated file", () => {
+  it("should report a truncated file (the fast scanner hands it to the exact one, which names it)", () => {
     const truncated = cloudTrailFile.slice(0, cloudTrailFile.length - 40);
-    expect(() => run(fast, truncated, ["Root"])).toThrow(BadLogFile);
+    expect(() => run(fast, truncated, ["Root"])).toThrow(NeedsExactScan);
     expect(() => run(exact, truncated, ["Root"])).toThrow(
       "truncated: the JSON document is not closed",
     );
@@ -121,6 +121,21 @@ describe("record scanners", () => {
       "not a CloudTrail log file: the top level is not a JSON object",
     );
     expect(() => run(exact, "", ["Root"])).toThrow("empty: not a CloudTrail log file");
+  });
+
+  it("should report data after the document and records that are not objects", () => {
+    expect(() => run(exact, '{"Records":[]} trailing', ["Root"])).toThrow(
+      "not JSON: data after the end of the document",
+    );
+    expect(() => run(exact, '{"Records":[1,{"a":"Root"}]}', ["Root"])).toThrow(
+      "a record is not a JSON object",
+    );
+    expect(() => run(exact, '{"Records":["x"]}', ["Root"])).toThrow(
+      "a record is not a JSON object",
+    );
+    expect(() => run(exact, '{"Records":[null]}', ["Root"])).toThrow(
+      "a record is not a JSON object",
+    );
   });
 
   it("should report a candidate record that is not valid JSON", () => {
