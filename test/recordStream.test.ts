@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  BadLogFile,
   ExactRecordScanner,
   FastRecordScanner,
   NeedsExactScan,
