@@ -5,7 +5,13 @@ import { GuardrailConfig } from "../config/schema";
 import { projectConfigFromPulumi, validateGuardrailConfig } from "../config/validate";
 import { InputError } from "../lib/errors";
 import { writeFileAtomic } from "../lib/files";
-import { PROJECT_DIR, readProject, stackConfigValues, STACK_NAME } from "../offline/stackFile";
+import {
+  PROJECT_DIR,
+  readProject,
+  stackConfigValues,
+  stackFilePath,
+  defaultSnapshotPath,
+} from "../offline/stackFile";
 import { OrganizationModel } from "../org/model";
 import { readSnapshotFile } from "../org/source";
 import { assumeRootCommand, AssumeRootTask, findTask, guessTask, OTHER_TASK } from "./assumeRoot";
@@ -41,13 +47,7 @@ interface LoadedStack {
 const HOUR_MS = 3_600_000;
 
 function load(location: StackLocation): LoadedStack {
-  if (!STACK_NAME.test(location.stack)) {
-    throw new InputError(
-      `--stack: "${location.stack}" is not a stack name (letters, digits, _ . - only)`,
-    );
-  }
-  const stacksDir = location.stacksDir ?? path.join(PROJECT_DIR, readProject().stackConfigDir);
-  const file = path.join(stacksDir, `Pulumi.${location.stack}.yaml`);
+  const file = stackFilePath(location.stack, PROJECT_DIR, location.stacksDir);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -56,7 +56,7 @@ function load(location: StackLocation): LoadedStack {
   }
   const document = parseStackDocument(text, file);
   const organization = readSnapshotFile(
-    location.orgSnapshot ?? path.join(stacksDir, `org.${location.stack}.json`),
+    location.orgSnapshot ?? defaultSnapshotPath(location.stack, PROJECT_DIR, location.stacksDir),
   );
   return { file, text, document, organization };
 }

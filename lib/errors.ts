@@ -16,10 +16,6 @@ export class InputError extends Error {
   }
 }
 
-export function isInputError(error: unknown): error is InputError {
-  return error instanceof InputError;
-}
-
 /** Renders a zod issue path the way a user writes the key: `rootAccess.breakGlass[0].reason`. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, part) => {

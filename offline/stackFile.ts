@@ -88,9 +88,22 @@ export function stackConfigValues(
 /** A stack name as `pulumi stack init` accepts it. */
 export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
-export function stackFilePath(stack: string, projectDir: string = PROJECT_DIR): string {
-  const { stackConfigDir } = readProject(projectDir);
-  return path.join(projectDir, stackConfigDir, `Pulumi.${stack}.yaml`);
+/**
+ * Where `Pulumi.<stack>.yaml` is: in `stacksDir` when given (tests, copies), else in the project's
+ * stackConfigDir. Refuses a name `pulumi stack init` would refuse.
+ */
+export function stackFilePath(
+  stack: string,
+  projectDir: string = PROJECT_DIR,
+  stacksDir?: string,
+): string {
+  if (!STACK_NAME.test(stack)) {
+    throw new InputError(`--stack: "${stack}" is not a stack name (letters, digits, _ . - only)`);
+  }
+  return path.join(
+    stacksDir ?? path.join(projectDir, readProject(projectDir).stackConfigDir),
+    `Pulumi.${stack}.yaml`,
+  );
 }
 
 /**
@@ -103,14 +116,8 @@ export function readStackFile(
   /** Where Pulumi.<stack>.yaml is, if not in the project's stackConfigDir (tests, copies). */
   stacksDir?: string,
 ): StackFile {
-  if (!STACK_NAME.test(stack)) {
-    throw new InputError(`--stack: "${stack}" is not a stack name (letters, digits, _ . - only)`);
-  }
   const project = readProject(projectDir);
-  const file = path.join(
-    stacksDir ?? path.join(projectDir, project.stackConfigDir),
-    `Pulumi.${stack}.yaml`,
-  );
+  const file = stackFilePath(stack, projectDir, stacksDir);
   const document = readYaml(file, `stack file for stack "${stack}"`);
   const config = stackConfigValues(document, project.name, file);
   return { project: project.name, stack, path: file, config };
