@@ -90,7 +90,10 @@ export = async () => {
   // 7. Member accounts and OUs declared in config: created under the guardrails above.
   new MemberAccounts(
     MEMBER_ACCOUNTS_COMPONENT,
-    { topology: resolveDeclared(config.organizationalUnits, config.accounts, organization) },
+    {
+      topology: resolveDeclared(config.organizationalUnits, config.accounts, organization),
+      guardrails: [rootAccess, ...protection].flatMap((scp) => scp.attachments),
+    },
     { provider: providers.management },
   );
 

@@ -69,6 +69,7 @@ function validated(loaded: LoadedStack, now: Date): GuardrailConfig {
     organization: loaded.organization,
     now,
     source: loaded.file,
+    awsRegion: values["aws:region"],
   });
 }
 

@@ -151,7 +151,37 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     input: "home region that is not a region",
     prepare: editConfig((c) => (c[`${NS}:homeRegion`] = "Ireland")),
     args: plan,
-    expect: `${NS}:homeRegion: must be an AWS region name such as eu-west-1, got "Ireland"`,
+    expect: `${NS}:homeRegion: "Ireland" is not an AWS region; did you mean `,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "home region of the right shape that AWS does not have",
+    prepare: editConfig((c) => (c[`${NS}:homeRegion`] = "eu-west-9")),
+    args: plan,
+    expect: `${NS}:homeRegion: "eu-west-9" is not an AWS region; did you mean eu-west-1?`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "home region in another partition than the organization",
+    prepare: editConfig((c) => {
+      c[`${NS}:homeRegion`] = "cn-north-1";
+      delete c["aws:region"];
+    }),
+    args: plan,
+    expect: `${NS}:homeRegion: cn-north-1 is in the aws-cn partition, but o-7h2kq9x4mz is in aws; use a region of aws such as `,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "aws:region that differs from homeRegion",
+    prepare: editConfig((c) => (c["aws:region"] = "us-east-1")),
+    args: plan,
+    expect: `aws:region: us-east-1 differs from ${NS}:homeRegion (eu-west-1), which every provider of this program uses; set aws:region to eu-west-1 or remove it`,
     exitCode: 2,
   },
   {

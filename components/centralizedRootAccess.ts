@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ORGANIZATION_WIDE, trustedAccess } from "./organizationSettings";
 
 /**
  * Centralized root access (AWS, November 2024): trusted access for IAM, then the organization
@@ -13,15 +14,13 @@ export class CentralizedRootAccess extends pulumi.ComponentResource {
 
   constructor(name: string, opts: pulumi.ComponentResourceOptions) {
     super("aws-org-guardrails:rootaccess:CentralizedRootAccess", name, {}, opts);
-    const trustedAccess = new aws.organizations.AwsServiceAccess(
-      `${name}-trusted-access`,
-      { servicePrincipal: "iam.amazonaws.com" },
-      { parent: this },
-    );
+    const access = trustedAccess(`${name}-trusted-access`, "iam.amazonaws.com", this);
+    // Deleting the features would disable centralized root access for the whole organization
+    // (DisableOrganizationsRootCredentialsManagement / RootSessions): retained like trusted access.
     this.features = new aws.iam.OrganizationsFeatures(
       `${name}-features`,
       { enabledFeatures: ["RootCredentialsManagement", "RootSessions"] },
-      { parent: this, dependsOn: [trustedAccess] },
+      { parent: this, dependsOn: [access], ...ORGANIZATION_WIDE },
     );
     this.registerOutputs({ enabledFeatures: this.features.enabledFeatures });
   }

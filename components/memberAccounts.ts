@@ -5,6 +5,13 @@ import { DeclaredTopology, ParentRef, slug } from "../config/declared";
 export interface MemberAccountsArgs {
   /** Declared OUs and accounts, resolved against the organization (config/declared.ts). */
   readonly topology: DeclaredTopology;
+  /**
+   * The SCP attachments every new account must be under from its first minute. CreateAccount
+   * returns while the account is being set up, and on a first `pulumi up` an account that does not
+   * wait for them could exist, with its root user's password recoverable, before the root-access
+   * SCP is attached.
+   */
+  readonly guardrails: readonly pulumi.Resource[];
 }
 
 /**
@@ -67,6 +74,7 @@ export class MemberAccounts extends pulumi.ComponentResource {
           },
           {
             parent: this,
+            dependsOn: [...args.guardrails],
             // Organizations cannot report these back: after an import they would always differ.
             ignoreChanges: ["roleName", "iamUserAccessToBilling"],
             // Removing an entry only forgets the account, unless config asks to close it: an

@@ -8,6 +8,7 @@ import {
 } from "../policies/auditLogPolicies";
 import { compactJson } from "../policies/document";
 import { KEY_ALIAS_PREFIX } from "../policies/protectionScp";
+import { trustedAccess as enableTrustedAccess } from "./organizationSettings";
 
 export interface OrganizationTrailArgs {
   readonly names: GuardrailNames;
@@ -56,10 +57,11 @@ export class OrganizationTrail extends pulumi.ComponentResource {
 
     // Trusted access through its own resource: taking over aws.organizations.Organization would
     // put the whole organization's settings under this stack.
-    const trustedAccess = new aws.organizations.AwsServiceAccess(
+    const trustedAccess = enableTrustedAccess(
       `${name}-trusted-access`,
-      { servicePrincipal: "cloudtrail.amazonaws.com" },
-      inManagement,
+      "cloudtrail.amazonaws.com",
+      this,
+      { provider: args.managementProvider },
     );
     const prerequisites: pulumi.Resource[] = [trustedAccess, args.archive.bucketPolicy];
     if (args.location === "delegatedAdministrator") {
@@ -130,9 +132,11 @@ export class OrganizationTrail extends pulumi.ComponentResource {
         // CloudTrail takes the log group ARN with the ":*" suffix.
         cloudWatchLogsGroupArn: `${names.logGroupArn}:*`,
         cloudWatchLogsRoleArn: deliveryRole.arn,
-        // Basic selectors, management events, read and write: what CIS scanners recognise
-        // (Steampipe ignores advanced selectors).
-        eventSelectors: [{ readWriteType: "All", includeManagementEvents: true }],
+        // No eventSelectors: a trail without them logs every management event, read and write,
+        // and GetEventSelectors reports exactly that basic selector (ReadWriteType All,
+        // IncludeManagementEvents true), which is what CIS scanners look for. Setting that default
+        // explicitly would diff on every preview: the provider reads it back as an empty list
+        // (offline/providerFacts.ts, aws:cloudtrail/trail:Trail).
       },
       { ...inTrailAccount, ...keep, dependsOn: [...prerequisites, this.logGroup, deliveryPolicy] },
     );

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { trustedAccess } from "./organizationSettings";
 
 /**
  * The AWS Config organization managed rule `root-account-mfa-enabled`, evaluated in every member
@@ -13,10 +14,10 @@ export class RootMfaRule extends pulumi.ComponentResource {
 
   constructor(name: string, opts: pulumi.ComponentResourceOptions) {
     super("aws-org-guardrails:compliance:RootMfaRule", name, {}, opts);
-    const trustedAccess = new aws.organizations.AwsServiceAccess(
+    const access = trustedAccess(
       `${name}-trusted-access`,
-      { servicePrincipal: "config-multiaccountsetup.amazonaws.com" },
-      { parent: this },
+      "config-multiaccountsetup.amazonaws.com",
+      this,
     );
     this.rule = new aws.cfg.OrganizationManagedRule(
       `${name}-rule`,
@@ -27,7 +28,7 @@ export class RootMfaRule extends pulumi.ComponentResource {
           "Reports member accounts whose root user has no MFA device. Managed by aws-org-guardrails.",
         maximumExecutionFrequency: "TwentyFour_Hours",
       },
-      { parent: this, dependsOn: [trustedAccess] },
+      { parent: this, dependsOn: [access] },
     );
     this.registerOutputs({ ruleArn: this.rule.arn });
   }

@@ -17,14 +17,17 @@ export interface ProgramInputs {
  */
 export async function loadProgramInputs(now: Date = new Date()): Promise<ProgramInputs> {
   const source = `stacks/Pulumi.${pulumi.getStack()}.yaml`;
-  const raw = projectConfigFromPulumi(pulumi.runtime.allConfig());
+  const values = pulumi.runtime.allConfig();
+  const raw = projectConfigFromPulumi(values);
   if (raw === undefined) {
     // Fail before touching AWS: without config there is nothing to check the organization against.
     throw toRunError(missingConfigError(source));
   }
   const region = typeof raw.homeRegion === "string" ? raw.homeRegion : undefined;
   const organization = await failCleanlyAsync(() => loadOrganization({ region }));
-  const config = failCleanly(() => validateGuardrailConfig(raw, { organization, now, source }));
+  const config = failCleanly(() =>
+    validateGuardrailConfig(raw, { organization, now, source, awsRegion: values["aws:region"] }),
+  );
   return { config, organization };
 }
 

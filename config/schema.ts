@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { knownRegion, nearestRegion } from "./regions";
 
 /**
  * The stack config, as a zod schema: the single description of every key under the
@@ -21,9 +22,19 @@ export const accountIdSchema = z
   })
   .regex(/^\d{12}$/, { error: (issue) => `must be 12 digits, got "${String(issue.input)}"` });
 
-// Commercial, China and GovCloud region names, e.g. eu-west-1, cn-north-1, us-gov-west-1.
-const regionSchema = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, {
-  error: (issue) => `must be an AWS region name such as eu-west-1, got "${String(issue.input)}"`,
+// A region the AWS SDK's partition data lists (config/regions.ts): a name of the right shape
+// that is no region (eu-west-9) would only fail at `pulumi up`, when the provider first calls AWS.
+const regionSchema = z.string().superRefine((value, context) => {
+  if (knownRegion(value) === undefined) {
+    const nearest = nearestRegion(value);
+    context.addIssue({
+      code: "custom",
+      input: value,
+      message:
+        `"${value}" is not an AWS region` +
+        (nearest === undefined ? "" : `; did you mean ${nearest}?`),
+    });
+  }
 });
 
 const emailSchema = z.email({
@@ -531,7 +542,7 @@ export const guardrailConfigSchema = z.strictObject({
     "The organization's management account, where the program runs and the trail is owned.",
   ),
   homeRegion: regionSchema.describe(
-    "The region of the trail's home, the log group and the alarms.",
+    "The region of the trail's home, the log group and the alarms. Every provider of this program uses it; the stack's aws:region, if set, must be the same region. Must be in the organization's partition.",
   ),
   logArchive: logArchiveSchema,
   trail: trailSchema,

@@ -1,6 +1,7 @@
 import { formatIssuePath, InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
 import { resolveDeclared } from "./declared";
+import { knownRegion, nearestRegion } from "./regions";
 import { GuardrailConfig, guardrailConfigSchema, PROJECT_NAMESPACE, ROOT_TARGET } from "./schema";
 
 export interface ValidationContext {
@@ -9,6 +10,12 @@ export interface ValidationContext {
   readonly now: Date;
   /** Where the config came from, for the error summary (e.g. `stacks/Pulumi.dev.yaml`). */
   readonly source?: string;
+  /**
+   * The stack's `aws:region`, if it sets one. The program's providers are explicit and take
+   * `homeRegion`; `aws:region` only configures Pulumi's default provider, which this program
+   * never uses. Two different regions in one stack file would mislead whoever reads it.
+   */
+  readonly awsRegion?: string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -100,6 +107,30 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
     } else if (account.state !== "ACTIVE") {
       problems.push(
         `${key("logArchive.accountId")}: ${logArchive.accountId} (${account.name}) is ${account.state}, not ACTIVE`,
+      );
+    }
+  }
+
+  if (typeof raw.homeRegion === "string") {
+    const home = knownRegion(raw.homeRegion);
+    if (home !== undefined && home.partition !== organization.partition) {
+      const nearest = nearestRegion(raw.homeRegion, organization.partition);
+      problems.push(
+        `${key("homeRegion")}: ${raw.homeRegion} is in the ${home.partition} partition, but ` +
+          `${organization.organization.id} is in ${organization.partition}` +
+          (nearest === undefined
+            ? ""
+            : `; use a region of ${organization.partition} such as ${nearest}`),
+      );
+    }
+    if (
+      home !== undefined &&
+      context.awsRegion !== undefined &&
+      context.awsRegion !== raw.homeRegion
+    ) {
+      problems.push(
+        `aws:region: ${context.awsRegion} differs from ${key("homeRegion")} (${raw.homeRegion}), ` +
+          `which every provider of this program uses; set aws:region to ${raw.homeRegion} or remove it`,
       );
     }
   }

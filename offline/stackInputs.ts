@@ -47,6 +47,7 @@ export function loadStackInputs(options: {
     organization,
     now: options.now ?? new Date(),
     source: path.relative(process.cwd(), stackFile.path),
+    awsRegion: stackFile.config["aws:region"],
   });
   const names = deriveNames(config, organization);
   return {

@@ -45,6 +45,21 @@ describe("declared member accounts", async () => {
     expect(alice.provider).toMatch(/pulumi:providers:aws::management::/);
   });
 
+  it("creates every new account only after every SCP attachment exists, so it is under the guardrails from its first minute", () => {
+    const attachments = byType(
+      before.resources,
+      "aws:organizations/policyAttachment:PolicyAttachment",
+    );
+    expect(attachments.length).toBeGreaterThanOrEqual(2);
+    for (const account of byType(before.resources, ACCOUNT)) {
+      for (const attachment of attachments) {
+        expect(account.dependencies, `${account.name} waits for ${attachment.name}`).toContain(
+          attachment.urn,
+        );
+      }
+    }
+  });
+
   it("onboarding one account is one new config entry and exactly one new resource; nothing else changes", async () => {
     const after = await runProgram({
       preview: true,

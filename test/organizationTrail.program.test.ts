@@ -30,10 +30,12 @@ describe("organization trail and log archive (dev stack, log group in the manage
       enableLogFileValidation: true,
       enableLogging: true,
       kmsKeyId: "arn:aws:mock::aws:kms/key:Key:log-archive-key",
-      eventSelectors: [{ readWriteType: "All", includeManagementEvents: true }],
       s3BucketName: `aws-org-guardrails-trail-${DEV.logArchive}-eu-west-1`,
       cloudWatchLogsGroupArn: `arn:aws:logs:eu-west-1:${DEV.management}:log-group:/aws-org-guardrails/cloudtrail:*`,
     });
+    // The default (all management events, read and write) comes from setting no selector at all:
+    // the provider reads an explicit default selector back as empty and diffs forever.
+    expect(trails[0].inputs.eventSelectors).toBeUndefined();
     expect(trails[0].inputs.advancedEventSelectors).toBeUndefined();
     expect(accountOf(resources, trails[0])).toBe(DEV.management);
   });
@@ -244,12 +246,42 @@ describe("audit-data settings", () => {
     const { resources } = await runProgram({
       config: { "aws-org-guardrails:protectAuditData": "false" },
     });
-    // Only declared member accounts keep retainOnDelete: removing an entry never closes an account.
+    // Only declared member accounts and organization-wide switches keep retainOnDelete: removing
+    // an entry never closes an account, and a destroy never disables trusted access.
+    const organizationWide = [
+      TYPES.serviceAccess,
+      "aws:iam/organizationsFeatures:OrganizationsFeatures",
+    ];
+    expect(resources.filter((r) => r.protect)).toEqual([]);
     expect(
-      resources.filter(
-        (r) => (r.protect || r.retainOnDelete) && r.type !== "aws:organizations/account:Account",
-      ),
+      resources
+        .filter((r) => r.retainOnDelete && r.type !== "aws:organizations/account:Account")
+        .map((r) => r.type)
+        .filter((type) => !organizationWide.includes(type)),
     ).toEqual([]);
+  });
+
+  it("never disables trusted access or centralized root access on destroy: every organization-wide switch is retained", async () => {
+    const { resources } = await runProgram({
+      config: {
+        "aws-org-guardrails:protectAuditData": "false",
+        "aws-org-guardrails:rootMfaRule": JSON.stringify({ enabled: true }),
+      },
+    });
+    const switches = resources.filter(
+      (r) =>
+        r.type === TYPES.serviceAccess ||
+        r.type === "aws:iam/organizationsFeatures:OrganizationsFeatures",
+    );
+    expect(switches.map((r) => r.name).sort()).toEqual([
+      "centralized-root-access-features",
+      "centralized-root-access-trusted-access",
+      "organization-trail-trusted-access",
+      "root-mfa-rule-trusted-access",
+    ]);
+    for (const resource of switches) {
+      expect(resource.retainOnDelete, resource.name).toBe(true);
+    }
   });
 
   it("configures Object Lock at bucket creation when enabled", async () => {
