@@ -4,6 +4,7 @@ import {
   DescribeOrganizationCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   ListPoliciesCommand,
   ListRootsCommand,
   ListTargetsForPolicyCommand,
@@ -51,6 +52,8 @@ export interface FakeOrganization {
     AwsManaged: boolean;
     Targets: string[];
   }[];
+  /** Services with trusted access. */
+  readonly servicePrincipals: string[];
 }
 
 const LOWER = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -261,6 +264,14 @@ export function generateOrganization(
     units,
     accounts,
     policies,
+    // What a landing zone typically has on: the organization trail, Config, IAM, SSO.
+    servicePrincipals: [
+      "cloudtrail.amazonaws.com",
+      "config-multiaccountsetup.amazonaws.com",
+      "config.amazonaws.com",
+      "iam.amazonaws.com",
+      "sso.amazonaws.com",
+    ],
   };
 }
 
@@ -541,6 +552,21 @@ export function mockOrganizationsService(
       },
     ),
   );
+  mock.on(ListAWSServiceAccessForOrganizationCommand).callsFake(
+    serve(
+      "ListAWSServiceAccessForOrganization",
+      (input: { NextToken?: string; MaxResults?: number }) => {
+        const { items, NextToken } = page(org.servicePrincipals, input);
+        return {
+          EnabledServicePrincipals: items.map((ServicePrincipal) => ({
+            ServicePrincipal,
+            DateEnabled: new Date("2024-11-20T10:00:00Z"),
+          })),
+          NextToken,
+        };
+      },
+    ),
+  );
   return { client: clientOverMock(backend), served, throttled, restore: () => mock.restore() };
 }
 
@@ -566,6 +592,7 @@ export function fewestCalls(org: FakeOrganization): Record<string, number> {
     ListAccountsForParent: sum(parents.map((id) => pages(accountsPer.get(id) ?? 0))),
     ListPolicies: pages(org.policies.length),
     ListTargetsForPolicy: sum(org.policies.map((policy) => pages(policy.Targets.length))),
+    ListAWSServiceAccessForOrganization: pages(org.servicePrincipals.length),
   };
 }
 

@@ -178,6 +178,26 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     area: "stack config",
     command: "plan",
+    input: "log reader outside the organization",
+    prepare: editConfig(
+      (c) => (c[`${NS}:logArchive`].readers = ["arn:aws:iam::999999999999:role/siem-vendor"]),
+    ),
+    args: plan,
+    expect: `${NS}:logArchive.readers[0]: arn:aws:iam::999999999999:role/siem-vendor is not in an account of o-7h2kq9x4mz; readers of the organization's audit log must be principals of its own accounts`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "centralLogs.movingFrom the same as its location",
+    prepare: editConfig((c) => (c[`${NS}:centralLogs`].movingFrom = "management")),
+    args: plan,
+    expect: `${NS}:centralLogs.movingFrom: is the same as location (management); set it to the location the log group is moving from, or remove it`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
     input: "aws:region that differs from homeRegion",
     prepare: editConfig((c) => (c["aws:region"] = "us-east-1")),
     args: plan,

@@ -135,7 +135,7 @@ export class LogArchive extends pulumi.ComponentResource {
     }
     this.bucketPolicy = new aws.s3.BucketPolicy(
       `${name}-bucket-policy`,
-      { bucket, policy: compactJson(buildArchiveBucketPolicy(names)) },
+      { bucket, policy: compactJson(buildArchiveBucketPolicy(names, settings.readers)) },
       // S3 rejects a policy while the public-access block is being changed, and ownership
       // controls must be in place before CloudTrail writes.
       { ...child, dependsOn: [publicAccessBlock, ownership, encryption] },

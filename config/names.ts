@@ -1,5 +1,5 @@
 import { OrganizationModel } from "../org/model";
-import { GuardrailConfig } from "./schema";
+import { DELEGATED_TRAIL_SUFFIX, GuardrailConfig, LogGroupLocation } from "./schema";
 
 /**
  * Every name and ARN the guardrails use, derived from config and the organization alone. They are
@@ -17,6 +17,13 @@ export interface GuardrailNames {
   readonly trailName: string;
   /** An organization trail belongs to the management account, whoever created it. */
   readonly trailArn: string;
+  /**
+   * While the central log group moves (`centralLogs.movingFrom`), the trail of the old location,
+   * which keeps running until it is deleted by hand; undefined otherwise.
+   */
+  readonly retiringTrailArn: string | undefined;
+  /** Every trail the archive accepts log files from: this one, and the retiring one if any. */
+  readonly archiveTrailArns: readonly string[];
   readonly bucketName: string;
   readonly bucketArn: string;
   readonly logGroupName: string;
@@ -45,6 +52,16 @@ export function deriveNames(
     config.centralLogs.location === "delegatedAdministrator"
       ? config.logArchive.accountId
       : config.managementAccountId;
+  const trailName = (location: LogGroupLocation): string =>
+    location === "delegatedAdministrator"
+      ? `${config.trail.name}${DELEGATED_TRAIL_SUFFIX}`
+      : config.trail.name;
+  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-delegated-administrator.html
+  // ("the management account remains the owner of organization trails a delegated administrator creates")
+  const trailArn = (location: LogGroupLocation): string =>
+    `arn:${partition}:cloudtrail:${region}:${config.managementAccountId}:trail/${trailName(location)}`;
+  const movingFrom = config.centralLogs.movingFrom;
+  const retiringTrailArn = movingFrom === undefined ? undefined : trailArn(movingFrom);
   const bucketName =
     config.logArchive.bucketName ??
     `aws-org-guardrails-trail-${config.logArchive.accountId}-${region}`;
@@ -56,10 +73,13 @@ export function deriveNames(
     managementAccountId: config.managementAccountId,
     logArchiveAccountId: config.logArchive.accountId,
     trailAccountId,
-    trailName: config.trail.name,
-    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-delegated-administrator.html
-    // ("the management account remains the owner of organization trails a delegated administrator creates")
-    trailArn: `arn:${partition}:cloudtrail:${region}:${config.managementAccountId}:trail/${config.trail.name}`,
+    trailName: trailName(config.centralLogs.location),
+    trailArn: trailArn(config.centralLogs.location),
+    retiringTrailArn,
+    archiveTrailArns: [
+      trailArn(config.centralLogs.location),
+      ...(retiringTrailArn === undefined ? [] : [retiringTrailArn]),
+    ],
     bucketName,
     bucketArn: `arn:${partition}:s3:::${bucketName}`,
     logGroupName,

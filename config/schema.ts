@@ -248,16 +248,22 @@ const logArchiveSchema = z
   );
 
 // Trail names: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
+/** Appended to the trail's name in the delegatedAdministrator location (see `trail.name`). */
+export const DELEGATED_TRAIL_SUFFIX = "-delegated";
+
 const trailSchema = z
   .strictObject({
     name: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/, {
+      // CloudTrail allows 128 characters; 10 are kept for the delegated-administrator suffix.
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,116}[A-Za-z0-9]$/, {
         error: (issue) =>
-          `must be a trail name (3-128 letters, digits, . _ -, starting and ending with a letter or digit), got "${String(issue.input)}"`,
+          `must be a trail name (3-118 letters, digits, . _ -, starting and ending with a letter or digit), got "${String(issue.input)}"`,
       })
       .default("aws-org-guardrails")
-      .describe("The organization trail's name."),
+      .describe(
+        `The organization trail's name in the management location; in the delegatedAdministrator location the trail is named <name>${DELEGATED_TRAIL_SUFFIX}, so that moving between locations can create the new trail before the old one is retired.`,
+      ),
   })
   .default({ name: "aws-org-guardrails" })
   .describe("The organization trail.");
@@ -367,6 +373,7 @@ const alertsSchema = z
 
 /** Where the central log group, its key and the trail's delivery role live. */
 export const LOG_GROUP_LOCATIONS = ["management", "delegatedAdministrator"] as const;
+export type LogGroupLocation = (typeof LOG_GROUP_LOCATIONS)[number];
 
 const centralLogsSchema = z
   .strictObject({
@@ -394,6 +401,21 @@ const centralLogsSchema = z
         "`management`: the trail, the log group and its delivery role are created in the management account (AWS's documented default). " +
           "`delegatedAdministrator`: the log-archive account is registered as CloudTrail delegated administrator and creates them, so an SCP can protect the log group.",
       ),
+    movingFrom: z
+      .enum(LOG_GROUP_LOCATIONS)
+      .optional()
+      .describe(
+        'Set only while moving the central log group (README, "Moving the central log group"): the location it is moving from. The archive then also accepts log files from the old location\'s trail, so nothing is lost until that trail is deleted; remove the key afterwards.',
+      ),
+  })
+  .superRefine((logs, context) => {
+    if (logs.movingFrom !== undefined && logs.movingFrom === logs.location) {
+      context.addIssue({
+        code: "custom",
+        path: ["movingFrom"],
+        message: `is the same as location (${logs.location}); set it to the location the log group is moving from, or remove it`,
+      });
+    }
   })
   .default({
     retentionInDays: 365,

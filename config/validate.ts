@@ -135,6 +135,18 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
     }
   }
 
+  // Readers get the organization's audit log: only principals of its own accounts (the archive's
+  // policies also require aws:PrincipalOrgID, so a reader whose account leaves loses access).
+  asArray(logArchive?.readers).forEach((reader, index) => {
+    const match = typeof reader === "string" ? /^arn:[^:]+:iam::(\d{12}):/.exec(reader) : null;
+    if (match !== null && organization.account(match[1]) === undefined) {
+      problems.push(
+        `${key(`logArchive.readers[${index}]`)}: ${reader} is not in an account of ${organization.organization.id}; ` +
+          "readers of the organization's audit log must be principals of its own accounts",
+      );
+    }
+  });
+
   const rootAccess = asObject(raw.rootAccess) ?? {};
   const targets = Array.isArray(rootAccess.targets) ? rootAccess.targets : [ROOT_TARGET];
   const seenTargets = new Set<string>();

@@ -1,11 +1,13 @@
 import {
   DescribeOrganizationCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
   ListRootsCommand,
   ListTargetsForPolicyCommand,
   OrganizationsClient,
+  paginateListAWSServiceAccessForOrganization,
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
   paginateListPolicies,
@@ -102,6 +104,7 @@ const OPERATION_OF = new Map<unknown, string>([
   [ListAccountsForParentCommand, "ListAccountsForParent"],
   [ListPoliciesCommand, "ListPolicies"],
   [ListTargetsForPolicyCommand, "ListTargetsForPolicy"],
+  [ListAWSServiceAccessForOrganizationCommand, "ListAWSServiceAccessForOrganization"],
 ]);
 
 /** What of a command `send` needs here; the SDK's overloads are too generic to name directly. */
@@ -253,7 +256,8 @@ const STATUSES = new Set(["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"]);
  * each root or OU costs one ListOrganizationalUnitsForParent walk (which finds the OUs below it)
  * and one ListAccountsForParent walk (which gives every account with its parent, so no ListParents
  * per account); meanwhile ListPolicies (service control policies) and one ListTargetsForPolicy
- * walk per policy record the SCPs and their direct attachments. Each operation has its own lane
+ * walk per policy record the SCPs and their direct attachments, and
+ * ListAWSServiceAccessForOrganization the services with trusted access. Each operation has its own lane
  * of walks and its own token bucket at the published rate, so the operations proceed in parallel
  * and each is paced by its own quota.
  *
@@ -429,7 +433,24 @@ export async function discoverOrganization(
       );
     };
 
+    const servicePrincipals = new Map<string, string | undefined>();
+    const readTrustedAccess = async (): Promise<void> => {
+      await walk(
+        "ListAWSServiceAccessForOrganization",
+        undefined,
+        paginateListAWSServiceAccessForOrganization(pagination, {}),
+        (page) => {
+          for (const entry of page.EnabledServicePrincipals ?? []) {
+            if (entry.ServicePrincipal !== undefined) {
+              servicePrincipals.set(entry.ServicePrincipal, entry.DateEnabled?.toISOString());
+            }
+          }
+        },
+      );
+    };
+
     const rootId = roots[0].Id;
+    lanes.add("ListAWSServiceAccessForOrganization", readTrustedAccess);
     lanes.add("ListOrganizationalUnitsForParent", readUnits(rootId));
     lanes.add("ListAccountsForParent", readAccounts(rootId));
     lanes.add("ListPolicies", readPolicies);
@@ -455,6 +476,12 @@ export async function discoverOrganization(
       policies: [...policies.values()]
         .map((policy) => ({ ...policy, Targets: [...new Set(policy.Targets)].sort() }))
         .sort((a, b) => compare(a.Name, b.Name) || compare(a.Id, b.Id)),
+      enabledServicePrincipals: [...servicePrincipals]
+        .sort(([a], [b]) => compare(a, b))
+        .map(([ServicePrincipal, DateEnabled]) => ({
+          ServicePrincipal,
+          ...(DateEnabled === undefined ? {} : { DateEnabled }),
+        })),
     };
   } catch (error) {
     if (options.signal?.aborted) {

