@@ -4,6 +4,8 @@ import { SNAPSHOT_ENV } from "../org/source";
 import { Evaluation, evaluateProgram, ProgramError, RecordedResource, UNKNOWN } from "./engine";
 import { defaultSnapshotPath, PROJECT_DIR, readStackFile } from "./stackFile";
 import { InputError } from "../lib/errors";
+import { planNotes } from "./planNotes";
+import { loadStackInputs } from "./stackInputs";
 
 export interface OfflinePlanOptions {
   readonly stack: string;
@@ -19,6 +21,8 @@ export interface OfflinePlan {
   readonly stackFile: string;
   readonly orgSnapshot: string;
   readonly evaluation: Evaluation;
+  /** What the reader must know beyond the resources (offline/planNotes.ts), one line each. */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -41,7 +45,21 @@ export async function planOffline(options: OfflinePlanOptions): Promise<OfflineP
       env: { [SNAPSHOT_ENV]: orgSnapshot },
       programPath: path.join(projectDir, "index"),
     });
-    return { stack: options.stack, stackFile: stackFile.path, orgSnapshot, evaluation };
+    // The same validated inputs the program derived its resources from.
+    const inputs = loadStackInputs({
+      stack: options.stack,
+      orgSnapshot,
+      stacksDir: options.stacksDir,
+      projectDir,
+    });
+    const notes = planNotes({
+      stack: options.stack,
+      config: inputs.config,
+      names: inputs.names,
+      organization: inputs.organization,
+      resources: evaluation.resources,
+    });
+    return { stack: options.stack, stackFile: stackFile.path, orgSnapshot, evaluation, notes };
   } catch (error) {
     if (error instanceof ProgramError && pulumi.RunError.isInstance(error.cause)) {
       const [summary, ...problems] = error.message.split("\n");
@@ -188,6 +206,10 @@ export function renderPlanSummary(plan: OfflinePlan): string {
     lines.push(
       `Longest creation chain (${chain.length} steps): ${chain.map((resource) => resource.name).join(" -> ")}`,
     );
+  }
+
+  if (plan.notes.length > 0) {
+    lines.push("", ...plan.notes);
   }
 
   const policies = resources.filter(

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { deriveNames } from "../config/names";
+import { validateGuardrailConfig } from "../config/validate";
+import { RecordedResource } from "../offline/engine";
 import { longestCreationChain } from "../offline/plan";
-import { DEV } from "./support/fixtures";
+import { planNotes } from "../offline/planNotes";
+import { readFileSync } from "node:fs";
+import { parseSnapshot } from "../org/snapshot";
+import { DEV, DEV_SNAPSHOT, devOrganization, devRawConfig } from "./support/fixtures";
 import {
   accountOf,
   byType,
@@ -318,5 +324,141 @@ describe("audit-data settings", () => {
       "aws-org-guardrails:logArchive.objectLock.days: is set but objectLock.enabled is false: turn Object Lock on, or remove this key",
     );
     expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
+  });
+});
+
+describe('moving the central log group between locations (README, "Moving the central log group")', async () => {
+  const organization = devOrganization();
+  const logs = (extra: Record<string, string>) => ({
+    "aws-org-guardrails:centralLogs": JSON.stringify({ retentionInDays: 365, ...extra }),
+  });
+  const notesFor = (resources: readonly RecordedResource[], edit: (raw: any) => void): string[] => {
+    const raw = devRawConfig() as any;
+    edit(raw);
+    const config = validateGuardrailConfig(raw, { organization, now: new Date() });
+    return planNotes({
+      stack: "dev",
+      config,
+      names: deriveNames(config, organization),
+      organization,
+      resources,
+    });
+  };
+  const before = await runProgram();
+  const during = await runProgram({
+    config: logs({ location: "delegatedAdministrator", movingFrom: "management" }),
+  });
+  const after = await runProgram({ config: logs({ location: "delegatedAdministrator" }) });
+  const oldArn = TRAIL_ARN;
+  const newArn = `${TRAIL_ARN}-delegated`;
+  const protectedParts = [
+    "organization-trail-trail",
+    "organization-trail-log-group",
+    "organization-trail-log-group-key",
+  ];
+
+  it("replaces the trail, log group and key in place (same URNs, another account) under a new trail name, so the new trail can exist beside the old", () => {
+    for (const name of protectedParts) {
+      const old = before.resources.find((r) => r.name === name);
+      const moved = during.resources.find((r) => r.name === name);
+      expect(moved?.urn, name).toBe(old?.urn);
+      expect(accountOf(during.resources, moved!), name).toBe(DEV.logArchive);
+      expect(accountOf(before.resources, old!), name).toBe(DEV.management);
+    }
+    expect(one(before.resources, TYPES.trail).inputs.name).toBe("aws-org-guardrails");
+    expect(one(during.resources, TYPES.trail).inputs.name).toBe("aws-org-guardrails-delegated");
+  });
+
+  it("lets the archive accept both trails during the move, and only the new one after it", () => {
+    const sourceArns = (resources: readonly RecordedResource[]) => {
+      const bucket = parsed(one(resources, TYPES.bucketPolicy).inputs.policy).Statement;
+      const key = parsed(one(resources, TYPES.key, "log-archive-key").inputs.policy).Statement;
+      return [...bucket, ...key]
+        .filter((s: any) => s.Principal?.Service === "cloudtrail.amazonaws.com")
+        .map((s: any) => s.Condition.StringEquals["aws:SourceArn"]);
+    };
+    expect(new Set(sourceArns(before.resources).map(String))).toEqual(new Set([oldArn]));
+    for (const arns of sourceArns(during.resources)) {
+      expect(arns).toEqual([newArn, oldArn]);
+    }
+    expect(new Set(sourceArns(after.resources).map(String))).toEqual(new Set([newArn]));
+  });
+
+  it("prints the runbook: unprotect exactly the protected parts, up, delete the old trail, drop movingFrom", () => {
+    const notes = notesFor(during.resources, (raw) => {
+      raw.centralLogs.location = "delegatedAdministrator";
+      raw.centralLogs.movingFrom = "management";
+    });
+    const unprotect = notes.filter((line) => line.includes("pulumi state unprotect"));
+    expect(unprotect.map((line) => line.trim()).sort()).toEqual(
+      protectedParts
+        .map((name) => during.resources.find((r) => r.name === name)!.urn)
+        .map((urn) => `pulumi state unprotect --stack dev --yes '${urn}'`)
+        .sort(),
+    );
+    expect(notes.join("\n")).toContain(
+      `aws cloudtrail delete-trail --name ${oldArn} --region eu-west-1`,
+    );
+    expect(notes.at(-1)).toContain("Remove aws-org-guardrails:centralLogs.movingFrom");
+    expect(
+      notesFor(
+        after.resources,
+        (raw) => (raw.centralLogs.location = "delegatedAdministrator"),
+      ).some((line) => line.includes("Moving")),
+    ).toBe(false);
+  });
+
+  it("works the other way round, and without the unprotect and delete steps when audit data is not protected", async () => {
+    const back = await runProgram({
+      config: {
+        ...logs({ location: "management", movingFrom: "delegatedAdministrator" }),
+        "aws-org-guardrails:protectAuditData": "false",
+      },
+    });
+    expect(one(back.resources, TYPES.trail).inputs.name).toBe("aws-org-guardrails");
+    const notes = notesFor(back.resources, (raw) => {
+      raw.centralLogs.movingFrom = "delegatedAdministrator";
+      raw.protectAuditData = false;
+    });
+    expect(notes.find((line) => line.startsWith("Moving"))).toContain(
+      "from delegatedAdministrator to management",
+    );
+    expect(notes.some((line) => line.includes("unprotect"))).toBe(false);
+    expect(notes.some((line) => line.includes("delete-trail"))).toBe(false);
+  });
+});
+
+describe("trusted access in the plan", async () => {
+  const { resources } = await runProgram();
+  const organization = devOrganization();
+  const config = validateGuardrailConfig(devRawConfig(), { organization, now: new Date() });
+  const notes = (org: typeof organization) =>
+    planNotes({
+      stack: "dev",
+      config,
+      names: deriveNames(config, org),
+      organization: org,
+      resources,
+    });
+
+  it("says which service principals are adopted (already enabled in the snapshot) and which are turned on", () => {
+    expect(notes(organization)).toEqual([
+      "Trusted access (organization-wide; retained on delete, so this stack never turns it off):",
+      "  cloudtrail.amazonaws.com: already enabled: adopted as it is",
+      "  iam.amazonaws.com: to be enabled",
+    ]);
+  });
+
+  it("says it cannot tell when the snapshot does not record trusted access", () => {
+    const snapshot = JSON.parse(readFileSync(DEV_SNAPSHOT, "utf8"));
+    delete snapshot.enabledServicePrincipals;
+    const lines = notes(parseSnapshot(snapshot, "older snapshot"));
+    expect(
+      lines
+        .slice(1)
+        .every((line) =>
+          line.includes("unknown: the organization snapshot does not record trusted access"),
+        ),
+    ).toBe(true);
   });
 });

@@ -1,0 +1,96 @@
+import { GuardrailNames } from "../config/names";
+import { GuardrailConfig } from "../config/schema";
+import { OrganizationModel } from "../org/model";
+import { RecordedResource } from "./engine";
+
+const SERVICE_ACCESS = "aws:organizations/awsServiceAccess:AwsServiceAccess";
+
+export interface PlanNotesInput {
+  readonly stack: string;
+  readonly config: GuardrailConfig;
+  readonly names: GuardrailNames;
+  readonly organization: OrganizationModel;
+  readonly resources: readonly RecordedResource[];
+}
+
+/**
+ * What a reader of the plan must know beyond the list of resources: which organization-wide
+ * settings it adopts rather than turns on, and, while the central log group moves, the exact
+ * steps of the move. Pure: derived from the validated inputs and the recorded registrations.
+ */
+export function planNotes(input: PlanNotesInput): string[] {
+  return [...trustedAccessNotes(input), ...moveNotes(input)];
+}
+
+/**
+ * Trusted access per service principal: already on in the organization (adopted: enabling is
+ * idempotent) or to be turned on; either way never turned off by this stack (retainOnDelete).
+ */
+function trustedAccessNotes({ organization, resources }: PlanNotesInput): string[] {
+  const services = resources
+    .filter((resource) => resource.type === SERVICE_ACCESS)
+    .map((resource) => String(resource.inputs.servicePrincipal));
+  if (services.length === 0) {
+    return [];
+  }
+  const lines = [
+    "Trusted access (organization-wide; retained on delete, so this stack never turns it off):",
+  ];
+  for (const service of services) {
+    const enabled = organization.hasTrustedAccess(service);
+    lines.push(
+      `  ${service}: ${
+        enabled === undefined
+          ? "unknown: the organization snapshot does not record trusted access (rerun npm run discover)"
+          : enabled
+            ? "already enabled: adopted as it is"
+            : "to be enabled"
+      }`,
+    );
+  }
+  return lines;
+}
+
+/** The move of the central log group between locations (`centralLogs.movingFrom`). */
+function moveNotes({ stack, config, names, resources }: PlanNotesInput): string[] {
+  const from = config.centralLogs.movingFrom;
+  if (from === undefined || names.retiringTrailArn === undefined) {
+    return [];
+  }
+  const to = config.centralLogs.location;
+  const lines = [
+    `Moving the central log group from ${from} to ${to} (README, "Moving the central log group"):`,
+  ];
+  // The trail, its log group and key keep their logical names in both locations, so each is
+  // replaced: its provider (the account) changes. Pulumi refuses to replace a protected resource.
+  const protectedParts = resources.filter(
+    (resource) =>
+      resource.protect &&
+      resource.custom &&
+      resource.parent.endsWith("::aws-org-guardrails:logs:OrganizationTrail::organization-trail"),
+  );
+  let step = 1;
+  if (protectedParts.length > 0) {
+    lines.push(
+      `  ${step++}. Pulumi refuses to replace protected resources: unprotect the old ones in the stack's state first:`,
+    );
+    for (const resource of protectedParts) {
+      lines.push(`       pulumi state unprotect --stack ${stack} --yes '${resource.urn}'`);
+    }
+  }
+  lines.push(
+    `  ${step++}. pulumi up --stack ${stack}: creates the new trail ${names.trailName}, its log group and key in ${names.trailAccountId}, then retires the old ones.`,
+  );
+  if (config.protectAuditData) {
+    lines.push(
+      "     The old trail, log group and key are retained in AWS (retainOnDelete): the old trail keeps logging, and the archive accepts its files, until you delete it.",
+      `  ${step++}. Once aws cloudtrail get-trail-status --name ${names.trailArn} --region ${names.region} shows IsLogging and a recent LatestDeliveryTime:`,
+      `       aws cloudtrail delete-trail --name ${names.retiringTrailArn} --region ${names.region}`,
+      "     (with management-account credentials; keep the old log group until its retention has passed, then delete it and schedule its key's deletion).",
+    );
+  }
+  lines.push(
+    `  ${step}. Remove aws-org-guardrails:centralLogs.movingFrom and run pulumi up again: the archive then accepts only ${names.trailArn}.`,
+  );
+  return lines;
+}
