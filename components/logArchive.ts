@@ -29,6 +29,10 @@ export class LogArchive extends pulumi.ComponentResource {
     const { names, settings } = args;
     const keep = { protect: args.protectAuditData, retainOnDelete: args.protectAuditData };
     const child = { parent: this };
+    // Every bucket sub-resource below has the bucket's name as its id: replaced the default way
+    // (create, then delete), the old one's delete would remove the new setting from the same
+    // bucket. Replaced delete-first instead (offline/providerFacts.ts, the S3 entries).
+    const onBucket = { parent: this, deleteBeforeReplace: true };
 
     this.key = new aws.kms.Key(
       `${name}-key`,
@@ -61,7 +65,7 @@ export class LogArchive extends pulumi.ComponentResource {
     const ownership = new aws.s3.BucketOwnershipControls(
       `${name}-ownership`,
       { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      child,
+      onBucket,
     );
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access-block`,
@@ -72,12 +76,12 @@ export class LogArchive extends pulumi.ComponentResource {
         ignorePublicAcls: true,
         restrictPublicBuckets: true,
       },
-      child,
+      onBucket,
     );
     const versioning = new aws.s3.BucketVersioning(
       `${name}-versioning`,
       { bucket, versioningConfiguration: { status: "Enabled" } },
-      child,
+      onBucket,
     );
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
@@ -94,7 +98,7 @@ export class LogArchive extends pulumi.ComponentResource {
           },
         ],
       },
-      child,
+      onBucket,
     );
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
@@ -116,7 +120,7 @@ export class LogArchive extends pulumi.ComponentResource {
           },
         ],
       },
-      { ...child, dependsOn: [versioning] },
+      { ...onBucket, dependsOn: [versioning] },
     );
     if (settings.objectLock.enabled) {
       new aws.s3.BucketObjectLockConfiguration(
@@ -130,7 +134,7 @@ export class LogArchive extends pulumi.ComponentResource {
             },
           },
         },
-        { ...child, dependsOn: [versioning] },
+        { ...onBucket, dependsOn: [versioning] },
       );
     }
     this.bucketPolicy = new aws.s3.BucketPolicy(
@@ -138,7 +142,7 @@ export class LogArchive extends pulumi.ComponentResource {
       { bucket, policy: compactJson(buildArchiveBucketPolicy(names, settings.readers)) },
       // S3 rejects a policy while the public-access block is being changed, and ownership
       // controls must be in place before CloudTrail writes.
-      { ...child, dependsOn: [publicAccessBlock, ownership, encryption] },
+      { ...onBucket, dependsOn: [publicAccessBlock, ownership, encryption] },
     );
     this.registerOutputs({
       bucketName: this.bucketName,

@@ -30,6 +30,8 @@ export interface RecordedResource {
   readonly provider: string;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** Replaced delete-first (the `deleteBeforeReplace` option). */
+  readonly deleteBeforeReplace: boolean;
   readonly ignoreChanges: readonly string[];
   readonly dependencies: readonly string[];
   readonly importId: string;
@@ -119,6 +121,7 @@ interface MonitorRequest {
   getProvider(): string;
   getProtect(): boolean;
   getRetainondelete?(): boolean;
+  getDeletebeforereplace?(): boolean;
   getIgnorechangesList(): string[];
   getDependenciesList(): string[];
   getImportid(): string;
@@ -241,6 +244,7 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
           provider: request.getProvider(),
           protect: request.getProtect(),
           retainOnDelete: request.getRetainondelete?.() ?? false,
+          deleteBeforeReplace: request.getDeletebeforereplace?.() ?? false,
           ignoreChanges: request.getIgnorechangesList(),
           dependencies: request.getDependenciesList(),
           importId: request.getImportid(),

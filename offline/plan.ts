@@ -83,6 +83,7 @@ export interface PreviewStep {
     readonly provider?: string;
     readonly protect: boolean;
     readonly retainOnDelete?: boolean;
+    readonly deleteBeforeReplace?: boolean;
     readonly dependencies: readonly string[];
     readonly inputs: Record<string, unknown>;
   };
@@ -102,6 +103,7 @@ export function toPreviewJson(plan: OfflinePlan): { steps: PreviewStep[] } {
         ...(resource.provider ? { provider: resource.provider } : {}),
         protect: resource.protect,
         ...(resource.retainOnDelete ? { retainOnDelete: true } : {}),
+        ...(resource.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
         dependencies: resource.dependencies,
         inputs: resource.inputs,
       },
