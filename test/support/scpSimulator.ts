@@ -123,6 +123,11 @@ export interface ScpRequest {
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
   /** The resource's policy, e.g. a KMS key policy. */
   readonly resourcePolicy?: unknown;
+  /**
+   * The principal's identity policies; default one allowing everything (an administrator, or the
+   * root user). A service principal has none: pass an empty list and its `resourcePolicy`.
+   */
+  readonly identityPolicies?: readonly NamedPolicy[];
 }
 
 export interface ScpOutcome {
@@ -177,7 +182,9 @@ export async function simulateScp(request: ScpRequest): Promise<ScpOutcome> {
       resource: { resource: request.resource.arn, accountId: request.resource.accountId },
       contextVariables: context,
     },
-    identityPolicies: [{ name: "AllowEverything", policy: ALLOW_EVERYTHING }],
+    identityPolicies: [
+      ...(request.identityPolicies ?? [{ name: "AllowEverything", policy: ALLOW_EVERYTHING }]),
+    ],
     serviceControlPolicies: scpsApplied
       ? request.chain.map((level) => ({
           orgIdentifier: level.id,
