@@ -66,7 +66,7 @@ export function accountOfResource(
  * The ARNs of a resource by IAM resource type (`service:type`), as AWS will name them once it
  * exists. Ids AWS assigns (key ids, policy ids, account ids) are stand-ins of the right shape.
  */
-function ownArns(resource: RecordedResource, ctx: PlanContext): Record<string, string> {
+export function ownArns(resource: RecordedResource, ctx: PlanContext): Record<string, string> {
   const { partition: p, region } = ctx;
   const account = resource.custom ? accountOfResource(ctx.resources, resource) : "";
   const org = ctx.organization.organization.id;
