@@ -73,6 +73,7 @@ export = async () => {
       topicKey: alarms.topicKey,
       code: notifierCodeArchive(),
       logRetentionInDays: config.alerts.notifierLogRetentionInDays,
+      reservedConcurrency: config.alerts.notifierReservedConcurrency,
     },
     trailAccount,
   );

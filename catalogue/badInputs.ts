@@ -178,6 +178,15 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     area: "stack config",
     command: "plan",
+    input: "notifier reserved concurrency of 0",
+    prepare: editConfig((c) => (c[`${NS}:alerts`].notifierReservedConcurrency = 0)),
+    args: plan,
+    expect: `${NS}:alerts.notifierReservedConcurrency: must be at least 1 (or null to reserve none)`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
     input: "log reader outside the organization",
     prepare: editConfig(
       (c) => (c[`${NS}:logArchive`].readers = ["arn:aws:iam::999999999999:role/siem-vendor"]),

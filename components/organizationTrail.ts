@@ -105,7 +105,7 @@ export class OrganizationTrail extends pulumi.ComponentResource {
     const deliveryRole = new aws.iam.Role(
       `${name}-delivery-role`,
       {
-        name: "aws-org-guardrails-trail-to-cloudwatch",
+        name: names.deliveryRoleName,
         description:
           "Lets the organization trail write to the central log group. Managed by aws-org-guardrails.",
         assumeRolePolicy: compactJson(buildTrailDeliveryTrustPolicy()),

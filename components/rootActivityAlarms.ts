@@ -115,6 +115,28 @@ export class RootActivityAlarms extends pulumi.ComponentResource {
           { ...child, dependsOn: [filter] },
         ),
       );
+      // The filter only ever emits 1. A value below 0 means someone wrote into the namespace
+      // (PutMetricData, embedded-metric-format logs, a metric filter on another log group), which
+      // can hold the alarm above at OK: no honest filter produces it, so it pages.
+      this.alarms.push(
+        new aws.cloudwatch.MetricAlarm(
+          `${name}-${detection.id}-tampered-alarm`,
+          {
+            name: `aws-org-guardrails-${detection.name}-Tampered`,
+            alarmDescription: `Negative values in ${METRIC_NAMESPACE}/${detection.name}: something other than the metric filter is writing the root-usage metric. Raised by aws-org-guardrails.`,
+            namespace: METRIC_NAMESPACE,
+            metricName: detection.name,
+            statistic: "Minimum",
+            period: 60,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "LessThanThreshold",
+            treatMissingData: "notBreaching",
+            alarmActions: [this.topic.arn],
+          },
+          { ...child, dependsOn: [filter] },
+        ),
+      );
     }
     this.registerOutputs({ topicArn: this.topic.arn });
   }

@@ -14,6 +14,8 @@ export interface RootActivityNotifierArgs {
   /** The bundled function code (notifier/lambda.ts). */
   readonly code: pulumi.asset.Archive;
   readonly logRetentionInDays: number;
+  /** Concurrent executions reserved for the function; null reserves none. */
+  readonly reservedConcurrency: number | null;
 }
 
 /**
@@ -65,6 +67,11 @@ export class RootActivityNotifier extends pulumi.ComponentResource {
         role: role.arn,
         memorySize: 256,
         timeout: 60,
+        // Reserved, so the account's other functions cannot use up the concurrency it needs.
+        // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+        ...(args.reservedConcurrency === null
+          ? {}
+          : { reservedConcurrentExecutions: args.reservedConcurrency }),
         environment: { variables: { TOPIC_ARN: args.topic.arn } },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
       },
@@ -101,6 +108,26 @@ export class RootActivityNotifier extends pulumi.ComponentResource {
           "The root-activity notifier failed: per-event root alerts may be missing. Check its log group.",
         namespace: "AWS/Lambda",
         metricName: "Errors",
+        dimensions: { FunctionName: names.notifierFunctionName },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [args.topic.arn],
+      },
+      { ...child, dependsOn: [this.function] },
+    );
+    // Throttled invocations are retried by CloudWatch Logs for a while, then dropped: page on any.
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-throttles-alarm`,
+      {
+        name: "aws-org-guardrails-NotifierThrottles",
+        alarmDescription:
+          "The root-activity notifier was throttled: per-event root alerts are late or missing. Check the account's Lambda concurrency.",
+        namespace: "AWS/Lambda",
+        metricName: "Throttles",
         dimensions: { FunctionName: names.notifierFunctionName },
         statistic: "Sum",
         period: 300,

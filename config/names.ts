@@ -34,6 +34,11 @@ export interface GuardrailNames {
   readonly alertTopicName: string;
   readonly alertTopicArn: string;
   readonly notifierFunctionName: string;
+  /** The notifier's execution role (named like the function). */
+  readonly notifierRoleArn: string;
+  /** The role CloudTrail assumes to write to the central log group. */
+  readonly deliveryRoleName: string;
+  readonly deliveryRoleArn: string;
   readonly notifierFunctionArn: string;
   readonly notifierLogGroupName: string;
   readonly notifierLogGroupArn: string;
@@ -41,6 +46,7 @@ export interface GuardrailNames {
 
 const ALERT_TOPIC_NAME = "aws-org-guardrails-root-activity";
 const NOTIFIER_FUNCTION_NAME = "aws-org-guardrails-root-activity-notifier";
+const DELIVERY_ROLE_NAME = "aws-org-guardrails-trail-to-cloudwatch";
 
 export function deriveNames(
   config: GuardrailConfig,
@@ -88,6 +94,9 @@ export function deriveNames(
     alertTopicName: ALERT_TOPIC_NAME,
     alertTopicArn: `arn:${partition}:sns:${region}:${trailAccountId}:${ALERT_TOPIC_NAME}`,
     notifierFunctionName: NOTIFIER_FUNCTION_NAME,
+    notifierRoleArn: `arn:${partition}:iam::${trailAccountId}:role/${NOTIFIER_FUNCTION_NAME}`,
+    deliveryRoleName: DELIVERY_ROLE_NAME,
+    deliveryRoleArn: `arn:${partition}:iam::${trailAccountId}:role/${DELIVERY_ROLE_NAME}`,
     notifierFunctionArn: `arn:${partition}:lambda:${region}:${trailAccountId}:function:${NOTIFIER_FUNCTION_NAME}`,
     notifierLogGroupName: `/aws/lambda/${NOTIFIER_FUNCTION_NAME}`,
     notifierLogGroupArn: `arn:${partition}:logs:${region}:${trailAccountId}:log-group:/aws/lambda/${NOTIFIER_FUNCTION_NAME}`,

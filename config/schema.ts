@@ -340,6 +340,16 @@ const alertsSchema = z
       })
       .default(90)
       .describe("How long the notifier function's own log group keeps its logs, in days."),
+    notifierReservedConcurrency: z
+      .number()
+      .int({ error: "must be a whole number of concurrent executions, or null" })
+      .min(1, { error: "must be at least 1 (or null to reserve none)" })
+      .max(100, { error: "must be at most 100: the notifier needs a few, not the account's" })
+      .nullable()
+      .default(2)
+      .describe(
+        "Concurrent executions reserved for the notifier, so other functions of the account can never starve it (it pages on throttles either way). null reserves none: for accounts whose Lambda concurrency quota is too low to reserve any (AWS keeps 100 unreserved).",
+      ),
   })
   .superRefine((alerts, context) => {
     const seen = new Set<string>();

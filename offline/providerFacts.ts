@@ -929,6 +929,8 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
         "lambda:CreateFunction",
         "lambda:TagResource",
         "iam:PassRole",
+        // reservedConcurrentExecutions (alerts.notifierReservedConcurrency) is set by default.
+        "lambda:PutFunctionConcurrency",
         "lambda:GetFunction",
         "lambda:ListTags",
         "lambda:ListVersionsByFunction",
@@ -944,6 +946,8 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
         "lambda:UpdateFunctionConfiguration",
         "lambda:UpdateFunctionCode",
         "iam:PassRole",
+        "lambda:PutFunctionConcurrency",
+        "lambda:DeleteFunctionConcurrency",
         "lambda:TagResource",
         "lambda:UntagResource",
         "lambda:GetFunction",
@@ -954,7 +958,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       delete: ["lambda:DeleteFunction", "lambda:GetFunction"],
     },
     notCalled:
-      "concurrency, code-signing, version publishing, VPC security-group and durable-execution calls (none of those inputs is set)",
+      "code-signing, version publishing, VPC security-group and durable-execution calls (none of those inputs is set)",
     forceNew: ["name", "packageType", REGION],
     normalised: [
       {

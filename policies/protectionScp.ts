@@ -1,4 +1,5 @@
 import { GuardrailNames } from "../config/names";
+import { METRIC_NAMESPACE } from "../detection/patterns";
 import { PolicyDocument, PolicyStatement } from "./document";
 
 /** Every KMS key the program creates carries an alias under this prefix; the SCP protects them by it. */
@@ -15,155 +16,179 @@ export interface ProtectionScpInput {
   readonly protectDetection: boolean;
 }
 
-// Actions that would delete the archive or weaken how it keeps logs. Validated against AWS's
-// service authorization reference in the tests: an unknown action name in an SCP is not
-// rejected, it silently never matches.
-const ARCHIVE_BUCKET_ACTIONS = [
-  "s3:DeleteBucket",
-  "s3:PutBucketPolicy",
-  "s3:DeleteBucketPolicy",
-  "s3:PutLifecycleConfiguration",
-  "s3:PutBucketObjectLockConfiguration",
-  "s3:PutBucketVersioning",
-  "s3:PutBucketPublicAccessBlock",
-  "s3:PutEncryptionConfiguration",
-  "s3:PutBucketOwnershipControls",
-  "s3:PutBucketAcl",
-  "s3:PutReplicationConfiguration",
-  "s3:DeleteObject",
-  "s3:DeleteObjectVersion",
-  "s3:PutObjectRetention",
-  "s3:PutObjectLegalHold",
-  "s3:BypassGovernanceRetention",
+/**
+ * What non-exempt principals may still do on a guarded resource: reading it, and using a key
+ * without changing it. Each statement below denies everything else on its resources (`NotAction`),
+ * so an action AWS adds tomorrow is denied too; the sweep in the tests checks every Write,
+ * Permissions management and Tagging action of AWS's reference data against these lists, and the
+ * reason for each entry is given here. An entry must never be able to weaken, blind or silence.
+ */
+export const STILL_ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  // Reading the archive is what it is for (readers, auditors, Athena); it cannot change a file.
+  s3: ["s3:Get*", "s3:List*"],
+  // Reading a key, and cryptographic use: using a key cannot change it or what it protects, and
+  // the key policies decide who may (readers decrypt, the notifier encrypts alerts). Rotation only
+  // strengthens a key.
+  kms: [
+    "kms:Describe*",
+    "kms:Get*",
+    "kms:List*",
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:GenerateDataKey*",
+    "kms:ReEncrypt*",
+    "kms:EnableKeyRotation",
+    "kms:RotateKeyOnDemand",
+  ],
+  // Reading the trail and its events.
+  cloudtrail: [
+    "cloudtrail:Get*",
+    "cloudtrail:Describe*",
+    "cloudtrail:List*",
+    "cloudtrail:LookupEvents",
+  ],
+  // Reading and querying the log groups. Writing streams and events is allowed only to the
+  // program's own writers (below); Unmask reveals masked data to a reader, it masks nothing.
+  logs: [
+    "logs:Describe*",
+    "logs:Get*",
+    "logs:List*",
+    "logs:FilterLogEvents",
+    "logs:StartQuery",
+    "logs:StopQuery",
+    "logs:StartLiveTail",
+    "logs:StopLiveTail",
+    "logs:TestMetricFilter",
+    "logs:Unmask",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+  ],
+  // Reading alarms and their history.
+  cloudwatch: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"],
+  // Reading the topic; publishing only for the notifier (below).
+  sns: ["sns:Get*", "sns:List*", "sns:Publish"],
+  // Reading the function.
+  lambda: ["lambda:Get*", "lambda:List*"],
+  // Reading the roles.
+  iam: ["iam:Get*", "iam:List*"],
+  // Reading the log-archive account's settings. Closing it, changing its primary e-mail (the
+  // root user's password recovery) or contacts, or its regions, is the deployment role's alone.
+  account: ["account:Get*", "account:List*"],
+};
+
+/**
+ * Organizations actions a member account's principals could take on SCPs and resource control
+ * policies when the management account delegates policy management to their account: denied, so a
+ * delegated administrator cannot detach, weaken, delete or retag the guardrails, nor add an SCP
+ * that denies the program's own roles, nor switch the policy types off.
+ */
+const POLICY_MANAGEMENT_ACTIONS = [
+  "organizations:CreatePolicy",
+  "organizations:UpdatePolicy",
+  "organizations:DeletePolicy",
+  "organizations:AttachPolicy",
+  "organizations:DetachPolicy",
+  "organizations:TagResource",
+  "organizations:UntagResource",
+  "organizations:DisablePolicyType",
+  "organizations:EnablePolicyType",
 ] as const;
 
-const KEY_ACTIONS = [
-  "kms:DisableKey",
-  "kms:ScheduleKeyDeletion",
-  "kms:PutKeyPolicy",
-  "kms:DisableKeyRotation",
-  "kms:CreateGrant",
+/**
+ * In the accounts of the exempt roles: the identity providers a custom exception role could trust,
+ * and customer-managed policy versions, through which a local administrator could become the
+ * exempt role or change what it does. Role trust cannot be read offline, so this closes it here.
+ */
+const TAKEOVER_ACTIONS = [
+  "iam:CreateSAMLProvider",
+  "iam:UpdateSAMLProvider",
+  "iam:DeleteSAMLProvider",
+  "iam:CreateOpenIDConnectProvider",
+  "iam:UpdateOpenIDConnectProviderThumbprint",
+  "iam:AddClientIDToOpenIDConnectProvider",
+  "iam:RemoveClientIDFromOpenIDConnectProvider",
+  "iam:DeleteOpenIDConnectProvider",
+  "iam:CreatePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
 ] as const;
 
-// DeleteAlias and UpdateAlias would strip the alias the key statement relies on.
-const ALIAS_ACTIONS = ["kms:DeleteAlias", "kms:UpdateAlias"] as const;
-
-const LOG_GROUP_ACTIONS = [
-  "logs:DeleteLogGroup",
-  "logs:PutRetentionPolicy",
-  "logs:DeleteRetentionPolicy",
-  "logs:AssociateKmsKey",
-  "logs:DisassociateKmsKey",
-  "logs:PutMetricFilter",
-  "logs:DeleteMetricFilter",
-  "logs:PutSubscriptionFilter",
-  "logs:DeleteSubscriptionFilter",
-  // Deleting streams empties the log group without deleting it.
-  "logs:DeleteLogStream",
-] as const;
-
-const TRAIL_ACTIONS = [
-  "cloudtrail:StopLogging",
-  "cloudtrail:DeleteTrail",
-  "cloudtrail:UpdateTrail",
-  "cloudtrail:PutEventSelectors",
-] as const;
-
-const ALARM_ACTIONS = [
-  "cloudwatch:DeleteAlarms",
-  "cloudwatch:PutMetricAlarm",
-  "cloudwatch:DisableAlarmActions",
-  "cloudwatch:SetAlarmState",
-  // A mute rule silences an alarm's actions for as long as it says.
-  "cloudwatch:PutAlarmMuteRule",
-] as const;
-
-const TOPIC_ACTIONS = [
-  "sns:DeleteTopic",
-  "sns:SetTopicAttributes",
-  "sns:AddPermission",
-  "sns:RemovePermission",
-  // Unsubscribing, or a filter policy that matches nothing, silences alerts without touching the topic.
-  "sns:Unsubscribe",
-  "sns:SetSubscriptionAttributes",
-] as const;
-
-const FUNCTION_ACTIONS = [
-  "lambda:DeleteFunction",
-  "lambda:UpdateFunctionCode",
-  "lambda:UpdateFunctionConfiguration",
-  "lambda:PutFunctionConcurrency",
-  "lambda:AddPermission",
-  "lambda:RemovePermission",
-  // The resource policy carries the permission that lets CloudWatch Logs invoke the function.
-  "lambda:PutResourcePolicy",
-  "lambda:DeleteResourcePolicy",
-] as const;
-
-// A permissions boundary that denies everything stops a role as surely as deleting it. The same
-// list guards the exempted deployment role: whoever could change its trust policy could assume it
-// and then change everything the exemption lets it change.
-const ROLE_ACTIONS = [
-  "iam:CreateRole",
-  "iam:DeleteRole",
-  "iam:UpdateAssumeRolePolicy",
-  "iam:PutRolePolicy",
-  "iam:DeleteRolePolicy",
-  "iam:AttachRolePolicy",
-  "iam:DetachRolePolicy",
-  "iam:PutRolePermissionsBoundary",
-  "iam:DeleteRolePermissionsBoundary",
-] as const;
-
-/** Every action the protection SCP names, for validation against AWS's reference data. */
+/** Every action the protection SCP names (beyond its `NotAction` lists), for validation. */
 export const PROTECTION_ACTIONS: readonly string[] = [
-  "organizations:LeaveOrganization",
-  ...ARCHIVE_BUCKET_ACTIONS,
-  ...KEY_ACTIONS,
-  ...ALIAS_ACTIONS,
-  ...LOG_GROUP_ACTIONS,
-  ...TRAIL_ACTIONS,
-  ...ALARM_ACTIONS,
-  ...TOPIC_ACTIONS,
-  ...FUNCTION_ACTIONS,
-  ...ROLE_ACTIONS,
+  ...new Set([
+    "organizations:LeaveOrganization",
+    ...POLICY_MANAGEMENT_ACTIONS,
+    ...TAKEOVER_ACTIONS,
+      "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:UpdateAlias",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "logs:PutAccountPolicy",
+    "cloudwatch:PutMetricData",
+      "sns:Publish",
+    ...Object.values(STILL_ALLOWED).flat(),
+  ]),
 ];
 
 /**
- * The SCP that keeps the guardrails on: member accounts cannot leave the organization, and
- * nobody but the deployment role can delete or weaken the log archive (bucket, policy, lifecycle,
- * Object Lock, versioning, public-access block, encryption) or its KMS key; in the
- * delegated-administrator mode the same holds for the trail, the central log group, its filters,
- * the alarms, the topic, the notifier function and the roles beside them.
+ * The SCP that keeps the guardrails on. For every principal of a member account except the
+ * deployment role: no leaving the organization; no managing SCPs or resource control policies; and
+ * on each guarded resource nothing but reading it (and using its keys), whatever the action is
+ * called. Guarded are the log archive (bucket, objects, key, alias, the account itself) and the
+ * deployment role; in the delegated-administrator location also the trail, the central and the
+ * notifier's log groups with their filters, the alarms and their metrics, the alert topic, the
+ * notifier function and the program's roles. The program's runtime roles keep exactly what they
+ * do: the delivery role writes the central log group, the notifier writes its own log group and
+ * publishes to the topic.
  *
  * Every resource is named by a deterministic ARN, so the whole policy is known at plan time. KMS
  * keys are matched by their alias (`kms:ResourceAliases`), because a key's ARN exists only after
- * it is created. Exceptions are by role ARN (`ArnNotLike aws:PrincipalArn`), never by account.
- * SCPs never restrict service-linked roles, so S3 lifecycle expiry and CloudTrail delivery go on.
+ * it is created; creating more aliases on a guarded key is denied, so that condition stays
+ * reliable (it lists only the first aliases of a key). Exceptions are by role ARN
+ * (`ArnNotLike aws:PrincipalArn`), never by account. SCPs never restrict service principals or
+ * service-linked roles: CloudTrail delivery, S3 lifecycle expiry and CloudWatch Logs go on.
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases
  */
 export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
   const { names } = input;
-  const unlessDeployer = {
-    ArnNotLike: { "aws:PrincipalArn": [...input.exceptRoleArnPatterns].sort() },
-  };
-  const deny = (
+  const exempt = [...input.exceptRoleArnPatterns].sort();
+  const unless = (roles: readonly string[]) => ({
+    ArnNotLike: { "aws:PrincipalArn": roles.length === 1 ? roles[0] : [...roles].sort() },
+  });
+  const unlessDeployer = unless(exempt);
+  const allButReading = (
     sid: string,
-    actions: readonly string[],
+    service: keyof typeof STILL_ALLOWED,
     resources: string | string[],
     extra: Record<string, Record<string, string | string[]>> = {},
   ): PolicyStatement => ({
     Sid: sid,
     Effect: "Deny",
-    Action: [...actions],
+    NotAction: [...STILL_ALLOWED[service]],
     Resource: resources,
     Condition: { ...unlessDeployer, ...extra },
+  });
+  const deny = (
+    sid: string,
+    actions: string | readonly string[],
+    resources: string | string[],
+    condition: Record<string, Record<string, string | string[]>> = unlessDeployer,
+  ): PolicyStatement => ({
+    Sid: sid,
+    Effect: "Deny",
+    Action: typeof actions === "string" ? actions : [...actions],
+    Resource: resources,
+    Condition: condition,
   });
   const arn = (service: string, account: string, rest: string): string =>
     `arn:${names.partition}:${service}:${names.region}:${account}:${rest}`;
   // Keys in the management account need no SCP (none applies there); the archive key, and in the
   // delegated-administrator mode every other key, sit in the log-archive account.
   const keyAccount = names.logArchiveAccountId;
+  const exemptAccounts = [...new Set(exempt.map((pattern) => pattern.split(":")[4]))].sort();
+  const inExemptAccounts = (kind: string) =>
+    exemptAccounts.map((account) => `arn:${names.partition}:iam::${account}:${kind}/*`);
   const statements: PolicyStatement[] = [
     {
       Sid: "DenyLeavingTheOrganization",
@@ -171,42 +196,96 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
       Action: "organizations:LeaveOrganization",
       Resource: "*",
     },
-    deny("ProtectLogArchiveBucket", ARCHIVE_BUCKET_ACTIONS, [
-      names.bucketArn,
-      `${names.bucketArn}/*`,
-    ]),
-    deny("ProtectGuardrailKeys", KEY_ACTIONS, arn("kms", keyAccount, "key/*"), {
+    {
+      Sid: "DenyMemberPolicyManagement",
+      Effect: "Deny",
+      Action: [...POLICY_MANAGEMENT_ACTIONS],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "organizations:PolicyType": ["RESOURCE_CONTROL_POLICY", "SERVICE_CONTROL_POLICY"],
+        },
+      },
+    },
+    allButReading("ProtectLogArchiveBucket", "s3", [names.bucketArn, `${names.bucketArn}/*`]),
+    allButReading(
+      "ProtectLogArchiveAccount",
+      "account",
+      `arn:${names.partition}:account::${names.logArchiveAccountId}:account`,
+    ),
+    allButReading("ProtectGuardrailKeys", "kms", arn("kms", keyAccount, "key/*"), {
       "ForAnyValue:StringLike": { "kms:ResourceAliases": `${KEY_ALIAS_PREFIX}*` },
     }),
     deny(
       "ProtectGuardrailKeyAliases",
-      ALIAS_ACTIONS,
+      ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"],
       arn("kms", keyAccount, `${KEY_ALIAS_PREFIX}*`),
     ),
     // Nobody else may re-point the exempted role: changing its trust policy would let them
     // assume it, and then change everything the exemption allows.
-    deny("ProtectDeploymentRole", ROLE_ACTIONS, [...input.exceptRoleArnPatterns].sort()),
+    allButReading("ProtectDeploymentRole", "iam", exempt),
+    deny("DenyExemptRoleTakeover", TAKEOVER_ACTIONS, [
+      ...inExemptAccounts("saml-provider"),
+      ...inExemptAccounts("oidc-provider"),
+      ...inExemptAccounts("policy"),
+    ]),
   ];
   if (input.protectDetection) {
     const account = names.trailAccountId;
+    const centralLogGroup = [names.logGroupArn, `${names.logGroupArn}:*`];
+    const notifierLogGroup = [names.notifierLogGroupArn, `${names.notifierLogGroupArn}:*`];
     statements.push(
-      deny("ProtectCentralLogGroup", LOG_GROUP_ACTIONS, [
-        names.logGroupArn,
-        `${names.logGroupArn}:*`,
-        names.notifierLogGroupArn,
-        `${names.notifierLogGroupArn}:*`,
-      ]),
-      deny("ProtectOrganizationTrail", TRAIL_ACTIONS, names.trailArn),
+      allButReading("ProtectCentralLogGroup", "logs", [...centralLogGroup, ...notifierLogGroup]),
       deny(
+        "OnlyTheTrailWritesTheCentralLogGroup",
+        ["logs:CreateLogStream", "logs:PutLogEvents"],
+        centralLogGroup,
+        unless([...exempt, names.deliveryRoleArn]),
+      ),
+      deny(
+        "OnlyTheNotifierWritesItsLogGroup",
+        ["logs:CreateLogStream", "logs:PutLogEvents"],
+        notifierLogGroup,
+        unless([...exempt, names.notifierRoleArn]),
+      ),
+      // Account-wide data protection (or subscription) policies reach the central log group
+      // without naming it: a custom identifier matching "Root" would blind every filter.
+      deny("DenyAccountLogPolicies", "logs:PutAccountPolicy", "*", {
+        ...unlessDeployer,
+        StringEquals: { "aws:PrincipalAccount": account },
+      }),
+      allButReading("ProtectOrganizationTrail", "cloudtrail", [...names.archiveTrailArns]),
+      allButReading(
         "ProtectRootAlarms",
-        ALARM_ACTIONS,
+        "cloudwatch",
         arn("cloudwatch", account, "alarm:aws-org-guardrails-*"),
       ),
-      deny("ProtectAlertTopic", TOPIC_ACTIONS, names.alertTopicArn),
-      deny("ProtectNotifier", FUNCTION_ACTIONS, names.notifierFunctionArn),
+      // Mute rules name the alarms they silence inside the rule, and data points into the alarms'
+      // namespace move them (negative ones keep Sum >= 1 at OK): both denied outright there.
+      allButReading(
+        "DenyAlarmMuteRules",
+        "cloudwatch",
+        arn("cloudwatch", account, "alarm-mute-rule:*"),
+      ),
+      deny("DenyFeedingTheRootMetrics", "cloudwatch:PutMetricData", "*", {
+        ...unlessDeployer,
+        StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE },
+      }),
+      // A subscription's ARN is the topic's with `:<id>`.
+      allButReading("ProtectAlertTopic", "sns", [names.alertTopicArn, `${names.alertTopicArn}:*`]),
       deny(
+        "OnlyTheNotifierPublishes",
+        "sns:Publish",
+        names.alertTopicArn,
+        unless([...exempt, names.notifierRoleArn]),
+      ),
+      allButReading("ProtectNotifier", "lambda", [
+        names.notifierFunctionArn,
+        `${names.notifierFunctionArn}:*`,
+      ]),
+      allButReading(
         "ProtectGuardrailRoles",
-        ROLE_ACTIONS,
+        "iam",
         `arn:${names.partition}:iam::${account}:role/aws-org-guardrails-*`,
       ),
     );

@@ -6,9 +6,11 @@ import { accountOf, byType, one, runProgram, TYPES } from "./support/program";
 describe("root-activity alarms (dev stack)", async () => {
   const { resources } = await runProgram();
   const filters = byType(resources, TYPES.metricFilter);
-  const alarms = byType(resources, TYPES.alarm).filter(
-    (alarm) => alarm.name !== "root-activity-notifier-errors-alarm",
+  const allAlarms = byType(resources, TYPES.alarm).filter(
+    (alarm) => !alarm.name.startsWith("root-activity-notifier-"),
   );
+  const alarms = allAlarms.filter((alarm) => !alarm.name.endsWith("-tampered-alarm"));
+  const tampered = allAlarms.filter((alarm) => alarm.name.endsWith("-tampered-alarm"));
   const topic = one(resources, TYPES.topic);
 
   it("deploys the CIS root-usage filter spelled exactly, its name equal to its metric's", () => {
@@ -65,6 +67,26 @@ describe("root-activity alarms (dev stack)", async () => {
         treatMissingData: "notBreaching",
         alarmActions: ["arn:aws:mock::aws:sns/topic:Topic:root-activity-topic"],
       });
+    }
+  });
+
+  it("pages when a root metric gets a value below 0, which no filter writes (someone feeding the metric)", () => {
+    expect(tampered).toHaveLength(filters.length);
+    for (const filter of filters) {
+      const metric = (filter.inputs.metricTransformation as any).name;
+      const alarm = tampered.find((a) => a.inputs.metricName === metric);
+      expect(alarm?.inputs).toMatchObject({
+        name: `aws-org-guardrails-${metric}-Tampered`,
+        namespace: METRIC_NAMESPACE,
+        statistic: "Minimum",
+        threshold: 0,
+        comparisonOperator: "LessThanThreshold",
+        period: 60,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+        alarmActions: ["arn:aws:mock::aws:sns/topic:Topic:root-activity-topic"],
+      });
+      expect((filter.inputs.metricTransformation as any).value).toBe("1");
     }
   });
 
@@ -133,5 +155,36 @@ describe("root-activity alarms with other subscriptions, log group in the log-ar
     ]) {
       expect(accountOf(resources, resource)).toBe(DEV.logArchive);
     }
+  });
+});
+
+describe("the notifier cannot be starved", async () => {
+  it("reserves concurrency for the function (2 by default) and pages on its throttles", async () => {
+    const { resources } = await runProgram();
+    const fn = one(resources, TYPES.lambda);
+    expect(fn.inputs.reservedConcurrentExecutions).toBe(2);
+    const throttles = one(resources, TYPES.alarm, "root-activity-notifier-throttles-alarm");
+    expect(throttles.inputs).toMatchObject({
+      namespace: "AWS/Lambda",
+      metricName: "Throttles",
+      dimensions: { FunctionName: "aws-org-guardrails-root-activity-notifier" },
+      statistic: "Sum",
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      alarmActions: ["arn:aws:mock::aws:sns/topic:Topic:root-activity-topic"],
+    });
+  });
+
+  it("reserves none when the account's quota cannot spare any (notifierReservedConcurrency: null)", async () => {
+    const { resources } = await runProgram({
+      config: {
+        "aws-org-guardrails:alerts": JSON.stringify({
+          emails: ["platform-oncall@example.com"],
+          notifierReservedConcurrency: null,
+        }),
+      },
+    });
+    expect(one(resources, TYPES.lambda).inputs.reservedConcurrentExecutions).toBeUndefined();
+    expect(one(resources, TYPES.alarm, "root-activity-notifier-throttles-alarm")).toBeDefined();
   });
 });

