@@ -5,6 +5,7 @@ import {
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
   ListPoliciesCommand,
   ListRootsCommand,
   ListTargetsForPolicyCommand,
@@ -15,7 +16,12 @@ import {
   TooManyRequestsException,
 } from "@aws-sdk/client-organizations";
 import { mockClient } from "aws-sdk-client-mock";
-import { DEFAULT_CONCURRENCY, discoverOrganization, PAGE_SIZE } from "../org/discover";
+import {
+  DEFAULT_CONCURRENCY,
+  DELEGATED_SERVICES,
+  discoverOrganization,
+  PAGE_SIZE,
+} from "../org/discover";
 import { createOrganizationsClient } from "../org/live";
 import { ORGANIZATIONS_RATE_LIMITS, RateLimit, UNPUBLISHED_RATE_LIMIT } from "../org/rateLimiter";
 import { OrganizationSnapshot, parseSnapshot } from "../org/snapshot";
@@ -54,6 +60,8 @@ export interface FakeOrganization {
   }[];
   /** Services with trusted access. */
   readonly servicePrincipals: string[];
+  /** Delegated administrators by service principal. */
+  readonly delegated: Record<string, string[]>;
 }
 
 const LOWER = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -272,6 +280,7 @@ export function generateOrganization(
       "iam.amazonaws.com",
       "sso.amazonaws.com",
     ],
+    delegated: {},
   };
 }
 
@@ -552,6 +561,15 @@ export function mockOrganizationsService(
       },
     ),
   );
+  mock.on(ListDelegatedAdministratorsCommand).callsFake(
+    serve(
+      "ListDelegatedAdministrators",
+      (input: { ServicePrincipal?: string; NextToken?: string; MaxResults?: number }) => {
+        const { items, NextToken } = page(org.delegated[input.ServicePrincipal ?? ""] ?? [], input);
+        return { DelegatedAdministrators: items.map((Id) => ({ Id })), NextToken };
+      },
+    ),
+  );
   mock.on(ListAWSServiceAccessForOrganizationCommand).callsFake(
     serve(
       "ListAWSServiceAccessForOrganization",
@@ -593,6 +611,7 @@ export function fewestCalls(org: FakeOrganization): Record<string, number> {
     ListPolicies: pages(org.policies.length),
     ListTargetsForPolicy: sum(org.policies.map((policy) => pages(policy.Targets.length))),
     ListAWSServiceAccessForOrganization: pages(org.servicePrincipals.length),
+    ListDelegatedAdministrators: DELEGATED_SERVICES.length,
   };
 }
 

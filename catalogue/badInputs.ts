@@ -187,6 +187,18 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     area: "stack config",
     command: "plan",
+    input: "trail name too long for the delegated-administrator suffix",
+    prepare: editConfig((c) => {
+      c[`${NS}:trail`] = { name: "t".repeat(125) };
+      c[`${NS}:centralLogs`].location = "delegatedAdministrator";
+    }),
+    args: plan,
+    expect: `${NS}:trail.name: 125 characters; in the delegatedAdministrator location the trail is named <name>-delegated, which must stay within CloudTrail's 128: shorten it to 118`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
     input: "log reader outside the organization",
     prepare: editConfig(
       (c) => (c[`${NS}:logArchive`].readers = ["arn:aws:iam::999999999999:role/siem-vendor"]),

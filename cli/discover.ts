@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { InputError } from "../lib/errors";
 import { DEFAULT_CONCURRENCY } from "../org/discover";
 import { callerAccountId, createOrganizationsClient, discoverToFile } from "../org/live";
+import { createCloudTrailClient } from "../org/trails";
 import { runCli } from "./run";
 
 const USAGE =
@@ -67,19 +68,23 @@ export function parseDiscoverArgs(argv: string[]): DiscoverArgs {
 runCli("discover", async () => {
   const args = parseDiscoverArgs(process.argv.slice(2));
   const client = createOrganizationsClient({ profile: args.profile, region: args.region });
+  const cloudTrail = createCloudTrailClient({ profile: args.profile, region: args.region });
   try {
     const discovery = await discoverToFile(client, args.out, {
       concurrency: args.concurrency,
       callerAccountId: await callerAccountId(client),
+      cloudTrail,
     });
     const { snapshot } = discovery;
     process.stdout.write(
       `Discovered ${snapshot.organization.Id}: ${snapshot.accounts.length} accounts, ` +
-        `${snapshot.organizationalUnits.length} OUs, ${snapshot.policies?.length ?? 0} SCPs ` +
+        `${snapshot.organizationalUnits.length} OUs, ${snapshot.policies?.length ?? 0} SCPs, ` +
+        `${snapshot.trails?.length ?? 0} organization trails ` +
         `with ${discovery.calls} API calls in ${discovery.seconds.toFixed(1)} s\n` +
         `Wrote ${args.out}\n`,
     );
   } finally {
     client.destroy();
+    cloudTrail.destroy();
   }
 });

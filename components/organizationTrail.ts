@@ -8,7 +8,7 @@ import {
 } from "../policies/auditLogPolicies";
 import { compactJson } from "../policies/document";
 import { KEY_ALIAS_PREFIX } from "../policies/protectionScp";
-import { trustedAccess as enableTrustedAccess } from "./organizationSettings";
+import { ORGANIZATION_WIDE, trustedAccess as enableTrustedAccess } from "./organizationSettings";
 
 export interface OrganizationTrailArgs {
   readonly names: GuardrailNames;
@@ -69,7 +69,9 @@ export class OrganizationTrail extends pulumi.ComponentResource {
         new aws.cloudtrail.OrganizationDelegatedAdminAccount(
           `${name}-delegated-admin`,
           { accountId: names.trailAccountId },
-          { ...inManagement, dependsOn: [trustedAccess] },
+          // Organization-wide like trusted access: other tools may use the registration, and a
+          // destroy must not take it from them (components/organizationSettings.ts).
+          { ...inManagement, dependsOn: [trustedAccess], ...ORGANIZATION_WIDE },
         ),
       );
     }

@@ -255,10 +255,9 @@ const trailSchema = z
   .strictObject({
     name: z
       .string()
-      // CloudTrail allows 128 characters; 10 are kept for the delegated-administrator suffix.
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,116}[A-Za-z0-9]$/, {
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/, {
         error: (issue) =>
-          `must be a trail name (3-118 letters, digits, . _ -, starting and ending with a letter or digit), got "${String(issue.input)}"`,
+          `must be a trail name (3-128 letters, digits, . _ -, starting and ending with a letter or digit), got "${String(issue.input)}"`,
       })
       .default("aws-org-guardrails")
       .describe(

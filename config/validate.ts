@@ -2,7 +2,13 @@ import { formatIssuePath, InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
 import { resolveDeclared } from "./declared";
 import { knownRegion, nearestRegion } from "./regions";
-import { GuardrailConfig, guardrailConfigSchema, PROJECT_NAMESPACE, ROOT_TARGET } from "./schema";
+import {
+  DELEGATED_TRAIL_SUFFIX,
+  GuardrailConfig,
+  guardrailConfigSchema,
+  PROJECT_NAMESPACE,
+  ROOT_TARGET,
+} from "./schema";
 
 export interface ValidationContext {
   readonly organization: OrganizationModel;
@@ -132,6 +138,49 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
         `aws:region: ${context.awsRegion} differs from ${key("homeRegion")} (${raw.homeRegion}), ` +
           `which every provider of this program uses; set aws:region to ${raw.homeRegion} or remove it`,
       );
+    }
+  }
+
+  // CloudTrail allows 128 characters; the delegated-administrator location appends its suffix.
+  const centralLogs = asObject(raw.centralLogs);
+  const trailName = asObject(raw.trail)?.name;
+  if (
+    centralLogs?.location === "delegatedAdministrator" &&
+    typeof trailName === "string" &&
+    trailName.length + DELEGATED_TRAIL_SUFFIX.length > 128
+  ) {
+    problems.push(
+      `${key("trail.name")}: ${trailName.length} characters; in the delegatedAdministrator location the trail is named <name>${DELEGATED_TRAIL_SUFFIX}, which must stay within CloudTrail's 128: shorten it to ${128 - DELEGATED_TRAIL_SUFFIX.length}`,
+    );
+  }
+
+  // A trail of this program's other location that still exists means the central log group is
+  // moving: without movingFrom the archive's policies would stop accepting that trail's log files
+  // the moment they are updated, before Pulumi (which refuses to replace the protected trail) has
+  // created the new one. Judged from the trails the snapshot records (npm run discover).
+  if (organization.trails !== undefined) {
+    const base = typeof trailName === "string" ? trailName : "aws-org-guardrails";
+    const location =
+      centralLogs?.location === "delegatedAdministrator" ? "delegatedAdministrator" : "management";
+    const nameFor = (where: string) =>
+      where === "delegatedAdministrator" ? `${base}${DELEGATED_TRAIL_SUFFIX}` : base;
+    const accepted = new Set([nameFor(location)]);
+    if (typeof centralLogs?.movingFrom === "string") {
+      accepted.add(nameFor(centralLogs.movingFrom));
+    }
+    for (const trail of organization.trails) {
+      const ownLocation =
+        trail.name === base
+          ? "management"
+          : trail.name === nameFor("delegatedAdministrator")
+            ? "delegatedAdministrator"
+            : undefined;
+      if (ownLocation !== undefined && trail.organizationTrail && !accepted.has(trail.name)) {
+        problems.push(
+          `${key("centralLogs.location")}: the organization trail ${trail.name} still exists (this program's trail of the ${ownLocation} location); ` +
+            `set centralLogs.movingFrom: ${ownLocation} so the archive keeps accepting it until it is deleted (README, "Moving the central log group")`,
+        );
+      }
     }
   }
 

@@ -19,7 +19,41 @@ export interface PlanNotesInput {
  * steps of the move. Pure: derived from the validated inputs and the recorded registrations.
  */
 export function planNotes(input: PlanNotesInput): string[] {
-  return [...trustedAccessNotes(input), ...moveNotes(input)];
+  return [...trustedAccessNotes(input), ...delegatedAdminNotes(input), ...moveNotes(input)];
+}
+
+const DELEGATED_ADMIN =
+  "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount";
+
+/**
+ * The CloudTrail delegated-administrator registration: creating one that exists already fails
+ * (AccountAlreadyRegisteredException) half-way through a first `pulumi up`, so an existing one is
+ * adopted with `pulumi import` first.
+ */
+function delegatedAdminNotes({ stack, organization, resources }: PlanNotesInput): string[] {
+  const registration = resources.find((resource) => resource.type === DELEGATED_ADMIN);
+  if (registration === undefined) {
+    return [];
+  }
+  const accountId = String(registration.inputs.accountId);
+  const registered = organization.isDelegatedAdministrator("cloudtrail.amazonaws.com", accountId);
+  const project = registration.urn.split("::")[1];
+  const parent = registration.parent.split("::").pop();
+  const command =
+    `pulumi import --stack ${stack} --yes --parent ${parent}=${registration.parent} ` +
+    `--provider management=urn:pulumi:${stack}::${project}::pulumi:providers:aws::management ` +
+    `${DELEGATED_ADMIN} ${registration.name} ${accountId}`;
+  if (registered === undefined) {
+    return [
+      `CloudTrail delegated administrator: the snapshot does not record it (rerun npm run discover); if ${accountId} is registered already, import it once: ${command}`,
+    ];
+  }
+  return registered
+    ? [
+        `CloudTrail delegated administrator: ${accountId} is registered already; unless the stack's state has it, import it once before pulumi up:`,
+        `  ${command}`,
+      ]
+    : [`CloudTrail delegated administrator: ${accountId} to be registered (retained on delete).`];
 }
 
 /**
@@ -52,10 +86,20 @@ function trustedAccessNotes({ organization, resources }: PlanNotesInput): string
 }
 
 /** The move of the central log group between locations (`centralLogs.movingFrom`). */
-function moveNotes({ stack, config, names, resources }: PlanNotesInput): string[] {
+function moveNotes({ stack, config, names, organization, resources }: PlanNotesInput): string[] {
   const from = config.centralLogs.movingFrom;
   if (from === undefined || names.retiringTrailArn === undefined) {
-    return [];
+    return organization.trails === undefined
+      ? [
+          "Organization trails: the snapshot does not record them (rerun npm run discover), so a move of the central log group cannot be checked.",
+        ]
+      : [];
+  }
+  const retiring = names.retiringTrailArn.split("/").pop();
+  if (organization.trails !== undefined && !organization.trails.some((t) => t.name === retiring)) {
+    return [
+      `Moving the central log group: the snapshot shows no trail ${retiring} any more; remove aws-org-guardrails:centralLogs.movingFrom and run pulumi up.`,
+    ];
   }
   const to = config.centralLogs.location;
   const lines = [
@@ -83,7 +127,7 @@ function moveNotes({ stack, config, names, resources }: PlanNotesInput): string[
   );
   if (config.protectAuditData) {
     lines.push(
-      "     The old trail, log group and key are retained in AWS (retainOnDelete): the old trail keeps logging, and the archive accepts its files, until you delete it.",
+      "     The old trail, log group and key are retained in AWS (retainOnDelete): the old trail keeps writing to the archive (not to CloudWatch Logs any more), and the archive accepts its files, until you delete it; meanwhile its copy of the events is billed.",
       `  ${step++}. Once aws cloudtrail get-trail-status --name ${names.trailArn} --region ${names.region} shows IsLogging and a recent LatestDeliveryTime:`,
       `       aws cloudtrail delete-trail --name ${names.retiringTrailArn} --region ${names.region}`,
       "     (with management-account credentials; keep the old log group until its retention has passed, then delete it and schedule its key's deletion).",

@@ -12,9 +12,10 @@
  * inputs this program never sets (deprecated inline arguments, insight selectors, VPC settings,
  * code signing changes, ...) are left out, each family named in `notCalled`.
  *
- * One table, three users: the tests that prove the deployment role sufficient (every call, on the
- * plan's resource ARNs, simulated against docs/deployment-role.json), the test that the program
- * sets no input the provider normalises into a perpetual diff, and the offline plan.
+ * One table for the tests that prove the deployment role sufficient (every call, on the plan's
+ * resource ARNs, simulated against docs/deployment-role*.json) and the test that the program sets
+ * no input the provider normalises into a perpetual diff; its `forceNew` lists are what a plan
+ * diff needs to tell a replacement from an update.
  */
 
 import { RecordedResource } from "./engine";
@@ -80,7 +81,7 @@ function keyArnRequired(input: string, what: string): Normalisation {
 
 export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
   "aws:organizations/awsServiceAccess:AwsServiceAccess": {
-    upstream: `${UPSTREAM}organizations/aws_service_access.go@0d27b6c394cd`,
+    upstream: `${UPSTREAM}organizations/aws_service_access.go (read at commit 0d27b6c394cd)`,
     calls: {
       create: [
         "organizations:EnableAWSServiceAccess",
@@ -96,7 +97,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       "DisableAWSServiceAccess: trusted access ends for the whole organization (this program retains these on delete)",
   },
   "aws:organizations/policy:Policy": {
-    upstream: `${UPSTREAM}organizations/policy.go@00a35305dc1b`,
+    upstream: `${UPSTREAM}organizations/policy.go (read at commit 00a35305dc1b)`,
     calls: {
       create: [
         "organizations:CreatePolicy",
@@ -152,7 +153,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "DetachPolicy: every account below the target loses the SCP at once",
   },
   "aws:organizations/account:Account": {
-    upstream: `${UPSTREAM}organizations/account.go@01f431114674`,
+    upstream: `${UPSTREAM}organizations/account.go (read at commit 01f431114674)`,
     calls: {
       create: [
         "organizations:CreateAccount",
@@ -343,7 +344,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       "disables centralized root access for the whole organization (this program retains it on delete)",
   },
   "aws:kms/key:Key": {
-    upstream: `${UPSTREAM}kms/key.go@00a35305dc1b`,
+    upstream: `${UPSTREAM}kms/key.go (read at commit 00a35305dc1b)`,
     calls: {
       create: [
         "kms:CreateKey",
@@ -398,7 +399,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       "ScheduleKeyDeletion: the key is unusable at once (PendingDeletion) and destroyed after the window; what it encrypts can no longer be read",
   },
   "aws:kms/alias:Alias": {
-    upstream: `${UPSTREAM}kms/alias.go@01c08000ddb1`,
+    upstream: `${UPSTREAM}kms/alias.go (read at commit 01c08000ddb1)`,
     calls: {
       create: ["kms:CreateAlias", "kms:ListAliases"],
       read: ["kms:ListAliases"],
@@ -416,12 +417,19 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "DeleteAlias: the protection SCP no longer recognises the key by it",
   },
   "aws:cloudtrail/trail:Trail": {
-    upstream: `${UPSTREAM}cloudtrail/trail.go@0a9af16a9784`,
+    upstream: `${UPSTREAM}cloudtrail/trail.go (read at commit 0a9af16a9784)`,
     calls: {
       create: [
         "cloudtrail:CreateTrail",
         "cloudtrail:AddTags",
         "iam:PassRole",
+        // What CloudTrail checks for an organization trail: the organization, trusted access and
+        // its service-linked role (created on the first organization trail).
+        // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-an-organizational-trail-prepare.html
+        "organizations:DescribeOrganization",
+        "organizations:ListAWSServiceAccessForOrganization",
+        "iam:GetRole",
+        "iam:CreateServiceLinkedRole",
         "cloudtrail:StartLogging",
         "cloudtrail:DescribeTrails",
         "cloudtrail:GetTrailStatus",
@@ -491,7 +499,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       "DeleteTrail: the organization trail stops for every account (this program protects and retains it)",
   },
   "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount": {
-    upstream: `${UPSTREAM}cloudtrail/organization_delegated_admin_account.go@0a3cb2c7978e`,
+    upstream: `${UPSTREAM}cloudtrail/organization_delegated_admin_account.go (read at commit 0a3cb2c7978e)`,
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-delegated-administrator-permissions.html
     calls: {
       create: [
@@ -599,7 +607,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       "DeleteBucketOwnershipControls: ACLs count again. Its id is the bucket, so a create-before-delete replacement would delete the new setting: replaced delete-first",
   },
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
-    upstream: `${UPSTREAM}s3/bucket_public_access_block.go@01606926a0c0`,
+    upstream: `${UPSTREAM}s3/bucket_public_access_block.go (read at commit 01606926a0c0)`,
     calls: {
       create: ["s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"],
       read: ["s3:GetBucketPublicAccessBlock"],
@@ -636,7 +644,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "suspends versioning (existing versions stay)",
   },
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
-    upstream: `${UPSTREAM}s3/bucket_server_side_encryption_configuration.go@01606926a0c0`,
+    upstream: `${UPSTREAM}s3/bucket_server_side_encryption_configuration.go (read at commit 01606926a0c0)`,
     calls: {
       create: ["s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration"],
       read: ["s3:GetEncryptionConfiguration"],
@@ -668,7 +676,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "DeleteBucketEncryption: new objects fall back to SSE-S3",
   },
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
-    upstream: `${UPSTREAM}s3/bucket_lifecycle_configuration_fw.go@058f28fcaf12`,
+    upstream: `${UPSTREAM}s3/bucket_lifecycle_configuration_fw.go (read at commit 058f28fcaf12)`,
     calls: {
       create: ["s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration"],
       read: ["s3:GetLifecycleConfiguration"],
@@ -698,7 +706,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "DeleteBucketLifecycle: nothing expires any more",
   },
   "aws:s3/bucketPolicy:BucketPolicy": {
-    upstream: `${UPSTREAM}s3/bucket_policy.go@0073593e7d69`,
+    upstream: `${UPSTREAM}s3/bucket_policy.go (read at commit 0073593e7d69)`,
     calls: {
       create: ["s3:PutBucketPolicy", "s3:GetBucketPolicy"],
       read: ["s3:GetBucketPolicy"],
@@ -733,6 +741,13 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       create: [
         "logs:CreateLogGroup",
         "logs:TagResource",
+        // A log group created with kmsKeyId: "you give the CloudWatch Logs service principal and
+        // the caller role permission to use the key" (through kms:ViaService logs.<region>).
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "kms:DescribeKey",
         "logs:PutRetentionPolicy",
         "logs:DescribeLogGroups",
         "logs:ListTagsForResource",
@@ -741,6 +756,10 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       update: [
         "logs:PutRetentionPolicy",
         "logs:AssociateKmsKey",
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "kms:DescribeKey",
         "logs:TagResource",
         "logs:UntagResource",
         "logs:DescribeLogGroups",
@@ -755,7 +774,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "DeleteLogGroup: every event in it is gone",
   },
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": {
-    upstream: `${UPSTREAM}logs/metric_filter.go@0f14e6f61f91`,
+    upstream: `${UPSTREAM}logs/metric_filter.go (read at commit 0f14e6f61f91)`,
     calls: {
       create: ["logs:PutMetricFilter", "logs:DescribeMetricFilters"],
       read: ["logs:DescribeMetricFilters"],
@@ -785,7 +804,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "DeleteMetricFilter: its metric gets no more data points",
   },
   "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": {
-    upstream: `${UPSTREAM}logs/subscription_filter.go@07c8fe26c096`,
+    upstream: `${UPSTREAM}logs/subscription_filter.go (read at commit 07c8fe26c096)`,
     calls: {
       create: ["logs:PutSubscriptionFilter"],
       read: ["logs:DescribeSubscriptionFilters"],
@@ -847,7 +866,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "DeleteAlarms",
   },
   "aws:sns/topic:Topic": {
-    upstream: `${UPSTREAM}sns/topic.go@00a35305dc1b`,
+    upstream: `${UPSTREAM}sns/topic.go (read at commit 00a35305dc1b)`,
     calls: {
       create: [
         "sns:CreateTopic",
@@ -884,7 +903,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "DeleteTopic: its subscriptions go with it",
   },
   "aws:sns/topicPolicy:TopicPolicy": {
-    upstream: `${UPSTREAM}sns/topic_policy.go@00a35305dc1b`,
+    upstream: `${UPSTREAM}sns/topic_policy.go (read at commit 00a35305dc1b)`,
     calls: {
       create: ["sns:SetTopicAttributes", "sns:GetTopicAttributes"],
       read: ["sns:GetTopicAttributes"],
@@ -923,7 +942,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "Unsubscribe: that endpoint gets no more alerts",
   },
   "aws:lambda/function:Function": {
-    upstream: `${UPSTREAM}lambda/function.go@0156d84e6bb4`,
+    upstream: `${UPSTREAM}lambda/function.go (read at commit 0156d84e6bb4)`,
     calls: {
       create: [
         "lambda:CreateFunction",
@@ -975,7 +994,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "DeleteFunction: no per-event alerts until it exists again",
   },
   "aws:lambda/permission:Permission": {
-    upstream: `${UPSTREAM}lambda/permission.go@04592f03e5d8`,
+    upstream: `${UPSTREAM}lambda/permission.go (read at commit 04592f03e5d8)`,
     calls: {
       create: ["lambda:AddPermission", "lambda:GetPolicy"],
       read: ["lambda:GetPolicy"],
@@ -1011,7 +1030,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     deleteEffect: "RemovePermission: CloudWatch Logs can no longer invoke the notifier",
   },
   "aws:cfg/organizationManagedRule:OrganizationManagedRule": {
-    upstream: `${UPSTREAM}configservice/organization_managed_rule.go@0cd6b58a5617`,
+    upstream: `${UPSTREAM}configservice/organization_managed_rule.go (read at commit 0cd6b58a5617)`,
     // https://docs.aws.amazon.com/config/latest/APIReference/API_PutOrganizationConfigRule.html
     calls: {
       create: [

@@ -1,6 +1,7 @@
 import {
   DescribeOrganizationCommand,
   ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
@@ -8,6 +9,7 @@ import {
   ListTargetsForPolicyCommand,
   OrganizationsClient,
   paginateListAWSServiceAccessForOrganization,
+  paginateListDelegatedAdministrators,
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
   paginateListPolicies,
@@ -105,7 +107,11 @@ const OPERATION_OF = new Map<unknown, string>([
   [ListPoliciesCommand, "ListPolicies"],
   [ListTargetsForPolicyCommand, "ListTargetsForPolicy"],
   [ListAWSServiceAccessForOrganizationCommand, "ListAWSServiceAccessForOrganization"],
+  [ListDelegatedAdministratorsCommand, "ListDelegatedAdministrators"],
 ]);
+
+/** The services the program registers a delegated administrator for: their registrations are read. */
+export const DELEGATED_SERVICES = ["cloudtrail.amazonaws.com"] as const;
 
 /** What of a command `send` needs here; the SDK's overloads are too generic to name directly. */
 interface SentCommand {
@@ -449,7 +455,28 @@ export async function discoverOrganization(
       );
     };
 
+    const delegated = new Map<string, string[]>();
+    const readDelegated = (servicePrincipal: string) => async (): Promise<void> => {
+      const accountIds: string[] = [];
+      delegated.set(servicePrincipal, accountIds);
+      await walk(
+        "ListDelegatedAdministrators",
+        servicePrincipal,
+        paginateListDelegatedAdministrators(pagination, { ServicePrincipal: servicePrincipal }),
+        (page) => {
+          for (const account of page.DelegatedAdministrators ?? []) {
+            if (account.Id !== undefined) {
+              accountIds.push(account.Id);
+            }
+          }
+        },
+      );
+    };
+
     const rootId = roots[0].Id;
+    for (const servicePrincipal of DELEGATED_SERVICES) {
+      lanes.add("ListDelegatedAdministrators", readDelegated(servicePrincipal));
+    }
     lanes.add("ListAWSServiceAccessForOrganization", readTrustedAccess);
     lanes.add("ListOrganizationalUnitsForParent", readUnits(rootId));
     lanes.add("ListAccountsForParent", readAccounts(rootId));
@@ -476,6 +503,12 @@ export async function discoverOrganization(
       policies: [...policies.values()]
         .map((policy) => ({ ...policy, Targets: [...new Set(policy.Targets)].sort() }))
         .sort((a, b) => compare(a.Name, b.Name) || compare(a.Id, b.Id)),
+      delegatedAdministrators: [...delegated]
+        .sort(([a], [b]) => compare(a, b))
+        .map(([ServicePrincipal, AccountIds]) => ({
+          ServicePrincipal,
+          AccountIds: [...AccountIds].sort(),
+        })),
       enabledServicePrincipals: [...servicePrincipals]
         .sort(([a], [b]) => compare(a, b))
         .map(([ServicePrincipal, DateEnabled]) => ({

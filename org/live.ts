@@ -1,5 +1,7 @@
 import { OrganizationsClient, OrganizationsClientConfig } from "@aws-sdk/client-organizations";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { InputError } from "../lib/errors";
+import { createCloudTrailClient, discoverTrails } from "./trails";
 import { writeFileAtomic } from "../lib/files";
 import { DiscoverOptions, DiscoveryCallError, discoverOrganization } from "./discover";
 import { OrganizationModel } from "./model";
@@ -54,18 +56,30 @@ export interface Discovery {
  */
 export async function discoverSnapshot(
   client: OrganizationsClient,
-  options: DiscoverOptions = {},
+  options: DiscoverOptions & {
+    /** Also records the organization trails through this client (one DescribeTrails). */
+    readonly cloudTrail?: CloudTrailClient;
+  } = {},
 ): Promise<Discovery> {
   const started = performance.now();
   let calls = 0;
   try {
-    const snapshot = await discoverOrganization(client, {
+    const organization = await discoverOrganization(client, {
       ...options,
       onCall: (operation) => {
         calls += 1;
         options.onCall?.(operation);
       },
     });
+    let snapshot = organization;
+    if (options.cloudTrail !== undefined) {
+      calls += 1;
+      try {
+        snapshot = { ...organization, trails: await discoverTrails(options.cloudTrail) };
+      } catch (error) {
+        throw describeTrailError(error);
+      }
+    }
     const model = parseSnapshot(snapshot, "discovered organization");
     return { snapshot, model, calls, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
@@ -80,7 +94,7 @@ export async function discoverSnapshot(
 export async function discoverToFile(
   client: OrganizationsClient,
   out: string,
-  options: DiscoverOptions = {},
+  options: Parameters<typeof discoverSnapshot>[1] = {},
 ): Promise<Discovery> {
   const discovery = await discoverSnapshot(client, options);
   writeFileAtomic(out, `${JSON.stringify(discovery.snapshot, null, 2)}\n`);
@@ -93,12 +107,29 @@ export async function readLiveOrganization(options: {
   profile?: string;
 }): Promise<OrganizationModel> {
   const client = createOrganizationsClient(options);
+  const cloudTrail = createCloudTrailClient(options);
   try {
     const caller = await callerAccountId(client);
-    return (await discoverSnapshot(client, { callerAccountId: caller })).model;
+    return (await discoverSnapshot(client, { callerAccountId: caller, cloudTrail })).model;
   } finally {
     client.destroy();
+    cloudTrail.destroy();
   }
+}
+
+/** A DescribeTrails failure, in one line naming what to fix. */
+function describeTrailError(error: unknown): Error {
+  const cause = error as { name?: string; message?: string } | null;
+  const name = cause?.name ?? "";
+  const message = (cause?.message ?? String(error)).replace(/\s+/g, " ").trim();
+  if (name === "AccessDeniedException" || name === "AccessDenied") {
+    return new InputError(
+      `DescribeTrails: CloudTrail denied access (${message}); allow cloudtrail:DescribeTrails to the management account's credentials`,
+    );
+  }
+  return new InputError(
+    `DescribeTrails: reading the organization trails failed: ${name ? `${name}: ` : ""}${message}`,
+  );
 }
 
 const CREDENTIALS_REJECTED = new Set([

@@ -45,6 +45,15 @@ export interface PolicyNode {
   readonly targets: readonly string[];
 }
 
+export interface TrailNode {
+  readonly name: string;
+  readonly arn: string;
+  readonly homeRegion: string | undefined;
+  readonly organizationTrail: boolean;
+  /** The log group it delivers to, `:*` suffix and all, as CloudTrail reports it. */
+  readonly logGroupArn: string | undefined;
+}
+
 /** A read-only view of one organization with the look-ups the program and its commands need. */
 export class OrganizationModel {
   readonly organization: OrganizationInfo;
@@ -55,6 +64,12 @@ export class OrganizationModel {
   readonly policies: readonly PolicyNode[] | undefined;
   /** Service principals with trusted access in the organization, when the source recorded them. */
   readonly enabledServicePrincipals: readonly string[] | undefined;
+  /** Delegated administrators per service principal, when the source recorded them. */
+  readonly delegatedAdministrators:
+    | readonly { readonly servicePrincipal: string; readonly accountIds: readonly string[] }[]
+    | undefined;
+  /** The management account's trails, when the source recorded them. */
+  readonly trails: readonly TrailNode[] | undefined;
   private readonly unitsById: ReadonlyMap<string, OrganizationalUnitNode>;
   private readonly accountsById: ReadonlyMap<string, AccountNode>;
   private readonly policiesByTarget: ReadonlyMap<string, PolicyNode[]>;
@@ -66,6 +81,8 @@ export class OrganizationModel {
     accounts: readonly AccountNode[];
     policies?: readonly PolicyNode[];
     enabledServicePrincipals?: readonly string[];
+    delegatedAdministrators?: OrganizationModel["delegatedAdministrators"];
+    trails?: readonly TrailNode[];
   }) {
     this.organization = args.organization;
     this.root = args.root;
@@ -73,6 +90,8 @@ export class OrganizationModel {
     this.accounts = args.accounts;
     this.policies = args.policies;
     this.enabledServicePrincipals = args.enabledServicePrincipals;
+    this.delegatedAdministrators = args.delegatedAdministrators;
+    this.trails = args.trails;
     this.unitsById = new Map(args.organizationalUnits.map((unit) => [unit.id, unit]));
     this.accountsById = new Map(args.accounts.map((account) => [account.id, account]));
     // Indexed once: FullAWSAccess alone is attached to every root, OU and account.
@@ -138,6 +157,17 @@ export class OrganizationModel {
    */
   hasTrustedAccess(servicePrincipal: string): boolean | undefined {
     return this.enabledServicePrincipals?.includes(servicePrincipal);
+  }
+
+  /**
+   * Whether `accountId` is a delegated administrator for `servicePrincipal`: undefined when the
+   * source did not record that service's delegated administrators.
+   */
+  isDelegatedAdministrator(servicePrincipal: string, accountId: string): boolean | undefined {
+    const entry = this.delegatedAdministrators?.find(
+      (e) => e.servicePrincipal === servicePrincipal,
+    );
+    return entry === undefined ? undefined : entry.accountIds.includes(accountId);
   }
 
   /** A human-readable path such as `Root/Workloads/Prod`, for messages and reports. */

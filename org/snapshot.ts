@@ -80,6 +80,31 @@ export const snapshotSchema = z.object({
       }),
     )
     .optional(),
+  // Optional: the delegated administrators of the services the program registers one for
+  // (ListDelegatedAdministrators per service principal), so the plan can adopt a registration.
+  delegatedAdministrators: z
+    .array(
+      z.object({
+        ServicePrincipal: z.string().min(1),
+        AccountIds: z.array(accountId),
+      }),
+    )
+    .optional(),
+  // Optional: the organization trails (CloudTrail DescribeTrails with shadow trails, in the
+  // management account), so validation can tell a move of the central log group from a rename.
+  trails: z
+    .array(
+      z.object({
+        Name: z.string().min(1),
+        TrailARN: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/.+$/, "must be a trail ARN"),
+        HomeRegion: z.string().optional(),
+        IsOrganizationTrail: z.boolean().optional(),
+        CloudWatchLogsLogGroupArn: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type OrganizationSnapshot = z.infer<typeof snapshotSchema>;
@@ -200,5 +225,16 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
     enabledServicePrincipals: snapshot.enabledServicePrincipals?.map(
       (entry) => entry.ServicePrincipal,
     ),
+    delegatedAdministrators: snapshot.delegatedAdministrators?.map((entry) => ({
+      servicePrincipal: entry.ServicePrincipal,
+      accountIds: entry.AccountIds,
+    })),
+    trails: snapshot.trails?.map((trail) => ({
+      name: trail.Name,
+      arn: trail.TrailARN,
+      homeRegion: trail.HomeRegion,
+      organizationTrail: trail.IsOrganizationTrail ?? false,
+      logGroupArn: trail.CloudWatchLogsLogGroupArn,
+    })),
   });
 }

@@ -242,6 +242,9 @@ export function buildTrailDeliveryTrustPolicy(): PolicyDocument {
  * the two stream-name shapes an organization trail uses: `<management account>_CloudTrail_<region>*`
  * for the management account's own events and `<organization id>_*` for member accounts.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
+ * The log group is encrypted with a customer managed key, and CloudWatch Logs documents that "the
+ * caller role" needs the key too, through `kms:ViaService`: granted for this log group only.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
  */
 export function buildTrailDeliveryRolePolicy(names: GuardrailNames): PolicyDocument {
   const streams = [
@@ -258,6 +261,16 @@ export function buildTrailDeliveryRolePolicy(names: GuardrailNames): PolicyDocum
         Resource: streams,
       },
       { Sid: "PutTrailLogEvents", Effect: "Allow", Action: "logs:PutLogEvents", Resource: streams },
+      {
+        Sid: "UseLogGroupKeyThroughCloudWatchLogs",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:ViaService": `logs.${names.region}.amazonaws.com` },
+          ArnEquals: { "kms:EncryptionContext:aws:logs:arn": names.logGroupArn },
+        },
+      },
     ],
   };
 }

@@ -244,6 +244,16 @@ describe("central log group", () => {
         Resource: streams,
       },
       { Sid: "PutTrailLogEvents", Effect: "Allow", Action: "logs:PutLogEvents", Resource: streams },
+      {
+        Sid: "UseLogGroupKeyThroughCloudWatchLogs",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:ViaService": "logs.eu-west-1.amazonaws.com" },
+          ArnEquals: { "kms:EncryptionContext:aws:logs:arn": names.logGroupArn },
+        },
+      },
     ]);
   });
 

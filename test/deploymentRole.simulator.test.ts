@@ -33,16 +33,30 @@ const principal = principals.roleSession(
 );
 const NOW = "2026-12-01T12:00:00Z";
 
-/** The policy as the README tells users to install it, with this organization's ids. */
-function deploymentRolePolicy(): unknown {
-  const text = readFileSync(path.join(PROJECT_DIR, "docs", "deployment-role.json"), "utf8")
-    .replaceAll("<management account>", DEV.management)
-    .replaceAll("<log-archive account>", DEV.logArchive)
-    .replaceAll("<organization id>", DEV.organizationId);
+/** The two managed policies the README tells users to attach to the role. */
+export const ROLE_DOCUMENTS = ["deployment-role.json", "deployment-role-resources.json"];
+
+/** A policy document as the README tells users to install it, with these ids. */
+function deploymentRolePolicy(
+  file: string,
+  ids: Record<string, string> = {
+    "<management account>": DEV.management,
+    "<log-archive account>": DEV.logArchive,
+    "<organization id>": DEV.organizationId,
+    "<log-archive role>": "OrganizationAccountAccessRole",
+  },
+): string {
+  let text = readFileSync(path.join(PROJECT_DIR, "docs", file), "utf8");
+  for (const [placeholder, value] of Object.entries(ids)) {
+    text = text.replaceAll(placeholder, value);
+  }
   expect(text).not.toMatch(/<[a-z -]+>/);
-  return JSON.parse(text);
+  return text;
 }
-const POLICY = deploymentRolePolicy();
+const POLICIES = ROLE_DOCUMENTS.map((file) => ({
+  name: file,
+  policy: JSON.parse(deploymentRolePolicy(file)),
+}));
 
 /**
  * The trust policy Organizations gives OrganizationAccountAccessRole in a member account: the
@@ -71,7 +85,7 @@ async function decide(
     action: request.action,
     resource: { arn: request.resource, accountId: accountOfArn(request.resource) },
     context: { "aws:CurrentTime": NOW, ...request.context },
-    identityPolicies: [{ name: "DeploymentRole", policy: POLICY }],
+    identityPolicies: POLICIES,
     ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
   });
   return outcome.decision;
@@ -211,6 +225,21 @@ describe("the deployment role (docs/deployment-role.json) is enough for every pr
         ...request,
         decision: "Allowed",
       });
+    }
+  });
+});
+
+describe("the deployment role's documents fit IAM", () => {
+  it("each managed policy stays within 6,144 characters (whitespace not counted), with the longest ids", () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html ("Managed policy size")
+    for (const file of ROLE_DOCUMENTS) {
+      const text = deploymentRolePolicy(file, {
+        "<management account>": "123456789012",
+        "<log-archive account>": "123456789012",
+        "<organization id>": `o-${"a".repeat(32)}`,
+        "<log-archive role>": "r".repeat(64),
+      });
+      expect({ file, size: text.replace(/\s/g, "").length <= 6144 }).toEqual({ file, size: true });
     }
   });
 });

@@ -4,6 +4,7 @@ import {
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
   ListPoliciesCommand,
   ListRootsCommand,
   ListTargetsForPolicyCommand,
@@ -12,7 +13,7 @@ import {
   TooManyRequestsException,
 } from "@aws-sdk/client-organizations";
 import { mockClient } from "aws-sdk-client-mock";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -25,6 +26,7 @@ import {
 } from "../bench/discoverBench";
 import { InputError } from "../lib/errors";
 import { DiscoveryCallError, discoverOrganization, PAGE_SIZE } from "../org/discover";
+import { CloudTrailClient, DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";
 import { describeAwsError, discoverSnapshot, discoverToFile } from "../org/live";
 import { RateLimiter } from "../org/rateLimiter";
 import { OrganizationSnapshot, parseSnapshot } from "../org/snapshot";
@@ -81,6 +83,7 @@ function mockOrganization(shape: {
   accounts?: Record<string, ReturnType<typeof account>[]>;
   policies?: { Id: string; Name: string; AwsManaged: boolean; Targets: string[] }[];
   servicePrincipals?: string[];
+  delegated?: Record<string, string[]>;
 }) {
   const mock = mockClient(OrganizationsClient);
   const requests: { ParentId?: string; NextToken?: string; MaxResults?: number }[] = [];
@@ -116,6 +119,10 @@ function mockOrganization(shape: {
     const policy = (shape.policies ?? []).find((p) => p.Id === input.PolicyId);
     const { items, NextToken } = paged(policy?.Targets ?? [], input);
     return { Targets: items.map((id) => ({ TargetId: id })), NextToken };
+  });
+  mock.on(ListDelegatedAdministratorsCommand).callsFake((input) => {
+    const { items, NextToken } = paged(shape.delegated?.[input.ServicePrincipal] ?? [], input);
+    return { DelegatedAdministrators: items.map((Id) => ({ Id })), NextToken };
   });
   mock.on(ListAWSServiceAccessForOrganizationCommand).callsFake((input) => {
     const { items, NextToken } = paged(shape.servicePrincipals ?? [], input);
@@ -182,6 +189,7 @@ describe("discoverOrganization", () => {
       ListAccountsForParent: 5,
       ListPolicies: 1,
       ListAWSServiceAccessForOrganization: 1,
+      ListDelegatedAdministrators: 1,
     });
     expect(count.total()).toBe(mock.calls().length);
     expect(parseSnapshot(snapshot, "discovered").accounts).toHaveLength(96);
@@ -290,6 +298,9 @@ describe("discoverOrganization", () => {
         AwsManaged: p.AwsManaged ?? false,
       })),
       servicePrincipals: (dev.enabledServicePrincipals ?? []).map((s) => s.ServicePrincipal),
+      delegated: Object.fromEntries(
+        (dev.delegatedAdministrators ?? []).map((d) => [d.ServicePrincipal, d.AccountIds]),
+      ),
     };
     const service = mockOrganizationsService(fake);
     try {
@@ -310,6 +321,7 @@ describe("discoverOrganization", () => {
       expect(snapshot.organization).toEqual(dev.organization);
       // The services with trusted access, as ListAWSServiceAccessForOrganization reports them.
       expect(snapshot.enabledServicePrincipals).toEqual(dev.enabledServicePrincipals);
+      expect(snapshot.delegatedAdministrators).toEqual(dev.delegatedAdministrators);
     } finally {
       service.client.destroy();
       service.restore();
@@ -468,6 +480,74 @@ describe("discoverOrganization", () => {
     expect(model.account(accountId(2))?.state).toBe("SUSPENDED");
     expect(discovery.calls).toBe(mock.calls().length);
     expect(JSON.parse(text)).toEqual(discovery.snapshot);
+  });
+});
+
+describe("organization trails (DescribeTrails)", () => {
+  const trailMock = mockClient(CloudTrailClient);
+  let mock: ReturnType<typeof mockOrganization> | undefined;
+  afterEach(() => {
+    trailMock.reset();
+    mock?.restore();
+    mock = undefined;
+  });
+
+  it("records the organization trails, shadow trails included and every trail once, and leaves the others out", async () => {
+    mock = mockOrganization({ accounts: { [ROOT]: [management] } });
+    const orgTrail = {
+      Name: "aws-org-guardrails",
+      TrailARN: `arn:aws:cloudtrail:eu-west-1:${MANAGEMENT}:trail/aws-org-guardrails`,
+      HomeRegion: "eu-west-1",
+      IsOrganizationTrail: true,
+      CloudWatchLogsLogGroupArn: `arn:aws:logs:eu-west-1:${MANAGEMENT}:log-group:/aws-org-guardrails/cloudtrail:*`,
+    };
+    trailMock.on(DescribeTrailsCommand).resolves({
+      trailList: [
+        orgTrail,
+        { ...orgTrail },
+        {
+          Name: "local-only",
+          TrailARN: `arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/local-only`,
+          IsOrganizationTrail: false,
+        },
+      ],
+    });
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "discover-")), "org.json");
+    const discovery = await discoverToFile(new OrganizationsClient({}), out, {
+      limiter: FAST,
+      cloudTrail: new CloudTrailClient({}),
+    });
+    expect(trailMock.commandCalls(DescribeTrailsCommand)[0].args[0].input).toEqual({
+      includeShadowTrails: true,
+    });
+    expect(discovery.snapshot.trails).toEqual([orgTrail]);
+    expect(parseSnapshot(JSON.parse(readFileSync(out, "utf8")), out).trails).toEqual([
+      {
+        name: "aws-org-guardrails",
+        arn: orgTrail.TrailARN,
+        homeRegion: "eu-west-1",
+        organizationTrail: true,
+        logGroupArn: orgTrail.CloudWatchLogsLogGroupArn,
+      },
+    ]);
+  });
+
+  it("says in one line what to allow when CloudTrail denies DescribeTrails, and writes nothing", async () => {
+    mock = mockOrganization({ accounts: { [ROOT]: [management] } });
+    trailMock
+      .on(DescribeTrailsCommand)
+      .rejects(Object.assign(new Error("not authorized"), { name: "AccessDeniedException" }));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "discover-")), "org.json");
+    const error = await errorOf(
+      discoverToFile(new OrganizationsClient({}), out, {
+        limiter: FAST,
+        cloudTrail: new CloudTrailClient({}),
+      }),
+    );
+    expect(error.message).toBe(
+      "DescribeTrails: CloudTrail denied access (not authorized); allow cloudtrail:DescribeTrails to the management account's credentials",
+    );
+    expect(existsSync(out)).toBe(false);
   });
 });
 

@@ -4,7 +4,9 @@ import { validateGuardrailConfig } from "../config/validate";
 import { RecordedResource } from "../offline/engine";
 import { longestCreationChain } from "../offline/plan";
 import { planNotes } from "../offline/planNotes";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { parseSnapshot } from "../org/snapshot";
 import { DEV, DEV_SNAPSHOT, devOrganization, devRawConfig } from "./support/fixtures";
 import {
@@ -331,11 +333,30 @@ describe("audit-data settings", () => {
 });
 
 describe('moving the central log group between locations (README, "Moving the central log group")', async () => {
-  const organization = devOrganization();
+  /** The dev organization with these organization trails recorded, as a snapshot file and model. */
+  const withTrails = (names: string[]) => {
+    const snapshot = JSON.parse(readFileSync(DEV_SNAPSHOT, "utf8"));
+    snapshot.trails = names.map((name) => ({
+      Name: name,
+      TrailARN: `arn:aws:cloudtrail:eu-west-1:${DEV.management}:trail/${name}`,
+      HomeRegion: "eu-west-1",
+      IsOrganizationTrail: true,
+    }));
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "trails-")), "org.json");
+    writeFileSync(file, JSON.stringify(snapshot));
+    return { file, model: parseSnapshot(snapshot, file) };
+  };
+  const OLD = withTrails(["aws-org-guardrails"]);
+  const BOTH = withTrails(["aws-org-guardrails", "aws-org-guardrails-delegated"]);
+  const NEW = withTrails(["aws-org-guardrails-delegated"]);
   const logs = (extra: Record<string, string>) => ({
     "aws-org-guardrails:centralLogs": JSON.stringify({ retentionInDays: 365, ...extra }),
   });
-  const notesFor = (resources: readonly RecordedResource[], edit: (raw: any) => void): string[] => {
+  const notesFor = (
+    resources: readonly RecordedResource[],
+    edit: (raw: any) => void,
+    organization = BOTH.model,
+  ): string[] => {
     const raw = devRawConfig() as any;
     edit(raw);
     const config = validateGuardrailConfig(raw, { organization, now: new Date() });
@@ -347,11 +368,15 @@ describe('moving the central log group between locations (README, "Moving the ce
       resources,
     });
   };
-  const before = await runProgram();
+  const before = await runProgram({ snapshot: OLD.file });
   const during = await runProgram({
+    snapshot: BOTH.file,
     config: logs({ location: "delegatedAdministrator", movingFrom: "management" }),
   });
-  const after = await runProgram({ config: logs({ location: "delegatedAdministrator" }) });
+  const after = await runProgram({
+    snapshot: NEW.file,
+    config: logs({ location: "delegatedAdministrator" }),
+  });
   const oldArn = TRAIL_ARN;
   const newArn = `${TRAIL_ARN}-delegated`;
   const protectedParts = [
@@ -407,12 +432,39 @@ describe('moving the central log group between locations (README, "Moving the ce
       notesFor(
         after.resources,
         (raw) => (raw.centralLogs.location = "delegatedAdministrator"),
+        NEW.model,
       ).some((line) => line.includes("Moving")),
     ).toBe(false);
   });
 
+  it("refuses to move without movingFrom while the old trail exists, naming the key and the runbook", async () => {
+    const failure = await runProgramExpectingFailure({
+      snapshot: OLD.file,
+      config: logs({ location: "delegatedAdministrator" }),
+    });
+    expect(failure.message).toContain(
+      'aws-org-guardrails:centralLogs.location: the organization trail aws-org-guardrails still exists (this program\'s trail of the management location); set centralLogs.movingFrom: management so the archive keeps accepting it until it is deleted (README, "Moving the central log group")',
+    );
+    expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
+  });
+
+  it("says when the old trail is gone and movingFrom can go", () => {
+    const notes = notesFor(
+      during.resources,
+      (raw) => {
+        raw.centralLogs.location = "delegatedAdministrator";
+        raw.centralLogs.movingFrom = "management";
+      },
+      NEW.model,
+    );
+    expect(notes).toContain(
+      "Moving the central log group: the snapshot shows no trail aws-org-guardrails any more; remove aws-org-guardrails:centralLogs.movingFrom and run pulumi up.",
+    );
+  });
+
   it("works the other way round, and without the unprotect and delete steps when audit data is not protected", async () => {
     const back = await runProgram({
+      snapshot: BOTH.file,
       config: {
         ...logs({ location: "management", movingFrom: "delegatedAdministrator" }),
         "aws-org-guardrails:protectAuditData": "false",
@@ -463,5 +515,52 @@ describe("trusted access in the plan", async () => {
           line.includes("unknown: the organization snapshot does not record trusted access"),
         ),
     ).toBe(true);
+  });
+});
+
+describe("the CloudTrail delegated-administrator registration", async () => {
+  const delegated = {
+    "aws-org-guardrails:centralLogs": JSON.stringify({ location: "delegatedAdministrator" }),
+  };
+  const { resources } = await runProgram({ config: delegated });
+  const registration = one(resources, TYPES.delegatedAdmin);
+  const notesWith = (accountIds: string[] | undefined) => {
+    const snapshot = JSON.parse(readFileSync(DEV_SNAPSHOT, "utf8"));
+    if (accountIds === undefined) {
+      delete snapshot.delegatedAdministrators;
+    } else {
+      snapshot.delegatedAdministrators = [
+        { ServicePrincipal: "cloudtrail.amazonaws.com", AccountIds: accountIds },
+      ];
+    }
+    const organization = parseSnapshot(snapshot, "snapshot");
+    const raw = devRawConfig() as any;
+    raw.centralLogs.location = "delegatedAdministrator";
+    const config = validateGuardrailConfig(raw, { organization, now: new Date() });
+    return planNotes({
+      stack: "dev",
+      config,
+      names: deriveNames(config, organization),
+      organization,
+      resources,
+    }).filter((line) => line.includes("delegated administrator") || line.includes("pulumi import"));
+  };
+
+  it("is organization-wide, so a destroy never deregisters it", () => {
+    expect(registration.retainOnDelete).toBe(true);
+  });
+
+  it("is adopted with pulumi import when the snapshot shows the log-archive account registered already", () => {
+    const notes = notesWith([DEV.logArchive]);
+    expect(notes[0]).toBe(
+      `CloudTrail delegated administrator: ${DEV.logArchive} is registered already; unless the stack's state has it, import it once before pulumi up:`,
+    );
+    expect(notes[1].trim()).toBe(
+      `pulumi import --stack dev --yes --parent organization-trail=${registration.parent} --provider management=urn:pulumi:dev::aws-org-guardrails::pulumi:providers:aws::management ${TYPES.delegatedAdmin} organization-trail-delegated-admin ${DEV.logArchive}`,
+    );
+    expect(notesWith([])).toEqual([
+      `CloudTrail delegated administrator: ${DEV.logArchive} to be registered (retained on delete).`,
+    ]);
+    expect(notesWith(undefined)[0]).toContain("the snapshot does not record it");
   });
 });

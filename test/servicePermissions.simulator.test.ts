@@ -255,14 +255,41 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
       context: { "aws:SourceArn": source, "aws:SourceAccount": account },
       resourcePolicy: permissionPolicy,
     });
-  const notifier = (action: string, resource: string, resourcePolicy: unknown) =>
+  // AWS sets kms:ResourceAliases on every request for a key with aliases: the SCPs match by it.
+  const aliased = (alias: string) => ({
+    "kms:ResourceAliases": [`alias/aws-org-guardrails/${alias}`],
+  });
+  const notifierSession = roleSession(trailAccount, "aws-org-guardrails-root-activity-notifier");
+  const notifier = (
+    action: string,
+    resource: string,
+    resourcePolicy: unknown,
+    context: Record<string, string | string[]> = {},
+  ) =>
     decidePrincipalRequest({
-      ...inTrailAccount(roleSession(trailAccount, "aws-org-guardrails-root-activity-notifier")),
+      ...inTrailAccount(notifierSession),
       action,
       resource: { arn: resource, accountId: trailAccount },
+      context: { ...inTrailAccount(notifierSession).context, ...context },
       identityPolicies: [{ name: "NotifierPolicy", policy: notifierPolicy }],
-      resourcePolicy,
+      ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
       encryptionContext: { "aws:sns:topicArn": topicArn },
+    });
+  const notifierLogGroupArn = `arn:aws:logs:${REGION}:${trailAccount}:log-group:/aws/lambda/aws-org-guardrails-root-activity-notifier`;
+  const deliveryKey = (group: string) =>
+    decidePrincipalRequest({
+      ...inTrailAccount(roleSession(trailAccount, "aws-org-guardrails-trail-to-cloudwatch")),
+      context: {
+        ...inTrailAccount(roleSession(trailAccount, "aws-org-guardrails-trail-to-cloudwatch"))
+          .context,
+        "kms:ViaService": `logs.${REGION}.amazonaws.com`,
+        ...aliased("central-log-group"),
+      },
+      action: "kms:GenerateDataKey",
+      resource: { arn: logGroupKeyArn, accountId: trailAccount },
+      identityPolicies: [{ name: "DeliveryPolicy", policy: deliveryPolicy }],
+      resourcePolicy: logGroupKeyPolicy,
+      encryptionContext: { "aws:logs:arn": group },
     });
   const reader = (principal: RequestPrincipal, account: string, member: boolean) => ({
     chain: member ? chainOf(account, scps) : [{ id: account }],
@@ -299,6 +326,7 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
   ) =>
     decidePrincipalRequest({
       ...reader(principal, account, member),
+      context: { ...reader(principal, account, member).context, ...aliased("trail-archive") },
       action: "kms:Decrypt",
       resource: { arn: archiveKeyArn, accountId: DEV.logArchive },
       resourcePolicy: archiveKeyPolicy,
@@ -394,6 +422,13 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
       decide: () => archiveKey("kms:GenerateDataKey", trailArn, trailContext(trailArn)),
     },
     {
+      // With an S3 Bucket Key, S3 names the bucket in aws:s3:arn; the trail's ARN is CloudTrail's.
+      name: "...also with an S3 Bucket Key's context (the bucket in aws:s3:arn)",
+      page: PAGES.bucketKey,
+      expect: "Allowed",
+      decide: () => archiveKey("kms:GenerateDataKey", trailArn, trailContext(trailArn, bucketArn)),
+    },
+    {
       name: "...not with another trail's context",
       page: PAGES.trailKey,
       expect: "denied",
@@ -478,22 +513,22 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
       },
     ]),
     // CloudWatch Logs -> log-group key
-    ...(["kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt", "kms:DescribeKey"] as const).flatMap(
-      (action): Row[] => [
-        {
-          name: `CloudWatch Logs: ${action} for the central log group`,
-          page: PAGES.logGroupKey,
-          expect: "Allowed",
-          decide: () => logsKey(action, logGroupArn),
-        },
-        {
-          name: `CloudWatch Logs: ${action} for no other log group`,
-          page: PAGES.logGroupKey,
-          expect: "denied",
-          decide: () => logsKey(action, `${logGroupArn}-other`),
-        },
-      ],
-    ),
+    // AWS's statement also grants kms:Describe* under the same condition; DescribeKey carries no
+    // encryption context, so it is no row here.
+    ...(["kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt"] as const).flatMap((action): Row[] => [
+      {
+        name: `CloudWatch Logs: ${action} for the central log group`,
+        page: PAGES.logGroupKey,
+        expect: "Allowed",
+        decide: () => logsKey(action, logGroupArn),
+      },
+      {
+        name: `CloudWatch Logs: ${action} for no other log group`,
+        page: PAGES.logGroupKey,
+        expect: "denied",
+        decide: () => logsKey(action, `${logGroupArn}-other`),
+      },
+    ]),
     // CloudWatch alarms -> topic -> topic key
     {
       name: "CloudWatch alarms of this account publish to the alert topic",
@@ -556,8 +591,31 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
       name: `the notifier uses the topic key: ${action}`,
       page: PAGES.publisher,
       expect: "Allowed",
-      decide: () => notifier(action, topicKeyArn, topicKeyPolicy),
+      decide: () => notifier(action, topicKeyArn, topicKeyPolicy, aliased("alert-topic")),
     })),
+    ...(["logs:CreateLogStream", "logs:PutLogEvents"] as const).map((action): Row => ({
+      name: `the notifier writes its own log group: ${action}`,
+      page: PAGES.delivery,
+      expect: "Allowed",
+      decide: () =>
+        notifier(
+          action,
+          `${notifierLogGroupArn}:log-stream:2026/12/01/[$LATEST]0123456789abcdef`,
+          undefined,
+        ),
+    })),
+    {
+      name: "the delivery role uses the log-group key through CloudWatch Logs for the central log group",
+      page: PAGES.logGroupKey,
+      expect: "Allowed",
+      decide: () => deliveryKey(logGroupArn),
+    },
+    {
+      name: "...for no other log group",
+      page: PAGES.logGroupKey,
+      expect: "denied",
+      decide: () => deliveryKey(`${logGroupArn}-other`),
+    },
     // Readers -> archive objects and key
     {
       name: "a configured reader lists the archive",

@@ -75,7 +75,10 @@ export function ownArns(resource: RecordedResource, ctx: PlanContext): Record<st
   switch (resource.type) {
     case "aws:cloudtrail/trail:Trail":
       // An organization trail belongs to the management account, whoever creates it.
-      return { "cloudtrail:trail": `arn:${p}:cloudtrail:${region}:${mgmt}:trail/${name}` };
+      return {
+        "cloudtrail:trail": `arn:${p}:cloudtrail:${region}:${mgmt}:trail/${name}`,
+        "iam:role": `arn:${p}:iam::${account}:role/aws-service-role/cloudtrail.amazonaws.com/AWSServiceRoleForCloudTrail`,
+      };
     case "aws:kms/key:Key":
       return { "kms:key": `arn:${p}:kms:${region}:${account}:key/${keyId(resource.name)}` };
     case "aws:kms/alias:Alias":
@@ -90,7 +93,12 @@ export function ownArns(resource: RecordedResource, ctx: PlanContext): Record<st
         ),
       };
     case "aws:cloudwatch/logGroup:LogGroup":
-      return { "logs:log-group": `arn:${p}:logs:${region}:${account}:log-group:${name}` };
+      return {
+        "logs:log-group": `arn:${p}:logs:${region}:${account}:log-group:${name}`,
+        ...(resource.inputs.kmsKeyId === undefined
+          ? {}
+          : { "kms:key": resolve(resource.inputs.kmsKeyId, "kms:key", ctx) }),
+      };
     case "aws:cloudwatch/logMetricFilter:LogMetricFilter":
       return {
         "logs:log-group": `arn:${p}:logs:${region}:${account}:log-group:${String(resource.inputs.logGroupName)}`,
@@ -259,6 +267,7 @@ function servicePrincipalOf(resource: RecordedResource): string | undefined {
     case "aws:organizations/awsServiceAccess:AwsServiceAccess":
       return String(resource.inputs.servicePrincipal);
     case "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount":
+    case "aws:cloudtrail/trail:Trail":
       return "cloudtrail.amazonaws.com";
     case "aws:cfg/organizationManagedRule:OrganizationManagedRule":
       return "config-multiaccountsetup.amazonaws.com";
@@ -281,6 +290,13 @@ function callsFor(resource: RecordedResource, phase: Phase): readonly string[] {
   if (resource.type === "aws:organizations/account:Account" && phase === "delete") {
     // Only accounts with closeOnDeletion reach here (the others are retained): CloseAccount.
     return calls.filter((call) => call !== "organizations:RemoveAccountFromOrganization");
+  }
+  if (
+    resource.type === "aws:cloudwatch/logGroup:LogGroup" &&
+    resource.inputs.kmsKeyId === undefined
+  ) {
+    // Without a key CloudWatch Logs uses none on the caller's behalf.
+    return calls.filter((call) => !call.startsWith("kms:"));
   }
   if (
     resource.type === "aws:iam/organizationsFeatures:OrganizationsFeatures" &&
@@ -367,6 +383,10 @@ export async function providerRequests(
       }
       if (actionKeys.has("iam:AWSServiceName") && servicePrincipal !== undefined) {
         perResource["iam:AWSServiceName"] = servicePrincipal;
+      }
+      // A log group's key is used by CloudWatch Logs on the caller's behalf.
+      if (service === "kms" && resource.type === "aws:cloudwatch/logGroup:LogGroup") {
+        perResource["kms:ViaService"] = `logs.${ctx.region}.amazonaws.com`;
       }
       const keyPolicy = target.type === "key" ? keyPolicyOf(target.arn, ctx) : undefined;
       requests.push({

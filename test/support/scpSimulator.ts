@@ -142,17 +142,6 @@ const REQUIRED_CONTEXT_KEYS = ["aws:PrincipalArn", "aws:PrincipalAccount", "aws:
 
 /** Runs the request through the simulator; throws if the simulation itself is invalid. */
 export async function simulateScp(request: ScpRequest): Promise<ScpOutcome> {
-  const { decision, deniedBy, scpsApplied } = await simulateWithStatements(request);
-  return { decision, deniedBy, scpsApplied };
-}
-
-/**
- * As `simulateScp`, also naming the resource-policy statements (their `Sid`s, or the simulator's
- * identifiers) that allowed the request.
- */
-export async function simulateWithStatements(
-  request: ScpRequest,
-): Promise<ScpOutcome & { readonly resourceAllowedBy: readonly string[] }> {
   const context: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries({ ...request.principal.context, ...request.context })) {
     context[key] = typeof value === "string" ? value : [...value];
@@ -234,10 +223,7 @@ export async function simulateWithStatements(
   const deniedBy = (analysis.scpAnalysis?.ouAnalysis ?? []).flatMap((ou) =>
     ou.denyStatements.map((s) => `${s.policyId}/${s.explain.identifier}`),
   );
-  const resourceAllowedBy = (analysis.resourceAnalysis?.allowStatements ?? []).map(
-    (statement) => statement.explain.identifier,
-  );
-  return { decision: response.overallResult, deniedBy, resourceAllowedBy, scpsApplied };
+  return { decision: response.overallResult, deniedBy, scpsApplied };
 }
 
 /** The decision only. */

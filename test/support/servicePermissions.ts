@@ -6,13 +6,14 @@
  *
  * The simulator drops request-context keys of the form `kms:EncryptionContext:<key>` (a
  * condition on one never matches there). Those conditions are decided here instead: they are
- * taken out of the resource policy before it is simulated, and a request is allowed only when one
- * of the resource statements that allowed it also has all its encryption-context conditions met
- * by the request's encryption context (StringEquals, StringLike, ArnEquals, ArnLike, Null: the
- * operators the planned policies use; any other fails loudly).
+ * decided here instead, in every policy of the request (StringEquals, StringLike, ArnEquals,
+ * ArnLike, Null: the
+ * operators the planned policies use; any other fails loudly): a statement whose conditions the
+ * request's encryption context does not meet is dropped before the simulation, one whose it meets
+ * loses them.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { Decision, ScpRequest, simulateScp, simulateWithStatements } from "./scpSimulator";
+import { Decision, ScpRequest, simulateScp } from "./scpSimulator";
 
 type Condition = Record<string, Record<string, string | string[]>>;
 interface Statement {
@@ -98,6 +99,26 @@ export function meetsEncryptionContext(
   );
 }
 
+/**
+ * The policy as it stands for a request with this encryption context: an Allow statement whose
+ * encryption-context conditions the context does not meet cannot apply and is dropped; in one
+ * whose conditions it meets they are taken out (the simulator would drop the keys). Exact for
+ * Allow statements, which is all the planned policies condition this way.
+ */
+export function applyEncryptionContext(
+  policy: unknown,
+  encryptionContext: Readonly<Record<string, string>> = {},
+): Document {
+  const { policy: stripped, conditions } = stripEncryptionContext(policy);
+  return {
+    ...stripped,
+    Statement: stripped.Statement.filter((statement, index) => {
+      const needed = conditions.get(statement.Sid ?? String(index + 1));
+      return needed === undefined || meetsEncryptionContext(needed, encryptionContext);
+    }),
+  };
+}
+
 export interface ServicePrincipalRequest {
   /** The service principal, e.g. `cloudtrail.amazonaws.com`. */
   readonly service: string;
@@ -115,7 +136,6 @@ export interface ServicePrincipalRequest {
  * identity policies, and SCPs never apply to them).
  */
 export async function decideServiceRequest(request: ServicePrincipalRequest): Promise<Decision> {
-  const { policy, conditions } = stripEncryptionContext(request.resourcePolicy);
   const response = await runSimulation(
     {
       request: {
@@ -127,7 +147,7 @@ export async function decideServiceRequest(request: ServicePrincipalRequest): Pr
       identityPolicies: [],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      resourcePolicy: policy,
+      resourcePolicy: applyEncryptionContext(request.resourcePolicy, request.encryptionContext),
     },
     { simulationMode: "Strict" },
   );
@@ -137,57 +157,36 @@ export async function decideServiceRequest(request: ServicePrincipalRequest): Pr
       `${what}: ${JSON.stringify(response.resultType === "error" ? response.errors : response.resultType)}`,
     );
   }
-  const { analysis, ignoredContextKeys } = response.result;
+  const { ignoredContextKeys } = response.result;
   if (ignoredContextKeys && ignoredContextKeys.length > 0) {
     throw new Error(`${what}: the simulator dropped context keys ${ignoredContextKeys.join(", ")}`);
   }
-  const allowedBy = (analysis.resourceAnalysis?.allowStatements ?? []).map(
-    (statement) => statement.explain.identifier,
-  );
-  return withEncryptionContext(
-    response.overallResult,
-    allowedBy,
-    conditions,
-    request.encryptionContext,
-  );
+  return response.overallResult;
 }
 
 /**
  * One of the program's principals (a role in the management or a member account), judged by its
  * identity policies, the resource's policy and, in a member account, the SCPs; with the
- * encryption context of a KMS request decided as above.
+ * encryption context of a KMS request decided as above, in every policy.
  */
 export async function decidePrincipalRequest(
   request: ScpRequest & { readonly encryptionContext?: Readonly<Record<string, string>> },
 ): Promise<Decision> {
-  if (request.resourcePolicy === undefined) {
-    return (await simulateScp(request)).decision;
-  }
-  const { policy, conditions } = stripEncryptionContext(request.resourcePolicy);
-  const outcome = await simulateWithStatements({ ...request, resourcePolicy: policy });
-  return withEncryptionContext(
-    outcome.decision,
-    outcome.resourceAllowedBy,
-    conditions,
-    request.encryptionContext,
-  );
-}
-
-function withEncryptionContext(
-  decision: Decision,
-  allowedBy: readonly string[],
-  conditions: ReadonlyMap<string, Condition>,
-  encryptionContext: Readonly<Record<string, string>> | undefined,
-): Decision {
-  if (decision !== "Allowed" || conditions.size === 0) {
-    return decision;
-  }
-  // Allowed only if some allowing statement needs no encryption context, or gets what it needs.
-  const satisfied = allowedBy.some((id) => {
-    const needed = conditions.get(id);
-    return needed === undefined || meetsEncryptionContext(needed, encryptionContext ?? {});
-  });
-  // Same-account requests may also be allowed by an identity policy through a statement that
-  // trusts the account; if no resource statement allowed, the simulator's answer stands.
-  return allowedBy.length === 0 || satisfied ? decision : "ImplicitlyDenied";
+  const { encryptionContext, ...rest } = request;
+  return (
+    await simulateScp({
+      ...rest,
+      ...(request.identityPolicies === undefined
+        ? {}
+        : {
+            identityPolicies: request.identityPolicies.map((named) => ({
+              name: named.name,
+              policy: applyEncryptionContext(named.policy, encryptionContext),
+            })),
+          }),
+      ...(request.resourcePolicy === undefined
+        ? {}
+        : { resourcePolicy: applyEncryptionContext(request.resourcePolicy, encryptionContext) }),
+    })
+  ).decision;
 }
