@@ -218,6 +218,13 @@ describe("the deployment role (docs/deployment-role.json) is enough for every pr
         context: { "organizations:PolicyType": "SERVICE_CONTROL_POLICY" },
       },
       { action: "organizations:ListAWSServiceAccessForOrganization", resource: "*", context: {} },
+      {
+        action: "organizations:ListDelegatedAdministrators",
+        resource: "*",
+        context: { "organizations:ServicePrincipal": "cloudtrail.amazonaws.com" },
+      },
+      // org/trails.ts: the organization trails.
+      { action: "cloudtrail:DescribeTrails", resource: "*", context: {} },
     ];
     for (const request of reads) {
       const trust = request.action === "sts:AssumeRole" ? ACCESS_ROLE_TRUST : undefined;
