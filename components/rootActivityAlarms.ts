@@ -4,7 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { GuardrailNames } from "../config/names";
 import { GuardrailConfig } from "../config/schema";
 import { METRIC_NAMESPACE, ROOT_DETECTIONS } from "../detection/patterns";
-import { buildAlertTopicKeyPolicy, buildAlertTopicPolicy } from "../policies/alertPolicies";
+import {
+  buildAlertTopicKeyPolicy,
+  buildAlertTopicPolicy,
+  buildPagingTopicPolicy,
+} from "../policies/alertPolicies";
 import { compactJson } from "../policies/document";
 import { KEY_ALIAS_PREFIX } from "../policies/protectionScp";
 
@@ -21,7 +25,10 @@ export interface RootActivityAlarmsArgs {
  * account of the central log group (pass that account's provider).
  */
 export class RootActivityAlarms extends pulumi.ComponentResource {
+  /** The informational topic: the alarms (for the scanners, and as backstops) and approved root use. */
   readonly topic: aws.sns.Topic;
+  /** The paging topic: unexplained root use, one message per event, from the notifier only. */
+  readonly pagingTopic: aws.sns.Topic;
   readonly topicKey: aws.kms.Key;
   readonly metricFilters: aws.cloudwatch.LogMetricFilter[];
   readonly alarms: aws.cloudwatch.MetricAlarm[];
@@ -56,23 +63,40 @@ export class RootActivityAlarms extends pulumi.ComponentResource {
       { arn: this.topic.arn, policy: compactJson(buildAlertTopicPolicy(names)) },
       child,
     );
-    const subscriptions = [
-      ...alerts.emails.map((endpoint) => ({ protocol: "email", endpoint })),
-      ...alerts.subscriptions,
-    ];
-    subscriptions.forEach(
-      (subscription) =>
+    const subscribe = (
+      prefix: string,
+      topic: aws.sns.Topic,
+      emails: readonly string[],
+      others: readonly { protocol: string; endpoint: string }[],
+    ): void => {
+      for (const subscription of [
+        ...emails.map((endpoint) => ({ protocol: "email", endpoint })),
+        ...others,
+      ]) {
         new aws.sns.TopicSubscription(
           // Named by endpoint, not position: adding or removing one must not rename the others.
-          `${name}-${subscription.protocol}-${subscriptionSuffix(subscription.endpoint)}`,
-          {
-            topic: this.topic.arn,
-            protocol: subscription.protocol,
-            endpoint: subscription.endpoint,
-          },
+          `${prefix}-${subscription.protocol}-${subscriptionSuffix(subscription.endpoint)}`,
+          { topic: topic.arn, protocol: subscription.protocol, endpoint: subscription.endpoint },
           child,
-        ),
+        );
+      }
+    };
+    subscribe(name, this.topic, alerts.emails, alerts.subscriptions);
+
+    // Unexplained root use pages through its own topic, encrypted with the same key (which lets
+    // the account's IAM policies, and so the notifier's role, use it).
+    this.pagingTopic = new aws.sns.Topic(
+      `${name}-paging-topic`,
+      { name: names.pagingTopicName, kmsMasterKeyId: this.topicKey.arn },
+      child,
     );
+    new aws.sns.TopicPolicy(
+      `${name}-paging-topic-policy`,
+      { arn: this.pagingTopic.arn, policy: compactJson(buildPagingTopicPolicy(names)) },
+      child,
+    );
+    const paging = alerts.paging ?? { emails: alerts.emails, subscriptions: alerts.subscriptions };
+    subscribe(`${name}-paging`, this.pagingTopic, paging.emails, paging.subscriptions);
 
     this.metricFilters = [];
     this.alarms = [];
@@ -138,7 +162,7 @@ export class RootActivityAlarms extends pulumi.ComponentResource {
         ),
       );
     }
-    this.registerOutputs({ topicArn: this.topic.arn });
+    this.registerOutputs({ topicArn: this.topic.arn, pagingTopicArn: this.pagingTopic.arn });
   }
 }
 

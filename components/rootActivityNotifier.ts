@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GuardrailNames } from "../config/names";
 import { NOTIFIER_PATTERN } from "../detection/patterns";
+import { BreakGlassWindow, encodeWindows } from "../notifier/breakGlass";
+import { NOTIFIER_ENV } from "../notifier/env";
 import { compactJson } from "../policies/document";
 import { buildNotifierRolePolicy, buildNotifierTrustPolicy } from "../policies/alertPolicies";
 
@@ -10,7 +12,12 @@ export interface RootActivityNotifierArgs {
   /** The central log group the subscription filter reads. */
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly topic: aws.sns.Topic;
+  readonly pagingTopic: aws.sns.Topic;
   readonly topicKey: aws.kms.Key;
+  /** The accounts whose AssumeRoot calls prove a session: management and IAM delegated admins. */
+  readonly assumeRootCallers: readonly string[];
+  /** The open break-glass windows the notifier reports approved root use against. */
+  readonly breakGlass: readonly BreakGlassWindow[];
   /** The bundled function code (notifier/lambda.ts). */
   readonly code: pulumi.asset.Archive;
   readonly logRetentionInDays: number;
@@ -23,6 +30,23 @@ export interface RootActivityNotifierArgs {
  * filter on the central log group with the CIS pattern delivers each matching event to a
  * function that publishes to the alert topic. An alarm only counts; this names.
  */
+/**
+ * The log streams the organization trail writes the AssumeRoot callers' events to: the management
+ * account's own stream, and `<organization id>_<account>_` for a member (an IAM delegated
+ * administrator). CloudTrail names each after the trail's home region.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-log-group-log-stream-naming-for-cloudtrail.html
+ */
+export function assumeRootStreamPrefixes(
+  names: GuardrailNames,
+  callers: readonly string[],
+): string[] {
+  return callers.map((account) =>
+    account === names.managementAccountId
+      ? `${account}_CloudTrail_${names.region}`
+      : `${names.organizationId}_${account}_CloudTrail_${names.region}`,
+  );
+}
+
 export class RootActivityNotifier extends pulumi.ComponentResource {
   readonly function: aws.lambda.Function;
   readonly subscriptionFilter: aws.cloudwatch.LogSubscriptionFilter;
@@ -72,7 +96,18 @@ export class RootActivityNotifier extends pulumi.ComponentResource {
         ...(args.reservedConcurrency === null
           ? {}
           : { reservedConcurrentExecutions: args.reservedConcurrency }),
-        environment: { variables: { TOPIC_ARN: args.topic.arn } },
+        environment: {
+          variables: {
+            [NOTIFIER_ENV.informationalTopic]: args.topic.arn,
+            [NOTIFIER_ENV.pagingTopic]: args.pagingTopic.arn,
+            [NOTIFIER_ENV.logGroup]: names.logGroupName,
+            [NOTIFIER_ENV.callers]: JSON.stringify(args.assumeRootCallers),
+            [NOTIFIER_ENV.streamPrefixes]: JSON.stringify(
+              assumeRootStreamPrefixes(names, args.assumeRootCallers),
+            ),
+            [NOTIFIER_ENV.breakGlass]: encodeWindows(args.breakGlass),
+          },
+        },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
       },
       { ...child, dependsOn: [logGroup, rolePolicy] },

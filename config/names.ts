@@ -33,6 +33,9 @@ export interface GuardrailNames {
   /** The alert topic, the notifier function and its log group, beside the central log group. */
   readonly alertTopicName: string;
   readonly alertTopicArn: string;
+  /** The topic unexplained root use pages through. */
+  readonly pagingTopicName: string;
+  readonly pagingTopicArn: string;
   readonly notifierFunctionName: string;
   /** The notifier's execution role (named like the function). */
   readonly notifierRoleArn: string;
@@ -45,6 +48,7 @@ export interface GuardrailNames {
 }
 
 const ALERT_TOPIC_NAME = "aws-org-guardrails-root-activity";
+const PAGING_TOPIC_NAME = "aws-org-guardrails-root-unexplained";
 const NOTIFIER_FUNCTION_NAME = "aws-org-guardrails-root-activity-notifier";
 const DELIVERY_ROLE_NAME = "aws-org-guardrails-trail-to-cloudwatch";
 
@@ -93,6 +97,8 @@ export function deriveNames(
     logArchiveDeploymentRoleArn: `arn:${partition}:iam::${config.logArchive.accountId}:role/${config.logArchive.roleName}`,
     alertTopicName: ALERT_TOPIC_NAME,
     alertTopicArn: `arn:${partition}:sns:${region}:${trailAccountId}:${ALERT_TOPIC_NAME}`,
+    pagingTopicName: PAGING_TOPIC_NAME,
+    pagingTopicArn: `arn:${partition}:sns:${region}:${trailAccountId}:${PAGING_TOPIC_NAME}`,
     notifierFunctionName: NOTIFIER_FUNCTION_NAME,
     notifierRoleArn: `arn:${partition}:iam::${trailAccountId}:role/${NOTIFIER_FUNCTION_NAME}`,
     deliveryRoleName: DELIVERY_ROLE_NAME,

@@ -319,8 +319,35 @@ const subscriptionSchema = z
     }
   });
 
+const pagingSchema = z
+  .strictObject({
+    emails: z
+      .array(emailSchema)
+      .default([])
+      .describe("E-mail addresses paged for unexplained root use."),
+    subscriptions: z
+      .array(subscriptionSchema)
+      .default([])
+      .describe("Other SNS subscriptions of the paging topic, as { protocol, endpoint }."),
+  })
+  .superRefine((paging, context) => {
+    if (paging.emails.length === 0 && paging.subscriptions.length === 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["emails"],
+        message:
+          "must list at least one address (or add paging.subscriptions): a page nobody receives protects nothing; leave paging out to page alerts.emails and alerts.subscriptions",
+      });
+    }
+  })
+  .optional()
+  .describe(
+    "Who is paged for unexplained root use (its own SNS topic, one message per event). Default: the same emails and subscriptions as the informational topic.",
+  );
+
 const alertsSchema = z
   .strictObject({
+    paging: pagingSchema,
     emails: z
       .array(emailSchema)
       .default([])
@@ -492,8 +519,14 @@ const centralizedRootAccessSchema = z
       .describe(
         "Enable trusted access for iam.amazonaws.com and the IAM organization features RootCredentialsManagement and RootSessions: the audited sts:AssumeRoot path.",
       ),
+    delegatedAdministrators: z
+      .array(accountIdSchema)
+      .default([])
+      .describe(
+        "Member accounts registered as IAM delegated administrators for centralized root access: their AssumeRoot calls prove sessions too (the management account's always do).",
+      ),
   })
-  .default({ enabled: true })
+  .default({ enabled: true, delegatedAdministrators: [] })
   .describe("Centralized root access for member accounts (AWS, November 2024).");
 
 const rootMfaRuleSchema = z

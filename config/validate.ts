@@ -1,6 +1,7 @@
 import { formatIssuePath, InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
 import { resolveDeclared } from "./declared";
+import { encodeWindows } from "../notifier/breakGlass";
 import { knownRegion, nearestRegion } from "./regions";
 import {
   DELEGATED_TRAIL_SUFFIX,
@@ -196,6 +197,21 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
     }
   });
 
+  asArray(asObject(raw.centralizedRootAccess)?.delegatedAdministrators).forEach((id, index) => {
+    if (typeof id !== "string" || !/^\d{12}$/.test(id)) {
+      return;
+    }
+    const account = organization.account(id);
+    const entryKey = key(`centralizedRootAccess.delegatedAdministrators[${index}]`);
+    if (id === managementId) {
+      problems.push(
+        `${entryKey}: ${id} is the management account, whose AssumeRoot calls always count; remove it`,
+      );
+    } else if (account === undefined) {
+      problems.push(`${entryKey}: ${id} is not an account of ${organization.organization.id}`);
+    }
+  });
+
   const rootAccess = asObject(raw.rootAccess) ?? {};
   const targets = Array.isArray(rootAccess.targets) ? rootAccess.targets : [ROOT_TARGET];
   const seenTargets = new Set<string>();
@@ -293,6 +309,23 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
       }
     }
   });
+  // The notifier learns the windows through its environment, which Lambda caps at 4 KB.
+  const windows = asArray(rootAccess.breakGlass).flatMap((entryValue) => {
+    const entry = asObject(entryValue);
+    return entry !== undefined &&
+      typeof entry.accountId === "string" &&
+      typeof entry.reason === "string" &&
+      typeof entry.expiresAt === "string"
+      ? [{ accountId: entry.accountId, reason: entry.reason, expiresAt: entry.expiresAt }]
+      : [];
+  });
+  try {
+    encodeWindows(windows);
+  } catch (error) {
+    problems.push(
+      `${key("rootAccess.breakGlass")}: ${(error as Error).message}; close windows that are no longer needed`,
+    );
+  }
   return problems;
 }
 

@@ -98,14 +98,33 @@ export async function replayFile(
   mustContain: readonly string[] | undefined,
   onBytes: (bytes: number) => void = () => undefined,
 ): Promise<{ outcome: FileOutcome; matches: ReplayMatch[] }> {
-  let matches: ReplayMatch[] = [];
+  const { outcome, kept } = await scanRecords(
+    file,
+    (record) =>
+      detections
+        .filter((detection) => detection.matches(record))
+        .map((detection) => describeMatch(detection.name, file, record)),
+    mustContain,
+    onBytes,
+  );
+  return { outcome, matches: kept };
+}
+
+/**
+ * Streams one CloudTrail log file and keeps what `keep` returns for each record whose text
+ * contains one of `mustContain`: the reader behind replay and explain. What was kept is returned
+ * only once the whole file was read, so a bad file never yields half its records.
+ */
+export async function scanRecords<T>(
+  file: string,
+  keep: (record: unknown) => readonly T[],
+  mustContain: readonly string[] | undefined,
+  onBytes: (bytes: number) => void = () => undefined,
+): Promise<{ outcome: FileOutcome; kept: T[] }> {
+  let matches: T[] = [];
   const sink = {
     candidate(record: unknown): void {
-      for (const detection of detections) {
-        if (detection.matches(record)) {
-          matches.push(describeMatch(detection.name, file, record));
-        }
-      }
+      matches.push(...keep(record));
     },
   };
   let bytes = 0;
@@ -128,10 +147,13 @@ export async function replayFile(
   } catch (error) {
     return {
       outcome: { file, records: 0, parsed: 0, bytes, error: describeFileError(error) },
-      matches: [],
+      kept: [],
     };
   }
-  return { outcome: { file, records: scanner.records, parsed: scanner.parsed, bytes }, matches };
+  return {
+    outcome: { file, records: scanner.records, parsed: scanner.parsed, bytes },
+    kept: matches,
+  };
 }
 
 function describeFileError(error: unknown): string {

@@ -113,12 +113,14 @@ export function callProves(
   accessKeyId: string,
   accountId: string,
   eventTime: Date,
+  allowedCallers?: ReadonlySet<string>,
 ): boolean {
   const at = Date.parse(call.eventTime);
   const window = callWindow(eventTime);
   return (
     call.accessKeyId === accessKeyId &&
     call.targetAccountId === accountId &&
+    (allowedCallers === undefined || allowedCallers.has(call.callerAccountId)) &&
     !Number.isNaN(at) &&
     at >= window.from.getTime() &&
     at <= window.to.getTime()
@@ -126,15 +128,27 @@ export function callProves(
 }
 
 export interface ProverOptions {
+  /**
+   * The accounts whose AssumeRoot calls count (the management account, IAM delegated
+   * administrators); all when undefined.
+   */
+  readonly allowedCallers?: ReadonlySet<string>;
   /** Waits before each retry when the call is not there yet (it may be delivered later). */
   readonly retryDelaysMs?: readonly number[];
   /** Proved keys kept, for their session's lifetime, in a warm container. */
   readonly cacheSize?: number;
+  /**
+   * A key no call proved is not looked up again for this long (a console session with a temporary
+   * key can make thousands of calls): its events stay unexplained, as they would be anyway.
+   */
+  readonly notProvedTtlMs?: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const DEFAULT_RETRY_DELAYS_MS = [5_000, 15_000];
+// The call and the session's events reach the log group through different streams: a session
+// event can arrive first. Two short waits, then the event is reported as not proved (paged).
+const DEFAULT_RETRY_DELAYS_MS = [2_000, 8_000];
 
 /**
  * Proves sessions against a call source: one look-up per key (a proved key is remembered until its
@@ -143,17 +157,22 @@ const DEFAULT_RETRY_DELAYS_MS = [5_000, 15_000];
  */
 export class AssumeRootProver {
   private readonly proved = new Map<string, { call: AssumeRootCall; until: number }>();
+  private readonly notProved = new Map<string, { reason: string; until: number }>();
+  private readonly notProvedTtlMs: number;
   private readonly pending = new Map<string, Promise<AssumeRootCall[] | Error>>();
   private readonly retryDelaysMs: readonly number[];
   private readonly cacheSize: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly allowedCallers: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly source: AssumeRootCallSource,
     options: ProverOptions = {},
   ) {
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.allowedCallers = options.allowedCallers;
+    this.notProvedTtlMs = options.notProvedTtlMs ?? 60_000;
     this.cacheSize = options.cacheSize ?? 1_000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -181,9 +200,13 @@ export class AssumeRootProver {
     if (
       cached !== undefined &&
       cached.until > this.now() &&
-      callProves(cached.call, accessKeyId, accountId, new Date(at))
+      callProves(cached.call, accessKeyId, accountId, new Date(at), this.allowedCallers)
     ) {
       return { kind: "proved", call: cached.call };
+    }
+    const known = this.notProved.get(`${accessKeyId}|${accountId}`);
+    if (known !== undefined && known.until > this.now()) {
+      return { kind: "notProved", reason: known.reason };
     }
     const window = callWindow(new Date(at));
     for (let attempt = 0; ; attempt++) {
@@ -192,7 +215,7 @@ export class AssumeRootProver {
         return { kind: "lookupFailed", reason: found.message };
       }
       const call = found.find((candidate) =>
-        callProves(candidate, accessKeyId, accountId, new Date(at)),
+        callProves(candidate, accessKeyId, accountId, new Date(at), this.allowedCallers),
       );
       if (call !== undefined) {
         this.remember(call);
@@ -200,13 +223,15 @@ export class AssumeRootProver {
       }
       const other = found[0];
       if (attempt >= this.retryDelaysMs.length || other !== undefined) {
-        return {
-          kind: "notProved",
+        const result = {
+          kind: "notProved" as const,
           reason:
             other !== undefined
-              ? `the AssumeRoot call that issued ${accessKeyId} was for account ${other.targetAccountId} at ${other.eventTime}, not for ${accountId} within ${SESSION_SECONDS} s before this event`
+              ? `the AssumeRoot call that issued ${accessKeyId} (by ${other.callerAccountId}, for ${other.targetAccountId}, at ${other.eventTime}) does not prove this event: it must come from an account allowed to call AssumeRoot, for ${accountId}, within ${SESSION_SECONDS} s before it`
               : `no AssumeRoot call issued ${accessKeyId} between ${window.from.toISOString()} and ${window.to.toISOString()} (looked ${attempt + 1} times)`,
         };
+        this.rememberNotProved(`${accessKeyId}|${accountId}`, result.reason);
+        return result;
       }
       await this.sleep(this.retryDelaysMs[attempt]);
     }
@@ -227,6 +252,18 @@ export class AssumeRootProver {
       .finally(() => this.pending.delete(key));
     this.pending.set(key, started);
     return started;
+  }
+
+  private rememberNotProved(key: string, reason: string): void {
+    this.notProved.delete(key);
+    this.notProved.set(key, { reason, until: this.now() + this.notProvedTtlMs });
+    while (this.notProved.size > this.cacheSize) {
+      const oldest = this.notProved.keys().next();
+      if (oldest.done) {
+        break;
+      }
+      this.notProved.delete(oldest.value);
+    }
   }
 
   private remember(call: AssumeRootCall): void {

@@ -1,7 +1,27 @@
+import { isNotifiedRootEvent, matchedDetections } from "../detection/rootEvents";
+import {
+  AssumeRootCall,
+  AssumeRootProver,
+  callProves,
+  Proof,
+  TEMPORARY_KEY,
+} from "./assumeRootProof";
+import { BreakGlassWindow, openWindow } from "./breakGlass";
 import { decodeSubscriptionPayload, SubscriptionLogEvent } from "./payload";
-import { describeRootEvent, RootAlert } from "./rootEvent";
+import {
+  describeRootEvent,
+  MAX_SUBJECT_LENGTH,
+  RootAlert,
+  RootUse,
+  rootUseLine,
+  SUBJECT_PREFIX,
+} from "./rootEvent";
+
+export type AlertTopic = "paging" | "informational";
 
 export interface RootActivityMessage {
+  /** Unexplained root use pages; approved use (proved sessions, break-glass) informs. */
+  readonly topic: AlertTopic;
   readonly subject: string;
   readonly body: string;
   readonly attributes: Record<string, string>;
@@ -11,6 +31,10 @@ export interface RootActivityHandlerDeps {
   publish(message: RootActivityMessage): Promise<void>;
   /** The account's name, or undefined when it cannot be known. A throw is logged, never fatal. */
   accountName(accountId: string): Promise<string | undefined>;
+  /** Proves AssumeRoot sessions by their AssumeRoot call (notifier/assumeRootProof.ts). */
+  readonly prover: Pick<AssumeRootProver, "prove">;
+  /** The open break-glass windows, from the stack at deploy time. */
+  readonly windows: readonly BreakGlassWindow[];
   log?: (line: string) => void;
 }
 
@@ -19,7 +43,7 @@ export interface RootActivityHandlerOptions {
   readonly accountNameCacheSize?: number;
   /** Names can change; an entry (also "no name") is looked up again after this long. */
   readonly accountNameTtlMs?: number;
-  /** Log event ids already published by this container, kept to skip them on a retry. */
+  /** Log event ids (and proved sessions) already published by this container, kept to skip them. */
   readonly publishedIdsCacheSize?: number;
   /** Publishes in flight at once. */
   readonly publishConcurrency?: number;
@@ -34,9 +58,11 @@ export interface CloudWatchLogsEvent {
 export interface RootActivityResult {
   /** Log events in the delivery (zero for a control message). */
   readonly received: number;
-  /** Alerts published, including those an earlier attempt of this container already published. */
+  /** Messages published, including those an earlier attempt of this container already published. */
   readonly published: number;
-  /** Log events that are not JSON, not a CloudTrail record, or not root activity. */
+  /** Events of proved AssumeRoot sessions told in their session's one message, not on their own. */
+  readonly summarised: number;
+  /** Log events that are not JSON or that the notifier's pattern does not match. */
   readonly malformed: number;
   readonly failedToPublish: number;
 }
@@ -54,7 +80,7 @@ export class PublishFailedError extends Error {
 
   constructor(result: RootActivityResult, failures: PublishFailedError["failures"]) {
     super(
-      `${result.failedToPublish} of ${result.received} root-activity alert(s) could not be published: ` +
+      `${result.failedToPublish} root-activity message(s) could not be published: ` +
         failures.map((f) => `${f.subject} (${f.error})`).join("; "),
     );
     this.name = "PublishFailedError";
@@ -73,18 +99,107 @@ const DEFAULTS = {
 const ACCOUNT_ID = /^\d{12}$/;
 const SNIPPET_LENGTH = 200;
 
+/** A root event and what it is judged to be. */
+export interface JudgedRootEvent {
+  readonly record: Record<string, unknown>;
+  readonly accountId: string | undefined;
+  readonly accessKeyId: string | undefined;
+  readonly eventTime: string | undefined;
+  readonly detections: string[];
+  use?: RootUse;
+}
+
+interface Judged extends JudgedRootEvent {
+  readonly logEvent: SubscriptionLogEvent;
+}
+
+/** The facts judging needs, from a record the notifier's pattern matched. */
+export function rootEventFacts(record: Record<string, unknown>): JudgedRootEvent {
+  const identity = record.userIdentity as Record<string, unknown>;
+  return {
+    record,
+    accountId: textOf(record.recipientAccountId) ?? textOf(identity.accountId),
+    accessKeyId: textOf(identity.accessKeyId),
+    eventTime: textOf(record.eventTime),
+    detections: matchedDetections(record),
+  };
+}
+
 /**
- * One SNS message per root event of a CloudWatch Logs subscription delivery.
+ * Decides, for each root event, which of the three kinds of root use it is: a proved AssumeRoot
+ * session (the call that issued its key, found by the prover), inside an open break-glass window of
+ * its account, or unexplained (with what the look-up found, or why it failed). Each key is looked
+ * up once, with its earliest event; the proof is then checked for every event of the key.
+ */
+export async function judgeRootUse(
+  events: readonly JudgedRootEvent[],
+  prover: Pick<AssumeRootProver, "prove">,
+  windows: readonly BreakGlassWindow[],
+): Promise<void> {
+  const byKey = new Map<string, JudgedRootEvent[]>();
+  for (const judged of events) {
+    const key = `${judged.accessKeyId ?? ""}|${judged.accountId ?? ""}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), judged]);
+  }
+  await Promise.all(
+    [...byKey.values()].map(async (group) => {
+      const first = [...group].sort((a, b) =>
+        (a.eventTime ?? "").localeCompare(b.eventTime ?? ""),
+      )[0];
+      let proof: Proof;
+      try {
+        proof = await prover.prove(first.accessKeyId, first.accountId, first.eventTime);
+      } catch (error) {
+        proof = { kind: "lookupFailed", reason: messageOf(error) };
+      }
+      for (const judged of group) {
+        if (
+          proof.kind === "proved" &&
+          judged.accessKeyId !== undefined &&
+          judged.accountId !== undefined &&
+          judged.eventTime !== undefined &&
+          callProves(proof.call, judged.accessKeyId, judged.accountId, new Date(judged.eventTime))
+        ) {
+          judged.use = { kind: "assumeRootSession", call: proof.call };
+          continue;
+        }
+        const window = openWindow(windows, judged.accountId, judged.eventTime);
+        if (window !== undefined) {
+          judged.use = { kind: "breakGlass", window };
+        } else if (proof.kind === "lookupFailed") {
+          judged.use = {
+            kind: "unexplained",
+            note: `could not check for an AssumeRoot call: ${proof.reason}`,
+          };
+        } else if (judged.accessKeyId !== undefined && TEMPORARY_KEY.test(judged.accessKeyId)) {
+          judged.use = {
+            kind: "unexplained",
+            note: proof.kind === "notProved" ? proof.reason : undefined,
+          };
+        } else {
+          judged.use = { kind: "unexplained" };
+        }
+      }
+    }),
+  );
+}
+
+/**
+ * Root alerts that tell the truth, from a CloudWatch Logs subscription delivery.
+ *
+ * Each record is judged with the notifier's own pattern, through the same evaluator as the metric
+ * filters' tests and replay (detection/rootEvents.ts), so nothing it is sent is dropped as
+ * "not root". Each is then one of three kinds: an AssumeRoot session, proved by the call that
+ * issued its key; inside an open break-glass window of its account; or unexplained. Unexplained
+ * events page, one message each (the message is the page; its subject starts with UNEXPLAINED).
+ * Approved ones inform: a proved session is told once, when this container first sees it, with a
+ * summary of its actions (an audit of 5,000 accounts makes 20,000 root events); a break-glass event
+ * once each. A look-up that fails never loses an alert: the event is unexplained and says why.
  *
  * Retry choice. CloudWatch Logs invokes the function asynchronously: when it throws, Lambda runs
- * the whole delivery again (twice, minutes apart). So when any publish fails, the handler first
- * tries every other event, then throws. A retry re-sends the alerts that did go out: for a pager,
- * a duplicate costs a glance, a lost root alert costs an unseen incident, so at-least-once wins.
- * Duplicates are kept rare: a warm container remembers the log event ids it published (bounded)
- * and skips them on the retry, which usually lands on the same container. A retry on a fresh
- * container sends them again; each message carries the CloudTrail event id so a reader can tell.
- * A delivery that cannot be decoded at all also throws: no retry will fix it, but the failure
- * shows in the function's Errors metric and the on-failure destination, if one is configured.
+ * the whole delivery again. So when any publish fails, the handler first tries every other
+ * message, then throws. A retry re-sends what did go out unless this warm container remembers it
+ * (bounded): for a pager, a duplicate costs a glance, a lost root alert an unseen incident.
  */
 export function createRootActivityHandler(
   deps: RootActivityHandlerDeps,
@@ -128,15 +243,11 @@ export function createRootActivityHandler(
     const received = payload.logEvents.length;
     if (payload.messageType === "CONTROL_MESSAGE") {
       log(`control message from ${payload.logGroup || "CloudWatch Logs"}: nothing to publish`);
-      return { received, published: 0, malformed: 0, failedToPublish: 0 };
+      return { received, published: 0, summarised: 0, malformed: 0, failedToPublish: 0 };
     }
 
     let malformed = 0;
-    const records: {
-      logEvent: SubscriptionLogEvent;
-      record: unknown;
-      accountId: string | undefined;
-    }[] = [];
+    const records: Judged[] = [];
     for (const logEvent of payload.logEvents) {
       let record: unknown;
       try {
@@ -148,59 +259,96 @@ export function createRootActivityHandler(
         );
         continue;
       }
-      const described = describeRootEvent(record);
-      if (described.kind === "malformed") {
+      if (!isNotifiedRootEvent(record)) {
         malformed += 1;
         log(
-          `malformed log event ${logEvent.id || "(no id)"}: ${described.reason}: ${snippet(logEvent.message)}`,
+          `log event ${logEvent.id || "(no id)"} does not match the notifier's pattern: ${snippet(logEvent.message)}`,
         );
         continue;
       }
-      records.push({ logEvent, record, accountId: described.accountId });
+      records.push({ logEvent, ...rootEventFacts(record as Record<string, unknown>) });
     }
 
-    // Once per account per batch, and across batches while the container lives.
     const accountIds = new Set(
       records.flatMap(({ accountId }) =>
         accountId !== undefined && ACCOUNT_ID.test(accountId) ? [accountId] : [],
       ),
     );
-    const names = await lookUpNames(accountIds);
+    const [names] = await Promise.all([
+      lookUpNames(accountIds),
+      judgeRootUse(records, deps.prover, deps.windows),
+    ]);
 
-    let published = 0;
-    const failures: { logEventId: string; subject: string; error: string }[] = [];
-    const jobs = records.map(({ logEvent, record, accountId }) => async () => {
-      // The same record described above as a root alert; only the account name is new.
-      const name = accountId === undefined ? undefined : names.get(accountId);
-      const alert = describeRootEvent(record, name) as RootAlert;
-      if (logEvent.id !== "" && publishedIds.get(logEvent.id, now()).hit) {
-        published += 1;
-        log(`already published by an earlier attempt, skipped: ${alert.subject}`);
-        return;
+    const messages: { id: string; logEventId: string; message: RootActivityMessage }[] = [];
+    let summarised = 0;
+    const sessions = new Map<string, { call: AssumeRootCall; alerts: RootAlert[] }>();
+    for (const judged of records) {
+      const name = judged.accountId === undefined ? undefined : names.get(judged.accountId);
+      const alert = describeRootEvent(judged.record, {
+        accountName: name,
+        use: judged.use,
+        detections: judged.detections,
+      }) as RootAlert;
+      if (alert.use.kind === "assumeRootSession") {
+        const key = alert.use.call.accessKeyId;
+        const session = sessions.get(key) ?? { call: alert.use.call, alerts: [] };
+        session.alerts.push(alert);
+        sessions.set(key, session);
+        continue;
       }
-      try {
-        await deps.publish({
+      messages.push({
+        id: judged.logEvent.id,
+        logEventId: judged.logEvent.id,
+        message: {
+          topic: alert.use.kind === "unexplained" ? "paging" : "informational",
           subject: alert.subject,
           body: alert.body,
           attributes: attributesOf(alert),
-        });
+        },
+      });
+    }
+    for (const [key, session] of sessions) {
+      const id = `session:${key}`;
+      if (publishedIds.get(id, now()).hit) {
+        summarised += session.alerts.length;
+        log(`AssumeRoot session ${key}: ${session.alerts.length} more action(s), already reported`);
+        continue;
+      }
+      const accountId = session.call.targetAccountId;
+      const told = describeSession(session.call, session.alerts, names.get(accountId));
+      summarised += session.alerts.length - 1;
+      messages.push({
+        id,
+        logEventId: session.alerts[0].eventId ?? "",
+        message: { topic: "informational", ...told },
+      });
+    }
+
+    let published = 0;
+    const failures: { logEventId: string; subject: string; error: string }[] = [];
+    const jobs = messages.map(({ id, logEventId, message }) => async () => {
+      if (id !== "" && publishedIds.get(id, now()).hit) {
         published += 1;
-        if (logEvent.id !== "") {
-          publishedIds.set(logEvent.id, true, Number.POSITIVE_INFINITY);
+        log(`already published by an earlier attempt, skipped: ${message.subject}`);
+        return;
+      }
+      try {
+        await deps.publish(message);
+        published += 1;
+        if (id !== "") {
+          publishedIds.set(id, true, Number.POSITIVE_INFINITY);
         }
       } catch (error) {
-        failures.push({ logEventId: logEvent.id, subject: alert.subject, error: messageOf(error) });
-        log(
-          `publish failed for log event ${logEvent.id || "(no id)"} (${alert.subject}): ${messageOf(error)}`,
-        );
+        failures.push({ logEventId, subject: message.subject, error: messageOf(error) });
+        log(`publish failed for ${id || "(no id)"} (${message.subject}): ${messageOf(error)}`);
       }
     });
     await runWithConcurrency(jobs, settings.publishConcurrency);
 
-    const result = { received, published, malformed, failedToPublish: failures.length };
+    const result = { received, published, summarised, malformed, failedToPublish: failures.length };
     log(
       `root activity: received=${result.received} published=${result.published} ` +
-        `malformed=${result.malformed} failedToPublish=${result.failedToPublish}`,
+        `summarised=${result.summarised} malformed=${result.malformed} failedToPublish=${result.failedToPublish}`,
     );
     if (failures.length > 0) {
       throw new PublishFailedError(result, failures);
@@ -210,8 +358,9 @@ export function createRootActivityHandler(
 }
 
 /** SNS message attributes, for subscription filter policies. Empty values are left out. */
-function attributesOf(alert: RootAlert): Record<string, string> {
+export function attributesOf(alert: RootAlert): Record<string, string> {
   const attributes: Record<string, string> = {
+    rootUse: alert.use.kind,
     eventName: alert.eventName,
     credential: alert.credentialKind,
     outcome: alert.outcome.status,
@@ -222,7 +371,73 @@ function attributesOf(alert: RootAlert): Record<string, string> {
   if (alert.eventId !== undefined) {
     attributes.eventId = alert.eventId;
   }
+  if (alert.detections.length > 0) {
+    attributes.detections = alert.detections.join(",");
+  }
   return attributes;
+}
+
+/**
+ * The one message of a proved AssumeRoot session: who started it, for which task and account, and
+ * what it did in the events at hand (counts per action, failures).
+ */
+export function describeSession(
+  call: AssumeRootCall,
+  alerts: readonly RootAlert[],
+  accountName: string | undefined,
+): { subject: string; body: string; attributes: Record<string, string> } {
+  const task = call.taskPolicyArn.split("/").pop() ?? call.taskPolicyArn;
+  const counts = new Map<string, { total: number; failed: number }>();
+  for (const alert of alerts) {
+    const entry = counts.get(alert.eventName) ?? { total: 0, failed: 0 };
+    entry.total += 1;
+    entry.failed += alert.outcome.status === "failure" ? 1 : 0;
+    counts.set(alert.eventName, entry);
+  }
+  const account =
+    accountName === undefined ? call.targetAccountId : `${call.targetAccountId} (${accountName})`;
+  const times = alerts
+    .map((a) => a.eventTime ?? "")
+    .filter((t) => t !== "")
+    .sort();
+  const detections = [...new Set(alerts.flatMap((a) => a.detections))];
+  const subjectHead = `${SUBJECT_PREFIX.assumeRootSession} ${task} in ${call.targetAccountId}`;
+  const subject = `${subjectHead}: ${alerts.length} action${alerts.length === 1 ? "" : "s"}`.slice(
+    0,
+    MAX_SUBJECT_LENGTH,
+  );
+  const body = [
+    `AssumeRoot session in AWS account ${account}: approved root work, told once.`,
+    "",
+    `Root use:    ${rootUseLine({ kind: "assumeRootSession", call })}`,
+    `Access key:  ${call.accessKeyId}`,
+    `Actions:     ${alerts.length} in this delivery, ${times[0] ?? "?"} to ${times[times.length - 1] ?? "?"}`,
+    ...[...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([name, { total, failed }]) =>
+          `  ${name}: ${total}${failed > 0 ? ` (${failed} failed)` : ""}`,
+      ),
+    `Detections:  ${detections.length > 0 ? detections.join(", ") : "(none)"}`,
+    "",
+    "What to do: check that the caller had a reason and that the actions fit the task policy; " +
+      "later actions of the same session are counted by the alarms, not told one by one.",
+    "",
+  ].join("\n");
+  return {
+    subject,
+    body,
+    attributes: {
+      rootUse: "assumeRootSession",
+      accountId: call.targetAccountId,
+      taskPolicy: task,
+      ...(detections.length > 0 ? { detections: detections.join(",") } : {}),
+    },
+  };
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
 async function runWithConcurrency(

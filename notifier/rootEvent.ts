@@ -3,6 +3,8 @@
  * paged at night: which account, who, what, from where, with which credential, and what to do.
  * Pure: no I/O, no clock.
  */
+import { AssumeRootCall } from "./assumeRootProof";
+import { BreakGlassWindow } from "./breakGlass";
 
 /** SNS rejects a longer subject (and one with line breaks or control characters). */
 export const MAX_SUBJECT_LENGTH = 100;
@@ -13,15 +15,39 @@ export type RootEventOutcome =
   { readonly status: "success" } | { readonly status: "failure"; readonly error: string };
 
 /**
- * A machine-readable form of `credential`, stable for SNS subscription filter policies.
- * - `assumeRootSession`: a short-term root session from `sts:AssumeRoot` (centralized root access).
+ * A machine-readable form of `credential`: what the record shows of how root authenticated. It
+ * never says "AssumeRoot session": only the AssumeRoot call proves that (`RootUse`).
  * - `consoleSignIn`: the sign-in page itself (ConsoleLogin, password change, ...).
  * - `consoleSession`: temporary root credentials of a console session.
+ * - `temporaryCredentials`: a temporary (ASIA) key with no console marker: an AssumeRoot session
+ *   when its call is found, else unexplained (older console sessions look exactly like this).
  * - `longTermAccessKey`: a root access key (AKIA...).
  * - `other`: anything else; the label says what the record showed.
  */
 export type CredentialKind =
-  "assumeRootSession" | "consoleSignIn" | "consoleSession" | "longTermAccessKey" | "other";
+  "consoleSignIn" | "consoleSession" | "temporaryCredentials" | "longTermAccessKey" | "other";
+
+/**
+ * Which of the three kinds of root use an event is, explicit in every alert and as the SNS message
+ * attribute `rootUse`, so subscription filter policies can route them.
+ * - `assumeRootSession`: proved by the AssumeRoot call that issued its key.
+ * - `breakGlass`: inside an open break-glass window of its account.
+ * - `unexplained`: everything else; this is what pages.
+ */
+export type RootUse =
+  | { readonly kind: "assumeRootSession"; readonly call: AssumeRootCall }
+  | { readonly kind: "breakGlass"; readonly window: BreakGlassWindow }
+  | { readonly kind: "unexplained"; readonly note?: string };
+
+export type RootUseKind = RootUse["kind"];
+
+export interface DescribeOptions {
+  readonly accountName?: string;
+  /** Unexplained unless proved or inside a window. */
+  readonly use?: RootUse;
+  /** The deployed detections the record matched (detection/rootEvents.ts). */
+  readonly detections?: readonly string[];
+}
 
 export interface RootAlert {
   readonly kind: "rootAlert";
@@ -41,6 +67,8 @@ export interface RootAlert {
   readonly outcome: RootEventOutcome;
   readonly credential: string;
   readonly credentialKind: CredentialKind;
+  readonly use: RootUse;
+  readonly detections: readonly string[];
   /** At most 100 characters, printable ASCII, one line. */
   readonly subject: string;
   /** Plain text, one field per line, then what to do. */
@@ -57,7 +85,8 @@ export function isRootAlert(value: RootAlert | MalformedRecord): value is RootAl
 }
 
 export const CREDENTIAL_LABELS = {
-  assumeRootSession: "AssumeRoot session (centralized root access)",
+  temporaryCredentials:
+    "temporary root credentials (an AssumeRoot session only if its AssumeRoot call is found)",
   consoleSignIn: "console sign-in with the root password",
   consoleSession:
     "console session with temporary root credentials (root password sign-in, or a privileged action started from the IAM console)",
@@ -67,9 +96,14 @@ const CONSOLE_LOGIN = "ConsoleLogin";
 const SIGNIN_SOURCE = "signin.amazonaws.com";
 const FIELD_MAX_LENGTH = 300;
 
+/**
+ * The alert for one root event. Anything the notifier's pattern matches is described: a field the
+ * record lacks is shown as missing, never a reason to drop it (`malformed` is only for what is not
+ * a root record at all).
+ */
 export function describeRootEvent(
   record: unknown,
-  accountName?: string,
+  options: DescribeOptions = {},
 ): RootAlert | MalformedRecord {
   if (!isObject(record)) {
     return malformed("not a JSON object");
@@ -78,11 +112,8 @@ export function describeRootEvent(
   if (!isObject(identity)) {
     return malformed("no userIdentity object: not a CloudTrail record");
   }
-  const eventName = text(record.eventName);
-  const eventSource = text(record.eventSource);
-  if (eventName === undefined || eventSource === undefined) {
-    return malformed("no eventName or eventSource: not a CloudTrail record");
-  }
+  const eventName = text(record.eventName) ?? "(no eventName)";
+  const eventSource = text(record.eventSource) ?? "(no eventSource)";
   if (identity.type !== "Root") {
     // The subscription filter only delivers root activity; anything else means the filter changed.
     return malformed(
@@ -91,7 +122,7 @@ export function describeRootEvent(
   }
 
   const accountId = text(record.recipientAccountId) ?? text(identity.accountId);
-  const name = text(accountName);
+  const name = text(options.accountName);
   const accessKeyId = text(identity.accessKeyId);
   const { kind: credentialKind, label: credential } = classifyCredential(
     record,
@@ -115,6 +146,8 @@ export function describeRootEvent(
     outcome: outcomeOf(record, eventName),
     credential,
     credentialKind,
+    use: options.use ?? { kind: "unexplained" },
+    detections: [...(options.detections ?? [])],
   };
   return { kind: "rootAlert", ...facts, subject: subjectOf(facts), body: bodyOf(facts) };
 }
@@ -122,15 +155,11 @@ export function describeRootEvent(
 type AlertFacts = Omit<RootAlert, "kind" | "subject" | "body">;
 
 /**
- * How the root identity authenticated. An `ASIA` key is a temporary credential. For the root user
- * that is either a session from `sts:AssumeRoot` (centralized root access) or the session of a
- * console sign-in with the root password: CloudTrail records both as `type: "Root"` with an ASIA
- * key. Console sessions are marked: `sessionCredentialFromConsole: "true"` on current records,
- * `invokedBy`/`userAgent` "signin.amazonaws.com" on older ones (the corpus has a 2018 example with
- * an ASIA key, years before AssumeRoot existed). An ASIA key with none of these markers (and outside
- * the sign-in service) is taken as an AssumeRoot session. The markers win on purpose: calling a
- * password session "AssumeRoot" could get a real compromise dismissed, while the opposite mistake
- * only costs a look in the management account's trail.
+ * How the root identity authenticated, as far as the record shows. An `ASIA` key is a temporary
+ * credential: a session from `sts:AssumeRoot`, or the session of a console sign-in with the root
+ * password, which older records carry with none of the console markers (`sessionCredentialFromConsole`,
+ * `invokedBy`/`userAgent` signin.amazonaws.com). So nothing here says "AssumeRoot": only the call
+ * that issued the key proves it (notifier/assumeRootProof.ts).
  */
 function classifyCredential(
   record: Record<string, unknown>,
@@ -152,7 +181,7 @@ function classifyCredential(
   if (key.startsWith("ASIA")) {
     return fromConsole
       ? { kind: "consoleSession", label: CREDENTIAL_LABELS.consoleSession }
-      : { kind: "assumeRootSession", label: CREDENTIAL_LABELS.assumeRootSession };
+      : { kind: "temporaryCredentials", label: CREDENTIAL_LABELS.temporaryCredentials };
   }
   if (key.startsWith("AKIA")) {
     return { kind: "longTermAccessKey", label: `long-term root credentials (access key ${key})` };
@@ -221,10 +250,16 @@ function outcomeOf(record: Record<string, unknown>, eventName: string): RootEven
   return { status: "failure", error };
 }
 
+/** What a subject starts with: a phone notification shows that first. */
+export const SUBJECT_PREFIX: Readonly<Record<RootUseKind, string>> = {
+  unexplained: "UNEXPLAINED ROOT",
+  breakGlass: "BREAK-GLASS ROOT",
+  assumeRootSession: "ASSUMEROOT SESSION",
+};
+
 function subjectOf(facts: AlertFacts): string {
   const failed = facts.outcome.status === "failure" ? " FAILED" : "";
-  const via = facts.credentialKind === "assumeRootSession" ? " via AssumeRoot" : "";
-  const head = `ROOT ${ascii(facts.eventName)}${failed}${via} in ${ascii(facts.accountId ?? "unknown account")}`;
+  const head = `${SUBJECT_PREFIX[facts.use.kind]} ${ascii(facts.eventName)}${failed} in ${ascii(facts.accountId ?? "unknown account")}`;
   const from = facts.sourceIPAddress === undefined ? "" : ` from ${ascii(facts.sourceIPAddress)}`;
   const name = facts.accountName === undefined ? "" : ascii(facts.accountName);
 
@@ -251,10 +286,11 @@ function bodyOf(facts: AlertFacts): string {
   const outcome =
     facts.outcome.status === "success" ? "success" : `failure: ${facts.outcome.error}`;
   const mfa =
-    facts.credentialKind === "assumeRootSession"
+    facts.use.kind === "assumeRootSession"
       ? `${facts.mfaUsed} (as recorded for the session; the AssumeRoot caller's MFA is in its own event)`
       : facts.mfaUsed;
   const rows: Array<[string, string | undefined]> = [
+    ["Root use", rootUseLine(facts.use)],
     ["Account", account],
     ["Action", `${facts.eventName} (${facts.eventSource})`],
     ["Outcome", outcome],
@@ -267,37 +303,62 @@ function bodyOf(facts: AlertFacts): string {
     ["Source IP", facts.sourceIPAddress],
     ["User agent", facts.userAgent],
     ["Event ID", facts.eventId],
+    ["Detections", facts.detections.length > 0 ? facts.detections.join(", ") : "(none)"],
   ];
   const width = Math.max(...rows.map(([label]) => label.length + 1)) + 2;
   const lines = rows.map(
     ([label, value]) => `${`${label}:`.padEnd(width)}${oneLine(value ?? "(not in the record)")}`,
   );
-  return [
-    `Root user activity in AWS account ${oneLine(account)}.`,
-    "",
-    ...lines,
-    "",
-    `What to do: ${whatToDo(facts)}`,
-    "",
-  ].join("\n");
+  const headline =
+    facts.use.kind === "unexplained"
+      ? `Unexplained root user activity in AWS account ${oneLine(account)}.`
+      : `Root user activity in AWS account ${oneLine(account)}.`;
+  return [headline, "", ...lines, "", `What to do: ${whatToDo(facts)}`, ""].join("\n");
+}
+
+/** The "Root use" line: which kind, and what proves or explains it. */
+export function rootUseLine(use: RootUse): string {
+  switch (use.kind) {
+    case "assumeRootSession":
+      return (
+        `AssumeRoot session: called by ${use.call.callerArn} at ${use.call.eventTime} ` +
+        `with task policy ${use.call.taskPolicyArn} for account ${use.call.targetAccountId}` +
+        (use.call.eventId === undefined ? "" : ` (call ${use.call.eventId})`)
+      );
+    case "breakGlass":
+      return `inside break-glass window: ${use.window.reason}, closes ${use.window.expiresAt}`;
+    case "unexplained":
+      return use.note === undefined ? "unexplained" : `unexplained (${use.note})`;
+    default:
+      return assertNever(use);
+  }
 }
 
 function whatToDo(facts: AlertFacts): string {
+  if (facts.use.kind === "assumeRootSession") {
+    return (
+      `approved work: a short-term root session the caller above started from centralized root ` +
+      `access, limited to its task policy. Check that the actions fit the task.`
+    );
+  }
+  if (facts.use.kind === "breakGlass") {
+    return (
+      `approved work inside an open break-glass window: confirm with whoever opened it (the ` +
+      `reason above is in the stack file's history) that this is them.`
+    );
+  }
   const key = facts.accessKeyId === undefined ? "" : ` ${oneLine(facts.accessKeyId)}`;
   switch (facts.credentialKind) {
-    case "assumeRootSession":
+    case "temporaryCredentials":
       return (
-        `this is a short-term root session from centralized root access. In the management ` +
-        `account's CloudTrail (or the delegated administrator for IAM), find the AssumeRoot call ` +
-        `whose responseElements.credentials.accessKeyId is${key}: it names who asked for the ` +
-        `session and the task policy. Treat as an incident if there is no such call or the action ` +
-        `does not fit the task.`
+        `no AssumeRoot call issued access key${key}, so this is not an AssumeRoot session: ` +
+        `temporary root credentials usually come from a console sign-in with the root password. ` +
+        `Treat as an incident unless whoever holds the root credentials confirms it.`
       );
     case "consoleSession":
       return (
-        `look for a root ConsoleLogin in this account shortly before; if there is none, look for ` +
-        `an AssumeRoot call issuing access key${key} in the management account's CloudTrail. ` +
-        `Treat as an incident if this root use was not expected.`
+        `look for a root ConsoleLogin in this account shortly before: someone holds the root ` +
+        `password. Treat as an incident if this root use was not expected.`
       );
     case "longTermAccessKey":
       return (
@@ -318,7 +379,7 @@ function whatToDo(facts: AlertFacts): string {
 }
 
 function assertNever(value: never): never {
-  throw new Error(`unexpected credential kind ${String(value)}`);
+  throw new Error(`unexpected kind ${JSON.stringify(value)}`);
 }
 
 /** Printable ASCII on one line: what an SNS subject may hold (and what every mail client shows). */

@@ -86,6 +86,42 @@ export function buildAlertTopicPolicy(names: GuardrailNames): PolicyDocument {
   };
 }
 
+/**
+ * The paging topic's policy: only this account publishes (the notifier's role, through its own
+ * policy); no service does; nothing without TLS.
+ */
+export function buildPagingTopicPolicy(names: GuardrailNames): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountManagesTopic",
+        Effect: "Allow",
+        Principal: { AWS: accountRoot(names) },
+        Action: [
+          "sns:GetTopicAttributes",
+          "sns:SetTopicAttributes",
+          "sns:AddPermission",
+          "sns:RemovePermission",
+          "sns:DeleteTopic",
+          "sns:Subscribe",
+          "sns:ListSubscriptionsByTopic",
+          "sns:Publish",
+        ],
+        Resource: names.pagingTopicArn,
+      },
+      {
+        Sid: "DenyPublishWithoutTls",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sns:Publish",
+        Resource: names.pagingTopicArn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  };
+}
+
 export function buildNotifierTrustPolicy(): PolicyDocument {
   return {
     Version: "2012-10-17",
@@ -101,9 +137,10 @@ export function buildNotifierTrustPolicy(): PolicyDocument {
 }
 
 /**
- * Least privilege for the notifier: write its own logs, publish to the alert topic (with the
- * topic key), and look up account names. DescribeAccount works from the management account; in
- * the delegated-administrator mode it is denied and alerts carry the account id alone.
+ * Least privilege for the notifier: write its own logs, publish to the two topics (with the topic
+ * key), look up AssumeRoot calls in the central log group only (FilterLogEvents, and its key
+ * through CloudWatch Logs), and look up account names. DescribeAccount works from the management
+ * account; in the delegated-administrator mode it is denied and alerts carry the account id alone.
  */
 export function buildNotifierRolePolicy(
   names: GuardrailNames,
@@ -122,7 +159,23 @@ export function buildNotifierRolePolicy(
         Sid: "PublishAlerts",
         Effect: "Allow",
         Action: "sns:Publish",
-        Resource: names.alertTopicArn,
+        Resource: [names.alertTopicArn, names.pagingTopicArn],
+      },
+      {
+        Sid: "LookUpAssumeRootCalls",
+        Effect: "Allow",
+        Action: "logs:FilterLogEvents",
+        Resource: [names.logGroupArn, `${names.logGroupArn}:*`],
+      },
+      {
+        Sid: "ReadTheCentralLogGroupThroughItsKey",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:ViaService": `logs.${names.region}.amazonaws.com` },
+          ArnEquals: { "kms:EncryptionContext:aws:logs:arn": names.logGroupArn },
+        },
       },
       {
         Sid: "UseAlertTopicKey",

@@ -118,14 +118,14 @@ export const PROTECTION_ACTIONS: readonly string[] = [
     "organizations:LeaveOrganization",
     ...POLICY_MANAGEMENT_ACTIONS,
     ...TAKEOVER_ACTIONS,
-      "kms:CreateAlias",
+    "kms:CreateAlias",
     "kms:DeleteAlias",
     "kms:UpdateAlias",
     "logs:CreateLogStream",
     "logs:PutLogEvents",
     "logs:PutAccountPolicy",
     "cloudwatch:PutMetricData",
-      "sns:Publish",
+    "sns:Publish",
     ...Object.values(STILL_ALLOWED).flat(),
   ]),
 ];
@@ -272,11 +272,16 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
         StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE },
       }),
       // A subscription's ARN is the topic's with `:<id>`.
-      allButReading("ProtectAlertTopic", "sns", [names.alertTopicArn, `${names.alertTopicArn}:*`]),
+      allButReading("ProtectAlertTopic", "sns", [
+        names.alertTopicArn,
+        `${names.alertTopicArn}:*`,
+        names.pagingTopicArn,
+        `${names.pagingTopicArn}:*`,
+      ]),
       deny(
         "OnlyTheNotifierPublishes",
         "sns:Publish",
-        names.alertTopicArn,
+        [names.alertTopicArn, names.pagingTopicArn],
         unless([...exempt, names.notifierRoleArn]),
       ),
       allButReading("ProtectNotifier", "lambda", [

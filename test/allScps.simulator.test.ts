@@ -107,6 +107,8 @@ function guardrailNames(mode: Mode): GuardrailNames {
     logArchiveDeploymentRoleArn: `arn:aws:iam::${LOG_ARCHIVE}:role/OrganizationAccountAccessRole`,
     alertTopicName: topic,
     alertTopicArn: `arn:aws:sns:${REGION}:${trailAccountId}:${topic}`,
+    pagingTopicName: "aws-org-guardrails-root-unexplained",
+    pagingTopicArn: `arn:aws:sns:${REGION}:${trailAccountId}:aws-org-guardrails-root-unexplained`,
     notifierFunctionName: notifier,
     notifierRoleArn: `arn:aws:iam::${trailAccountId}:role/${notifier}`,
     deliveryRoleName: "aws-org-guardrails-trail-to-cloudwatch",

@@ -10,6 +10,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { AssumeRootProver, RecordCallSource } from "../notifier/assumeRootProof";
+import { BreakGlassWindow } from "../notifier/breakGlass";
 import {
   CloudWatchLogsEvent,
   createRootActivityHandler,
@@ -109,11 +112,24 @@ function encode(payload: unknown): CloudWatchLogsEvent {
   return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString("base64") } };
 }
 
+/** A prover over these records as the central log group (AssumeRoot calls among them count). */
+function proverOver(records: readonly unknown[] = [], callers?: readonly string[]) {
+  const source = new RecordCallSource();
+  records.forEach((record) => source.add(record));
+  return new AssumeRootProver(source, {
+    retryDelaysMs: [],
+    ...(callers === undefined ? {} : { allowedCallers: new Set(callers) }),
+  });
+}
+
 function recorder(
   options: {
     names?: Record<string, string>;
     failWhen?: (message: RootActivityMessage) => boolean;
     handlerOptions?: RootActivityHandlerOptions;
+    /** Records the central log group holds (AssumeRoot calls). */
+    logGroup?: readonly unknown[];
+    windows?: readonly BreakGlassWindow[];
   } = {},
 ) {
   const published: RootActivityMessage[] = [];
@@ -133,6 +149,8 @@ function recorder(
         lookups.push(accountId);
         return options.names?.[accountId];
       },
+      prover: proverOver(options.logGroup),
+      windows: options.windows ?? [],
       log: (line) => logs.push(line),
     },
     options.handlerOptions,
@@ -141,7 +159,7 @@ function recorder(
 }
 
 function alertOf(record: unknown, accountName?: string): RootAlert {
-  const alert = describeRootEvent(record, accountName);
+  const alert = describeRootEvent(record, { accountName });
   if (alert.kind !== "rootAlert") {
     throw new Error(`expected a root alert, got: ${alert.reason}`);
   }
@@ -169,9 +187,19 @@ describe("every CIS-positive corpus record through the handler", () => {
       const { handler, published, logs } = recorder();
       const result = await handler(delivery([entry.line]));
 
-      expect(result).toEqual({ received: 1, published: 1, malformed: 0, failedToPublish: 0 });
+      expect(result).toEqual({
+        received: 1,
+        published: 1,
+        summarised: 0,
+        malformed: 0,
+        failedToPublish: 0,
+      });
       expect(published).toHaveLength(1);
       const [message] = published;
+      // No AssumeRoot call and no window: every one of them is unexplained, and pages.
+      expect(message.topic).toBe("paging");
+      expect(message.attributes.rootUse).toBe("unexplained");
+      expect(message.subject.startsWith("UNEXPLAINED ROOT ")).toBe(true);
       const record = entry.record;
 
       const accountId = expectedAccountId(record);
@@ -201,13 +229,14 @@ describe("every CIS-positive corpus record through the handler", () => {
       const credential = /^Credential: +(.*)$/m.exec(message.body)?.[1];
       const outcome = /^Outcome: +(.*)$/m.exec(message.body)?.[1];
       if (isAssumeRootSession(entry)) {
-        expect(credential).toBe("AssumeRoot session (centralized root access)");
-        expect(message.attributes.credential).toBe("assumeRootSession");
-        expect(message.body).toContain("AssumeRoot call");
-        expect(message.body).toContain(record.userIdentity.accessKeyId);
-      } else {
-        expect(credential).not.toContain("AssumeRoot");
+        // Its AssumeRoot call is not in this delivery's log group: no proof, no AssumeRoot label.
+        expect(credential).toBe(CREDENTIAL_LABELS.temporaryCredentials);
+        expect(message.attributes.credential).toBe("temporaryCredentials");
+        expect(message.body).toContain(
+          `no AssumeRoot call issued access key ${record.userIdentity.accessKeyId}`,
+        );
       }
+      expect(message.subject).not.toContain("AssumeRoot");
       if (consoleLogin(entry, "Success")) {
         expect(credential).toBe("console sign-in with the root password");
         expect(outcome).toBe("success");
@@ -237,6 +266,7 @@ describe("every CIS-positive corpus record through the handler", () => {
     expect(result).toEqual({
       received: positives.length,
       published: positives.length,
+      summarised: 0,
       malformed: 0,
       failedToPublish: 0,
     });
@@ -259,7 +289,7 @@ describe("every CIS-positive corpus record through the handler", () => {
       }
     }
     expect(alertOf(byId("ev-001").record, longName).subject).toMatch(
-      /^ROOT ConsoleLogin in 111122223333 \(Zahlungsverkehr-Prufung x+\.\.\.\) from 192\.0\.2\.0$/,
+      /^UNEXPLAINED ROOT ConsoleLogin in 111122223333 \(Zahlungsverkehr-Prufung x+\.\.\.\) from 192\.0\.2\.0$/,
     );
   });
 });
@@ -267,7 +297,7 @@ describe("every CIS-positive corpus record through the handler", () => {
 describe("describeRootEvent", () => {
   it("renders the example subject of the design", () => {
     expect(alertOf(byId("ev-001").record, "payments-prod").subject).toBe(
-      "ROOT ConsoleLogin in 111122223333 (payments-prod) from 192.0.2.0",
+      "UNEXPLAINED ROOT ConsoleLogin in 111122223333 (payments-prod) from 192.0.2.0",
     );
   });
 
@@ -316,15 +346,13 @@ describe("describeRootEvent", () => {
     expect(alert.subject).not.toContain("AssumeRoot");
   });
 
-  it("labels the AssumeRoot session and says where its origin is", () => {
+  it("never calls a temporary key an AssumeRoot session by itself: only a proof makes it one", () => {
     const alert = alertOf(byId("ev-030").record, "shared-services");
     expect(alert.subject).toBe(
-      "ROOT DeleteBucketPolicy via AssumeRoot in 222222222222 (shared-services) from 192.0.2.1",
+      "UNEXPLAINED ROOT DeleteBucketPolicy in 222222222222 (shared-services) from 192.0.2.1",
     );
-    expect(alert.body).toContain("management account's CloudTrail");
-    expect(alert.body).toContain(
-      "responseElements.credentials.accessKeyId is ASIAIOSFODNN7EXAMPLE",
-    );
+    expect(alert.credentialKind).toBe("temporaryCredentials");
+    expect(alert.body).toContain("no AssumeRoot call issued access key ASIAIOSFODNN7EXAMPLE");
     expect(alert.body).toMatch(/^User agent: +\(not in the record\)$/m);
   });
 
@@ -353,6 +381,8 @@ describe("describeRootEvent", () => {
       "Account:     111122223333 (payments-prod)",
     ]);
     for (const label of [
+      "Root use",
+      "Detections",
       "Action",
       "Outcome",
       "Credential",
@@ -380,11 +410,14 @@ describe("describeRootEvent", () => {
     expect(alertOf(record).accountId).toBe("111122223333");
   });
 
-  it("answers malformed for anything that is not a root CloudTrail record", () => {
+  it("answers malformed for anything that is not a root CloudTrail record, and describes any root record", () => {
     expect(describeRootEvent(null).kind).toBe("malformed");
     expect(describeRootEvent([1, 2]).kind).toBe("malformed");
     expect(describeRootEvent({ hello: "world" }).kind).toBe("malformed");
-    expect(describeRootEvent({ userIdentity: { type: "Root" } }).kind).toBe("malformed");
+    // The notifier's pattern matches this, so it is an alert, with what is missing shown missing.
+    const bare = describeRootEvent({ userIdentity: { type: "Root" } });
+    expect(bare.kind).toBe("rootAlert");
+    expect((bare as RootAlert).subject).toBe("UNEXPLAINED ROOT (no eventName) in unknown account");
     const notRoot = corpus.filter((entry) => entry.record.userIdentity?.type !== "Root");
     expect(notRoot.length).toBeGreaterThan(30);
     for (const entry of notRoot) {
@@ -480,6 +513,7 @@ describe("createRootActivityHandler", () => {
     expect(await handler(control)).toEqual({
       received: 0,
       published: 0,
+      summarised: 0,
       malformed: 0,
       failedToPublish: 0,
     });
@@ -500,7 +534,13 @@ describe("createRootActivityHandler", () => {
         byId("ev-030").line,
       ]),
     );
-    expect(result).toEqual({ received: 6, published: 2, malformed: 4, failedToPublish: 0 });
+    expect(result).toEqual({
+      received: 6,
+      published: 2,
+      summarised: 0,
+      malformed: 4,
+      failedToPublish: 0,
+    });
     expect(published.map((m) => m.attributes.eventName)).toEqual([
       "ConsoleLogin",
       "DeleteBucketPolicy",
@@ -508,8 +548,10 @@ describe("createRootActivityHandler", () => {
     const garbageLog = logs.find((line) => line.includes("not JSON"));
     expect(garbageLog).toContain(JSON.stringify(garbage.slice(0, 200)));
     expect(garbageLog).not.toContain(garbage.slice(0, 201));
-    expect(logs.filter((line) => line.startsWith("malformed log event"))).toHaveLength(4);
-    expect(logs.some((line) => line.includes('not "Root"'))).toBe(true);
+    expect(logs.filter((line) => line.startsWith("malformed log event"))).toHaveLength(2);
+    expect(
+      logs.filter((line) => line.includes("does not match the notifier's pattern")),
+    ).toHaveLength(2);
   });
 
   it("rejects a delivery it cannot decode", async () => {
@@ -535,7 +577,13 @@ describe("createRootActivityHandler", () => {
     }
     expect(caught).toBeInstanceOf(PublishFailedError);
     const failure = caught as PublishFailedError;
-    expect(failure.result).toEqual({ received: 3, published: 2, malformed: 0, failedToPublish: 1 });
+    expect(failure.result).toEqual({
+      received: 3,
+      published: 2,
+      summarised: 0,
+      malformed: 0,
+      failedToPublish: 1,
+    });
     expect(failure.failures.map((f) => f.subject)).toEqual([
       alertOf(byId("ev-004").record).subject,
     ]);
@@ -554,6 +602,7 @@ describe("createRootActivityHandler", () => {
     expect(await handler(batch)).toEqual({
       received: 3,
       published: 3,
+      summarised: 0,
       malformed: 0,
       failedToPublish: 0,
     });
@@ -578,7 +627,7 @@ describe("createRootActivityHandler", () => {
     await handler(delivery(batch));
     expect(lookups.sort()).toEqual(["111122223333", "123456789012"]);
     expect(published[0].subject).toBe(
-      "ROOT ConsoleLogin in 111122223333 (payments-prod) from 192.0.2.0",
+      "UNEXPLAINED ROOT ConsoleLogin in 111122223333 (payments-prod) from 192.0.2.0",
     );
     expect(published[3].body).toMatch(/^Account: +123456789012 \(sandbox\)$/m);
 
@@ -610,7 +659,7 @@ describe("createRootActivityHandler", () => {
     await handler(delivery([byId("ev-035").line])); // accountId "redacted"
     expect(lookups).toEqual([]);
     expect(published[0].subject).toBe(
-      "ROOT ExternalIdPDirectoryLogin FAILED in redacted from redacted",
+      "UNEXPLAINED ROOT ExternalIdPDirectoryLogin FAILED in redacted from redacted",
     );
   });
 
@@ -626,12 +675,16 @@ describe("createRootActivityHandler", () => {
         calls += 1;
         throw new Error("throttled");
       },
+      prover: proverOver(),
+      windows: [],
       log: (line) => logs.push(line),
     });
     await handler(delivery([byId("ev-001").line]));
     await handler(delivery([byId("ev-001").line]));
     expect(calls).toBe(2);
-    expect(published[0].subject).toBe("ROOT ConsoleLogin in 111122223333 from 192.0.2.0");
+    expect(published[0].subject).toBe(
+      "UNEXPLAINED ROOT ConsoleLogin in 111122223333 from 192.0.2.0",
+    );
     expect(logs.some((line) => line.includes("account name lookup failed for 111122223333"))).toBe(
       true,
     );
@@ -640,21 +693,35 @@ describe("createRootActivityHandler", () => {
 
 describe("notifier/lambda.ts wiring", () => {
   const TOPIC_ARN = "arn:aws:sns:us-east-1:111111111111:aws-org-guardrails-root-activity";
+  const PAGING_TOPIC_ARN = "arn:aws:sns:us-east-1:111111111111:aws-org-guardrails-root-unexplained";
   const sns = mockClient(SNSClient);
   const organizations = mockClient(OrganizationsClient);
-  const savedTopic = process.env.TOPIC_ARN;
+  const logsMock = mockClient(CloudWatchLogsClient);
+  const ENV = {
+    TOPIC_ARN,
+    PAGING_TOPIC_ARN,
+    CENTRAL_LOG_GROUP: "/aws-org-guardrails/cloudtrail",
+    ASSUME_ROOT_STREAM_PREFIXES: JSON.stringify(["111111111111_CloudTrail_us-east-1"]),
+    ASSUME_ROOT_CALLERS: JSON.stringify(["111111111111"]),
+    BREAK_GLASS_WINDOWS: "[]",
+  };
+  const saved = Object.fromEntries(Object.keys(ENV).map((name) => [name, process.env[name]]));
 
   beforeEach(() => {
     sns.reset();
     organizations.reset();
+    logsMock.reset();
     sns.on(PublishCommand).resolves({ MessageId: "m-1" });
-    process.env.TOPIC_ARN = TOPIC_ARN;
+    logsMock.on(FilterLogEventsCommand).resolves({ events: [] });
+    Object.assign(process.env, ENV);
   });
   afterEach(() => {
-    if (savedTopic === undefined) {
-      delete process.env.TOPIC_ARN;
-    } else {
-      process.env.TOPIC_ARN = savedTopic;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) {
+        delete process.env[name];
+      } else {
+        process.env[name] = value;
+      }
     }
   });
 
@@ -662,28 +729,41 @@ describe("notifier/lambda.ts wiring", () => {
     createLambdaHandler({
       sns: new SNSClient({ region: "us-east-1" }),
       organizations: new OrganizationsClient({ region: "us-east-1" }),
+      logs: new CloudWatchLogsClient({ region: "us-east-1" }),
+      retryDelaysMs: [],
       env: process.env,
       log: (line) => logs.push(line),
     });
 
-  it("the exported handler publishes to TOPIC_ARN with attributes and the account name", async () => {
+  it("the exported handler pages unexplained root use through PAGING_TOPIC_ARN, with attributes and the account name", async () => {
     organizations
       .on(DescribeAccountCommand, { AccountId: "111122223333" })
       .resolves({ Account: { Id: "111122223333", Name: "payments-prod" } });
     const result = await lambdaHandler(delivery([byId("ev-001").line]));
-    expect(result).toEqual({ received: 1, published: 1, malformed: 0, failedToPublish: 0 });
+    expect(result).toEqual({
+      received: 1,
+      published: 1,
+      summarised: 0,
+      malformed: 0,
+      failedToPublish: 0,
+    });
 
     const calls = sns.commandCalls(PublishCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0].args[0].input;
-    expect(input.TopicArn).toBe(TOPIC_ARN);
-    expect(input.Subject).toBe("ROOT ConsoleLogin in 111122223333 (payments-prod) from 192.0.2.0");
+    expect(input.TopicArn).toBe(PAGING_TOPIC_ARN);
+    expect(input.Subject).toBe(
+      "UNEXPLAINED ROOT ConsoleLogin in 111122223333 (payments-prod) from 192.0.2.0",
+    );
     expect(input.Message).toContain("Credential:  console sign-in with the root password");
     expect(input.MessageAttributes).toMatchObject({
       accountId: { DataType: "String", StringValue: "111122223333" },
       eventName: { DataType: "String", StringValue: "ConsoleLogin" },
       credential: { DataType: "String", StringValue: "consoleSignIn" },
+      rootUse: { DataType: "String", StringValue: "unexplained" },
     });
+    // No temporary key: nothing to look up.
+    expect(logsMock.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
     expect(organizations.commandCalls(DescribeAccountCommand)).toHaveLength(1);
   });
 
@@ -697,13 +777,20 @@ describe("notifier/lambda.ts wiring", () => {
     const logs: string[] = [];
     const handler = wiring(logs);
     const result = await handler(delivery([byId("ev-030").line]));
-    expect(result).toEqual({ received: 1, published: 1, malformed: 0, failedToPublish: 0 });
+    expect(result).toEqual({
+      received: 1,
+      published: 1,
+      summarised: 0,
+      malformed: 0,
+      failedToPublish: 0,
+    });
     const input = sns.commandCalls(PublishCommand)[0].args[0].input;
-    expect(input.TopicArn).toBe(TOPIC_ARN);
+    // The log group holds no AssumeRoot call for its key: unexplained, paged.
+    expect(input.TopicArn).toBe(PAGING_TOPIC_ARN);
     expect(input.Subject).toBe(
-      "ROOT DeleteBucketPolicy via AssumeRoot in 222222222222 from 192.0.2.1",
+      "UNEXPLAINED ROOT DeleteBucketPolicy in 222222222222 from 192.0.2.1",
     );
-    expect(input.MessageAttributes?.credential?.StringValue).toBe("assumeRootSession");
+    expect(input.MessageAttributes?.rootUse?.StringValue).toBe("unexplained");
     expect(logs.some((line) => line.includes("AccessDeniedException"))).toBe(true);
 
     await handler(delivery([byId("ev-031").line])); // another account: no further DescribeAccount
@@ -720,8 +807,8 @@ describe("notifier/lambda.ts wiring", () => {
     await handler(delivery([byId("ev-001").line]));
     expect(organizations.commandCalls(DescribeAccountCommand)).toHaveLength(2);
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject)).toEqual([
-      "ROOT ConsoleLogin in 111122223333 from 192.0.2.0",
-      "ROOT ConsoleLogin in 111122223333 from 192.0.2.0",
+      "UNEXPLAINED ROOT ConsoleLogin in 111122223333 from 192.0.2.0",
+      "UNEXPLAINED ROOT ConsoleLogin in 111122223333 from 192.0.2.0",
     ]);
   });
 
@@ -745,9 +832,12 @@ describe("notifier/lambda.ts wiring", () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(3);
   });
 
-  it("refuses to run without TOPIC_ARN", async () => {
-    delete process.env.TOPIC_ARN;
-    await expect(wiring()(delivery([byId("ev-001").line]))).rejects.toThrow(/TOPIC_ARN is not set/);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-  });
+  it.each(["TOPIC_ARN", "PAGING_TOPIC_ARN", "CENTRAL_LOG_GROUP", "ASSUME_ROOT_STREAM_PREFIXES"])(
+    "refuses to run without %s",
+    async (name) => {
+      delete process.env[name];
+      await expect(wiring()(delivery([byId("ev-030").line]))).rejects.toThrow(`${name} is not set`);
+      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    },
+  );
 });

@@ -11,7 +11,7 @@ describe("root-activity alarms (dev stack)", async () => {
   );
   const alarms = allAlarms.filter((alarm) => !alarm.name.endsWith("-tampered-alarm"));
   const tampered = allAlarms.filter((alarm) => alarm.name.endsWith("-tampered-alarm"));
-  const topic = one(resources, TYPES.topic);
+  const topic = one(resources, TYPES.topic, "root-activity-topic");
 
   it("deploys the CIS root-usage filter spelled exactly, its name equal to its metric's", () => {
     const cis = filters.find((f) => f.inputs.pattern === CIS_ROOT_USAGE_PATTERN);
@@ -101,16 +101,46 @@ describe("root-activity alarms (dev stack)", async () => {
     );
     expect(statement.Principal).toEqual({ Service: "cloudwatch.amazonaws.com" });
     expect(statement.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
-    const topicPolicy = JSON.parse(String(one(resources, TYPES.topicPolicy).inputs.policy));
+    const topicPolicy = JSON.parse(
+      String(one(resources, TYPES.topicPolicy, "root-activity-topic-policy").inputs.policy),
+    );
     expect(
       topicPolicy.Statement.find((s: any) => s.Sid === "CloudWatchAlarmsPublish").Principal,
     ).toEqual({ Service: "cloudwatch.amazonaws.com" });
   });
 
-  it("subscribes the configured e-mail addresses", () => {
+  it("subscribes the configured e-mail addresses to both topics when no paging subscriptions are given", () => {
     expect(
-      byType(resources, TYPES.topicSubscription).map((s) => [s.inputs.protocol, s.inputs.endpoint]),
-    ).toEqual([["email", "platform-oncall@example.com"]]);
+      byType(resources, TYPES.topicSubscription).map((s) => [
+        s.name.startsWith("root-activity-paging-") ? "paging" : "informational",
+        s.inputs.protocol,
+        s.inputs.endpoint,
+      ]),
+    ).toEqual([
+      ["informational", "email", "platform-oncall@example.com"],
+      ["paging", "email", "platform-oncall@example.com"],
+    ]);
+  });
+
+  it("pages through its own encrypted topic, which only the account (the notifier's role) publishes to, never over plain HTTP", () => {
+    const paging = one(resources, TYPES.topic, "root-activity-paging-topic");
+    expect(paging.inputs).toMatchObject({
+      name: "aws-org-guardrails-root-unexplained",
+      kmsMasterKeyId: "arn:aws:mock::aws:kms/key:Key:root-activity-topic-key",
+    });
+    const policy = JSON.parse(
+      String(one(resources, TYPES.topicPolicy, "root-activity-paging-topic-policy").inputs.policy),
+    );
+    expect(policy.Statement.map((s: any) => s.Sid)).toEqual([
+      "AccountManagesTopic",
+      "DenyPublishWithoutTls",
+    ]);
+    // The alarms stay on the informational topic, for the scanners and as backstops.
+    for (const alarm of byType(resources, TYPES.alarm)) {
+      expect(alarm.inputs.alarmActions).toEqual([
+        "arn:aws:mock::aws:sns/topic:Topic:root-activity-topic",
+      ]);
+    }
   });
 
   it("puts filters, alarms, topic and key in the account of the central log group", () => {
@@ -140,18 +170,18 @@ describe("root-activity alarms with other subscriptions, log group in the log-ar
   });
 
   it("subscribes every protocol from config", () => {
-    expect(byType(resources, TYPES.topicSubscription).map((s) => s.inputs.protocol)).toEqual([
-      "email",
-      "https",
-      "sqs",
-    ]);
+    expect(
+      byType(resources, TYPES.topicSubscription)
+        .filter((s) => !s.name.startsWith("root-activity-paging-"))
+        .map((s) => s.inputs.protocol),
+    ).toEqual(["email", "https", "sqs"]);
   });
 
   it("follows the log group into the log-archive account", () => {
     for (const resource of [
       ...byType(resources, TYPES.alarm),
       ...byType(resources, TYPES.metricFilter),
-      one(resources, TYPES.topic),
+      ...byType(resources, TYPES.topic),
     ]) {
       expect(accountOf(resources, resource)).toBe(DEV.logArchive);
     }
@@ -186,5 +216,85 @@ describe("the notifier cannot be starved", async () => {
     });
     expect(one(resources, TYPES.lambda).inputs.reservedConcurrentExecutions).toBeUndefined();
     expect(one(resources, TYPES.alarm, "root-activity-notifier-throttles-alarm")).toBeDefined();
+  });
+});
+
+describe("paging subscriptions of their own", async () => {
+  it("subscribes alerts.paging to the paging topic only", async () => {
+    const { resources } = await runProgram({
+      config: {
+        "aws-org-guardrails:alerts": JSON.stringify({
+          emails: ["team@example.com"],
+          paging: {
+            subscriptions: [{ protocol: "https", endpoint: "https://events.pagerduty.com/x" }],
+          },
+        }),
+      },
+    });
+    const subscriptions = byType(resources, TYPES.topicSubscription).map((s) => [
+      String(s.inputs.topic).split(":").pop(),
+      s.inputs.protocol,
+    ]);
+    expect(subscriptions).toEqual([
+      ["root-activity-topic", "email"],
+      ["root-activity-paging-topic", "https"],
+    ]);
+  });
+});
+
+describe("the notifier knows where to look and what is approved", async () => {
+  const { resources } = await runProgram({
+    config: {
+      "aws-org-guardrails:rootAccess": JSON.stringify({
+        targets: ["Root"],
+        breakGlass: [
+          {
+            accountId: DEV.paymentsProd,
+            reason: "INC-4711: unlock the bucket",
+            expiresAt: new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+          },
+        ],
+      }),
+    },
+  });
+  const fn = one(resources, TYPES.lambda);
+  const env = (fn.inputs.environment as any).variables;
+
+  it("passes both topics, the central log group, the AssumeRoot callers' streams and the open windows", () => {
+    expect(env.TOPIC_ARN).toBe("arn:aws:mock::aws:sns/topic:Topic:root-activity-topic");
+    expect(env.PAGING_TOPIC_ARN).toBe(
+      "arn:aws:mock::aws:sns/topic:Topic:root-activity-paging-topic",
+    );
+    expect(env.CENTRAL_LOG_GROUP).toBe("/aws-org-guardrails/cloudtrail");
+    expect(JSON.parse(env.ASSUME_ROOT_CALLERS)).toEqual([DEV.management]);
+    expect(JSON.parse(env.ASSUME_ROOT_STREAM_PREFIXES)).toEqual([
+      `${DEV.management}_CloudTrail_eu-west-1`,
+    ]);
+    expect(JSON.parse(env.BREAK_GLASS_WINDOWS)).toEqual([
+      expect.objectContaining({
+        accountId: DEV.paymentsProd,
+        reason: "INC-4711: unlock the bucket",
+      }),
+    ]);
+  });
+
+  it("may look up AssumeRoot calls in the central log group only, and publish to both topics", () => {
+    const policy = JSON.parse(
+      String(one(resources, TYPES.rolePolicy, "root-activity-notifier-role-policy").inputs.policy),
+    );
+    const statement = (sid: string) => policy.Statement.find((s: any) => s.Sid === sid);
+    expect(statement("LookUpAssumeRootCalls")).toEqual({
+      Sid: "LookUpAssumeRootCalls",
+      Effect: "Allow",
+      Action: "logs:FilterLogEvents",
+      Resource: [
+        `arn:aws:logs:eu-west-1:${DEV.management}:log-group:/aws-org-guardrails/cloudtrail`,
+        `arn:aws:logs:eu-west-1:${DEV.management}:log-group:/aws-org-guardrails/cloudtrail:*`,
+      ],
+    });
+    expect(statement("PublishAlerts").Resource).toEqual([
+      `arn:aws:sns:eu-west-1:${DEV.management}:aws-org-guardrails-root-activity`,
+      `arn:aws:sns:eu-west-1:${DEV.management}:aws-org-guardrails-root-unexplained`,
+    ]);
   });
 });

@@ -151,7 +151,13 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
     one(resources, TYPES.key, "organization-trail-log-group-key").inputs.policy,
   );
   const topicKeyPolicy = parsed(one(resources, TYPES.key, "root-activity-topic-key").inputs.policy);
-  const topicPolicy = parsed(one(resources, TYPES.topicPolicy).inputs.policy);
+  const topicPolicy = parsed(
+    one(resources, TYPES.topicPolicy, "root-activity-topic-policy").inputs.policy,
+  );
+  const pagingTopicPolicy = parsed(
+    one(resources, TYPES.topicPolicy, "root-activity-paging-topic-policy").inputs.policy,
+  );
+  const pagingTopicArn = arn(TYPES.topic, "root-activity-paging-topic", "sns:topic");
   const deliveryTrust = parsed(
     one(resources, TYPES.role, "organization-trail-delivery-role").inputs.assumeRolePolicy,
   );
@@ -586,6 +592,56 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
       page: PAGES.publisher,
       expect: "Allowed",
       decide: () => notifier("sns:Publish", topicArn, topicPolicy),
+    },
+    {
+      name: "the notifier pages through the paging topic",
+      page: PAGES.publisher,
+      expect: "Allowed",
+      decide: () => notifier("sns:Publish", pagingTopicArn, pagingTopicPolicy),
+    },
+    {
+      name: "no CloudWatch alarm publishes to the paging topic",
+      page: PAGES.alarmTopic,
+      expect: "denied",
+      decide: () =>
+        decideServiceRequest({
+          service: "cloudwatch.amazonaws.com",
+          action: "sns:Publish",
+          resource: { arn: pagingTopicArn, accountId: trailAccount },
+          context: { ...tls, "aws:SourceArn": alarmArn, "aws:SourceAccount": trailAccount },
+          resourcePolicy: pagingTopicPolicy,
+        }),
+    },
+    {
+      name: "the notifier looks AssumeRoot calls up in the central log group",
+      page: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html",
+      expect: "Allowed",
+      decide: () => notifier("logs:FilterLogEvents", logGroupArn, undefined),
+    },
+    {
+      name: "...and reads it through the log-group key, via CloudWatch Logs",
+      page: PAGES.logGroupKey,
+      expect: "Allowed",
+      decide: () =>
+        decidePrincipalRequest({
+          ...inTrailAccount(notifierSession),
+          context: {
+            ...inTrailAccount(notifierSession).context,
+            "kms:ViaService": `logs.${REGION}.amazonaws.com`,
+            ...aliased("central-log-group"),
+          },
+          action: "kms:Decrypt",
+          resource: { arn: logGroupKeyArn, accountId: trailAccount },
+          identityPolicies: [{ name: "NotifierPolicy", policy: notifierPolicy }],
+          resourcePolicy: logGroupKeyPolicy,
+          encryptionContext: { "aws:logs:arn": logGroupArn },
+        }),
+    },
+    {
+      name: "...and no other log group",
+      page: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html",
+      expect: "denied",
+      decide: () => notifier("logs:FilterLogEvents", `${logGroupArn}-other`, undefined),
     },
     ...(["kms:GenerateDataKey", "kms:Decrypt"] as const).map((action): Row => ({
       name: `the notifier uses the topic key: ${action}`,

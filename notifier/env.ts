@@ -1,0 +1,16 @@
+import { BREAK_GLASS_ENV } from "./breakGlass";
+
+/** The function's configuration, set by the RootActivityNotifier component. */
+export const NOTIFIER_ENV = {
+  /** Approved root use and the alarms' backstops. */
+  informationalTopic: "TOPIC_ARN",
+  /** Unexplained root use: the page. */
+  pagingTopic: "PAGING_TOPIC_ARN",
+  /** The central log group, where AssumeRoot calls are looked up. */
+  logGroup: "CENTRAL_LOG_GROUP",
+  /** JSON list of the log-stream prefixes of the accounts allowed to call AssumeRoot. */
+  streamPrefixes: "ASSUME_ROOT_STREAM_PREFIXES",
+  /** JSON list of those accounts. */
+  callers: "ASSUME_ROOT_CALLERS",
+  breakGlass: BREAK_GLASS_ENV,
+} as const;

@@ -1,0 +1,127 @@
+import { isNotifiedRootEvent } from "../detection/rootEvents";
+import { FileOutcome, logFiles, scanRecords } from "../detection/replay";
+import { AssumeRootProver, RecordCallSource } from "./assumeRootProof";
+import { BreakGlassWindow } from "./breakGlass";
+import { describeSession, judgeRootUse, JudgedRootEvent, rootEventFacts } from "./handler";
+import { describeRootEvent, RootAlert, RootUseKind } from "./rootEvent";
+
+/** One root event as the notifier would report it (`npm run explain --json`). */
+export interface ExplainedAlert {
+  readonly eventId: string | undefined;
+  readonly accountId: string | undefined;
+  readonly eventName: string;
+  readonly eventTime: string | undefined;
+  readonly sourceIPAddress: string | undefined;
+  readonly kind: RootUseKind;
+  /** When proved: the AssumeRoot call's eventID, or its eventTime when the record has none. */
+  readonly assumeRootEventId?: string;
+  /** When inside a window: its reason. */
+  readonly breakGlassReason?: string;
+  readonly detections: readonly string[];
+  /** The subject of the message that reports it (for a session: the session's one message). */
+  readonly subject: string;
+}
+
+export interface ExplainOptions {
+  /** The stack's break-glass entries, judged at each event's time. */
+  readonly windows: readonly BreakGlassWindow[];
+  /** The accounts whose AssumeRoot calls count; any when undefined (no stack given). */
+  readonly allowedCallers?: ReadonlySet<string>;
+}
+
+export interface Explanation {
+  readonly alerts: ExplainedAlert[];
+  readonly badFiles: { readonly file: string; readonly error: string }[];
+  readonly files: number;
+  readonly records: number;
+}
+
+/**
+ * The alerts the notifier would publish for the root events in CloudTrail files, the files taken
+ * as the content of the central log group: an AssumeRoot call in them proves its session, exactly
+ * as the function proves it with FilterLogEvents. The same modules as the function decide
+ * (detection/rootEvents.ts, notifier/assumeRootProof.ts, notifier/handler.ts).
+ */
+export async function explainFiles(
+  paths: readonly string[],
+  options: ExplainOptions,
+): Promise<Explanation> {
+  const calls = new RecordCallSource();
+  const events: JudgedRootEvent[] = [];
+  const outcomes: FileOutcome[] = [];
+  for await (const file of logFiles(paths)) {
+    // Every root event and every AssumeRoot call contains "Root": the others are never parsed.
+    const { outcome, kept } = await scanRecords(file, (record) => [record], ["Root"]);
+    outcomes.push(outcome);
+    if (outcome.error !== undefined) {
+      continue;
+    }
+    for (const record of kept) {
+      calls.add(record);
+      if (isNotifiedRootEvent(record)) {
+        events.push(rootEventFacts(record as Record<string, unknown>));
+      }
+    }
+  }
+  // Every call is in the files already: nothing to wait for.
+  const prover = new AssumeRootProver(calls, {
+    retryDelaysMs: [],
+    ...(options.allowedCallers === undefined ? {} : { allowedCallers: options.allowedCallers }),
+  });
+  await judgeRootUse(events, prover, options.windows);
+
+  const described = events.map((event) => ({
+    event,
+    alert: describeRootEvent(event.record, {
+      use: event.use,
+      detections: event.detections,
+    }) as RootAlert,
+  }));
+  const sessions = new Map<string, RootAlert[]>();
+  for (const { alert } of described) {
+    if (alert.use.kind === "assumeRootSession") {
+      const key = alert.use.call.accessKeyId;
+      sessions.set(key, [...(sessions.get(key) ?? []), alert]);
+    }
+  }
+  const alerts = described
+    .map(({ alert }): ExplainedAlert => {
+      const base = {
+        eventId: alert.eventId,
+        accountId: alert.accountId,
+        eventName: alert.eventName,
+        eventTime: alert.eventTime,
+        sourceIPAddress: alert.sourceIPAddress,
+        kind: alert.use.kind,
+        detections: alert.detections,
+      };
+      switch (alert.use.kind) {
+        case "assumeRootSession": {
+          const call = alert.use.call;
+          return {
+            ...base,
+            assumeRootEventId: call.eventId ?? call.eventTime,
+            subject: describeSession(call, sessions.get(call.accessKeyId) ?? [alert], undefined)
+              .subject,
+          };
+        }
+        case "breakGlass":
+          return { ...base, breakGlassReason: alert.use.window.reason, subject: alert.subject };
+        default:
+          return { ...base, subject: alert.subject };
+      }
+    })
+    .sort(
+      (a, b) =>
+        (a.eventTime ?? "").localeCompare(b.eventTime ?? "") ||
+        (a.eventId ?? "").localeCompare(b.eventId ?? ""),
+    );
+  return {
+    alerts,
+    badFiles: outcomes.flatMap((o) =>
+      o.error === undefined ? [] : [{ file: o.file, error: o.error }],
+    ),
+    files: outcomes.length,
+    records: outcomes.reduce((sum, o) => sum + o.records, 0),
+  };
+}
