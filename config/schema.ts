@@ -491,6 +491,12 @@ const exceptionRolePatternSchema = z
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-][\w+=,.@\/*?-]*$/, {
     error: (issue) =>
       `must be a role ARN pattern in one account, such as arn:aws:iam::123456789012:role/OrganizationAccountAccessRole (never an account, a user or root), got "${String(issue.input)}"`,
+  })
+  // IAM Identity Center and service-linked roles are assumed through what a local administrator of
+  // the account controls (permission sets, services): an exemption for them would be one for all.
+  .refine((pattern) => !/:role\/(aws-reserved|aws-service-role)\//.test(pattern), {
+    error: (issue) =>
+      `must not name an IAM Identity Center (aws-reserved/) or service-linked (aws-service-role/) role: whoever controls the account's permission sets or services would be exempt too, got "${String(issue.input)}"`,
   });
 
 const protectionSchema = z

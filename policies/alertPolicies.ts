@@ -10,8 +10,9 @@ function accountRoot(names: GuardrailNames): string {
   return `arn:${names.partition}:iam::${names.trailAccountId}:root`;
 }
 
+/** The program's alarms only: an alarm anyone else creates cannot publish to the alert topic. */
 function alarmsOfThisAccount(names: GuardrailNames): string {
-  return `arn:${names.partition}:cloudwatch:${names.region}:${names.trailAccountId}:alarm:*`;
+  return `arn:${names.partition}:cloudwatch:${names.region}:${names.trailAccountId}:alarm:aws-org-guardrails-*`;
 }
 
 /**

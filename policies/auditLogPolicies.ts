@@ -70,6 +70,16 @@ export function buildArchiveBucketPolicy(
       write("AWSCloudTrailWrite20150319", names.managementAccountId),
       write("AWSCloudTrailOrganizationWrite20150319", names.organizationId),
       ...readerStatements(names, readers),
+      // Access points are a second way in, with policies of their own: none may reach the archive.
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
+      {
+        Sid: "DenyAccessPoints",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [names.bucketArn, `${names.bucketArn}/*`],
+        Condition: { Null: { "s3:DataAccessPointArn": "false" } },
+      },
     ],
   };
 }
@@ -98,7 +108,7 @@ function readerStatements(names: GuardrailNames, readers: readonly string[]): Po
       Sid: "AllowLogReadersToRead",
       Effect: "Allow",
       Principal: principal,
-      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:RestoreObject"],
       Resource: `${names.bucketArn}/AWSLogs/*`,
       Condition: inOrganization,
     },

@@ -25,7 +25,8 @@ export interface ProtectionScpInput {
  */
 export const STILL_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // Reading the archive is what it is for (readers, auditors, Athena); it cannot change a file.
-  s3: ["s3:Get*", "s3:List*"],
+  // Restoring an archived (Glacier) file makes a temporary readable copy and changes nothing.
+  s3: ["s3:Get*", "s3:List*", "s3:RestoreObject"],
   // Reading a key, and cryptographic use: using a key cannot change it or what it protects, and
   // the key policies decide who may (readers decrypt, the notifier encrypts alerts). Rotation only
   // strengthens a key.
@@ -124,6 +125,9 @@ export const PROTECTION_ACTIONS: readonly string[] = [
     "logs:CreateLogStream",
     "logs:PutLogEvents",
     "logs:PutAccountPolicy",
+    "logs:PutResourcePolicy",
+    "logs:PutDeliveryDestination",
+    "logs:CreateDelivery",
     "cloudwatch:PutMetricData",
     "sns:Publish",
     ...Object.values(STILL_ALLOWED).flat(),
@@ -196,10 +200,21 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
       Action: "organizations:LeaveOrganization",
       Resource: "*",
     },
+    // Named by the policies' ARNs (the organization's and AWS's own, FullAWSAccess among them), so
+    // the deny does not depend on a condition key AWS might not set; the policy types by their key.
     {
       Sid: "DenyMemberPolicyManagement",
       Effect: "Deny",
-      Action: [...POLICY_MANAGEMENT_ACTIONS],
+      Action: POLICY_MANAGEMENT_ACTIONS.filter((action) => !action.endsWith("PolicyType")),
+      Resource: ["service_control_policy", "resource_control_policy"].flatMap((type) => [
+        `arn:${names.partition}:organizations::${names.managementAccountId}:policy/${names.organizationId}/${type}/*`,
+        `arn:${names.partition}:organizations::aws:policy/${type}/*`,
+      ]),
+    },
+    {
+      Sid: "DenyMemberPolicyTypeChanges",
+      Effect: "Deny",
+      Action: ["organizations:DisablePolicyType", "organizations:EnablePolicyType"],
       Resource: "*",
       Condition: {
         StringEquals: {
@@ -207,12 +222,19 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
         },
       },
     },
-    allButReading("ProtectLogArchiveBucket", "s3", [names.bucketArn, `${names.bucketArn}/*`]),
-    allButReading(
-      "ProtectLogArchiveAccount",
-      "account",
+    // With its access points: an access point (or a multi-region one) of the log-archive account is
+    // a second way to the archive's objects, with a policy of its own.
+    allButReading("ProtectLogArchiveBucket", "s3", [
+      names.bucketArn,
+      `${names.bucketArn}/*`,
+      `arn:${names.partition}:s3:*:${names.logArchiveAccountId}:accesspoint/*`,
+    ]),
+    // The account as itself, and as the organization's (what the Account Management delegated
+    // administrator, a member account, acts on).
+    allButReading("ProtectLogArchiveAccount", "account", [
       `arn:${names.partition}:account::${names.logArchiveAccountId}:account`,
-    ),
+      `arn:${names.partition}:account::${names.managementAccountId}:account/${names.organizationId}/${names.logArchiveAccountId}`,
+    ]),
     allButReading("ProtectGuardrailKeys", "kms", arn("kms", keyAccount, "key/*"), {
       "ForAnyValue:StringLike": { "kms:ResourceAliases": `${KEY_ALIAS_PREFIX}*` },
     }),
@@ -224,6 +246,9 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
     // Nobody else may re-point the exempted role: changing its trust policy would let them
     // assume it, and then change everything the exemption allows.
     allButReading("ProtectDeploymentRole", "iam", exempt),
+    // In both locations: a member account registered as CloudTrail delegated administrator may
+    // manage every organization trail.
+    allButReading("ProtectOrganizationTrail", "cloudtrail", [...names.archiveTrailArns]),
     deny("DenyExemptRoleTakeover", TAKEOVER_ACTIONS, [
       ...inExemptAccounts("saml-provider"),
       ...inExemptAccounts("oidc-provider"),
@@ -250,11 +275,20 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
       ),
       // Account-wide data protection (or subscription) policies reach the central log group
       // without naming it: a custom identifier matching "Root" would blind every filter.
-      deny("DenyAccountLogPolicies", "logs:PutAccountPolicy", "*", {
-        ...unlessDeployer,
-        StringEquals: { "aws:PrincipalAccount": account },
-      }),
-      allButReading("ProtectOrganizationTrail", "cloudtrail", [...names.archiveTrailArns]),
+      // Account-wide log settings reach the central log group without naming it: data protection
+      // (a custom identifier matching "Root" blinds every filter), and resource policies and
+      // delivery destinations that let a service write into it (forged root events).
+      deny(
+        "DenyAccountLogPolicies",
+        [
+          "logs:PutAccountPolicy",
+          "logs:PutResourcePolicy",
+          "logs:PutDeliveryDestination",
+          "logs:CreateDelivery",
+        ],
+        "*",
+        { ...unlessDeployer, StringEquals: { "aws:PrincipalAccount": account } },
+      ),
       allButReading(
         "ProtectRootAlarms",
         "cloudwatch",

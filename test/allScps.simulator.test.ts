@@ -1056,11 +1056,13 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
     const archive = [
       "DenyLeavingTheOrganization",
       "DenyMemberPolicyManagement",
+      "DenyMemberPolicyTypeChanges",
       "ProtectLogArchiveBucket",
       "ProtectLogArchiveAccount",
       "ProtectGuardrailKeys",
       "ProtectGuardrailKeyAliases",
       "ProtectDeploymentRole",
+      "ProtectOrganizationTrail",
       "DenyExemptRoleTakeover",
     ];
     expect(sids(PROTECTION.managementLogGroup)).toEqual(archive);
@@ -1070,7 +1072,6 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
       "OnlyTheTrailWritesTheCentralLogGroup",
       "OnlyTheNotifierWritesItsLogGroup",
       "DenyAccountLogPolicies",
-      "ProtectOrganizationTrail",
       "ProtectRootAlarms",
       "DenyAlarmMuteRules",
       "DenyFeedingTheRootMetrics",
@@ -1087,7 +1088,7 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
 
 describe("the shared harness (./support/scpSimulator) on the protection SCP", () => {
   it("decides requests although most statements name other resources", async () => {
-    // In this mode the protection SCP has twenty statements; for a bucket request, most of them name
+    // In this mode the protection SCP has twenty-one statements; for a bucket request, most of them name
     // another service, account or resource, which the simulator explains with `errors` such as
     // "Service does not match". Those are clean mismatches: the harness decides all the same.
     const request = (t: Target): ScpRequest => ({
@@ -1099,7 +1100,7 @@ describe("the shared harness (./support/scpSimulator) on the protection SCP", ()
       context: { "aws:CurrentTime": WELL_BEFORE_T, ...t.context },
       ...(t.resourcePolicy !== undefined ? { resourcePolicy: t.resourcePolicy } : {}),
     });
-    expect(PROTECTION.delegatedAdministrator.Statement).toHaveLength(20);
+    expect(PROTECTION.delegatedAdministrator.Statement).toHaveLength(21);
     expect(await simulateScp(request(target(ARCHIVE_TARGETS, "s3:PutBucketPolicy")))).toEqual({
       decision: "ExplicitlyDenied",
       deniedBy: [BUCKET],

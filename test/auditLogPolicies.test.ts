@@ -203,7 +203,7 @@ describe("archive bucket policy for log readers", () => {
       Sid: "AllowLogReadersToRead",
       Effect: "Allow",
       Principal: { AWS: readers },
-      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:RestoreObject"],
       Resource: `${BUCKET_ARN}/AWSLogs/*`,
       Condition: { StringEquals: { "aws:PrincipalOrgID": DEV.organizationId } },
     });

@@ -45,17 +45,20 @@ describe("guardrail protection and centralized root access (dev stack, preview)"
     expect(list.map((s) => s.Sid)).toEqual([
       "DenyLeavingTheOrganization",
       "DenyMemberPolicyManagement",
+      "DenyMemberPolicyTypeChanges",
       "ProtectLogArchiveBucket",
       "ProtectLogArchiveAccount",
       "ProtectGuardrailKeys",
       "ProtectGuardrailKeyAliases",
       "ProtectDeploymentRole",
+      "ProtectOrganizationTrail",
       "DenyExemptRoleTakeover",
     ]);
     const bucket = list.find((s) => s.Sid === "ProtectLogArchiveBucket");
     expect(bucket.Resource).toEqual([
       `arn:aws:s3:::aws-org-guardrails-trail-${DEV.logArchive}-eu-west-1`,
       `arn:aws:s3:::aws-org-guardrails-trail-${DEV.logArchive}-eu-west-1/*`,
+      `arn:aws:s3:*:${DEV.logArchive}:accesspoint/*`,
     ]);
     expect(bucket.Condition).toEqual({
       ArnNotLike: {
@@ -63,7 +66,7 @@ describe("guardrail protection and centralized root access (dev stack, preview)"
       },
     });
     // Everything but reading: the sweep (protectionSweep.simulator.test.ts) shows what that denies.
-    expect(bucket.NotAction).toEqual(["s3:Get*", "s3:List*"]);
+    expect(bucket.NotAction).toEqual(["s3:Get*", "s3:List*", "s3:RestoreObject"]);
     expect(bucket.Action).toBeUndefined();
     const keys = list.find((s) => s.Sid === "ProtectGuardrailKeys");
     expect(keys.Condition["ForAnyValue:StringLike"]).toEqual({
@@ -201,6 +204,7 @@ describe("protection SCP over the size budget", () => {
     expect(parts.map((policy) => policy.inputs.name)).toEqual([
       "aws-org-guardrails-protection",
       "aws-org-guardrails-protection-2",
+      "aws-org-guardrails-protection-3",
     ]);
     for (const part of parts) {
       expect(String(part.inputs.content).length).toBeLessThanOrEqual(5120);
@@ -209,17 +213,18 @@ describe("protection SCP over the size budget", () => {
     expect(sids).toEqual([
       "DenyLeavingTheOrganization",
       "DenyMemberPolicyManagement",
+      "DenyMemberPolicyTypeChanges",
       "ProtectLogArchiveBucket",
       "ProtectLogArchiveAccount",
       "ProtectGuardrailKeys",
       "ProtectGuardrailKeyAliases",
       "ProtectDeploymentRole",
+      "ProtectOrganizationTrail",
       "DenyExemptRoleTakeover",
       "ProtectCentralLogGroup",
       "OnlyTheTrailWritesTheCentralLogGroup",
       "OnlyTheNotifierWritesItsLogGroup",
       "DenyAccountLogPolicies",
-      "ProtectOrganizationTrail",
       "ProtectRootAlarms",
       "DenyAlarmMuteRules",
       "DenyFeedingTheRootMetrics",

@@ -87,6 +87,7 @@ describe("organization trail and log archive (dev stack, log group in the manage
       "AWSCloudTrailAclCheck20150319",
       "AWSCloudTrailWrite20150319",
       "AWSCloudTrailOrganizationWrite20150319",
+      "DenyAccessPoints",
     ]);
     expect(statements[1].Condition.StringEquals["aws:SourceArn"]).toBe(TRAIL_ARN);
   });

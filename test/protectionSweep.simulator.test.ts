@@ -127,6 +127,20 @@ function guardedResources(location: Location, names: GuardrailNames): Guarded[] 
       arn: `${names.bucketArn}/AWSLogs/${DEV.organizationId}/${DEV.paymentsProd}/CloudTrail/${REGION}/2026/12/01/${DEV.paymentsProd}_CloudTrail_${REGION}_20261201T1200Z_a1b2c3.json.gz`,
       accountId: la,
     },
+    {
+      label: "an access point of the log-archive account",
+      service: "s3",
+      type: "accesspoint",
+      arn: `arn:aws:s3:${REGION}:${la}:accesspoint/back-door`,
+      accountId: la,
+    },
+    {
+      label: "an object through an access point",
+      service: "s3",
+      type: "accesspointobject",
+      arn: `arn:aws:s3:${REGION}:${la}:accesspoint/back-door/object/AWSLogs/x.json.gz`,
+      accountId: la,
+    },
     ...key("archive key", "1234abcd-12ab-34cd-56ef-1234567890ab", "trail-archive"),
     {
       label: "deployment role",
@@ -134,6 +148,21 @@ function guardedResources(location: Location, names: GuardrailNames): Guarded[] 
       type: "role",
       arn: names.logArchiveDeploymentRoleArn,
       accountId: la,
+    },
+    // STS acts on roles too (AssumeRole, TagSession...): swept with the role's type of that service.
+    {
+      label: "deployment role (STS)",
+      service: "sts",
+      type: "role",
+      arn: names.logArchiveDeploymentRoleArn,
+      accountId: la,
+    },
+    {
+      label: "log-archive account, as the organization's",
+      service: "account",
+      type: "accountInOrganization",
+      arn: `arn:aws:account::${DEV.management}:account/${DEV.organizationId}/${la}`,
+      accountId: DEV.management,
     },
     {
       label: "log-archive account",
@@ -226,6 +255,13 @@ function guardedResources(location: Location, names: GuardrailNames): Guarded[] 
       accountId: la,
     },
     {
+      label: "delivery role (STS)",
+      service: "sts",
+      type: "role",
+      arn: names.deliveryRoleArn,
+      accountId: la,
+    },
+    {
       label: "notifier role",
       service: "iam",
       type: "role",
@@ -250,6 +286,8 @@ const ALLOWLIST: Readonly<Record<string, string>> = {
   "kms:ReEncryptTo": "cryptographic use",
   "kms:EnableKeyRotation": "only strengthens the key",
   "kms:RotateKeyOnDemand": "only strengthens the key",
+  "s3:RestoreObject":
+    "makes a temporary readable copy of an archived (Glacier) log file; the file stays as it was",
 };
 
 async function sweptActions(service: string, type: string): Promise<string[]> {
@@ -407,8 +445,16 @@ const ACCOUNT_WIDE: readonly AccountWide[] = [
     resource: "*",
     context: {},
     principal: admin,
-    denied: false,
-    why: "lets services write to log groups: adds writers, masks or removes nothing",
+    denied: true,
+    why: "would let a service (an EventBridge rule's target) write forged root events into the central log group",
+  },
+  {
+    action: "logs:PutDeliveryDestination",
+    resource: `arn:aws:logs:${REGION}:${DEV.logArchive}:delivery-destination:into-central`,
+    context: {},
+    principal: admin,
+    denied: true,
+    why: "a vended-logs delivery aimed at the central log group writes into it as a service",
   },
   {
     action: "s3:PutAccountPublicAccessBlock",

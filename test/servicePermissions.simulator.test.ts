@@ -673,6 +673,29 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
       decide: () => deliveryKey(`${logGroupArn}-other`),
     },
     // Readers -> archive objects and key
+    ...(["s3:CreateAccessPoint", "s3:PutObject"] as const).map((action): Row => ({
+      // An access point of the log-archive account would be a second way in, its policy its
+      // own. (The bucket policy also denies every request through an access point; the
+      // simulator cannot evaluate one request against both, so the SCP is what is shown here.)
+      name: `an administrator of the log-archive account: ${action} through an access point -> denied`,
+      page: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html",
+      expect: "denied",
+      decide: () =>
+        decidePrincipalRequest({
+          chain: chainOf(DEV.logArchive, scps),
+          managementAccount: false,
+          principal: roleSession(DEV.logArchive, "AdminRole"),
+          context: { "aws:CurrentTime": NOW, ...tls },
+          action,
+          resource: {
+            arn:
+              action === "s3:PutObject"
+                ? `arn:aws:s3:${REGION}:${DEV.logArchive}:accesspoint/back-door/object/AWSLogs/x.json.gz`
+                : `arn:aws:s3:${REGION}:${DEV.logArchive}:accesspoint/back-door`,
+            accountId: DEV.logArchive,
+          },
+        }),
+    })),
     {
       name: "a configured reader lists the archive",
       page: PAGES.readers,
