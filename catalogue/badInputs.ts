@@ -199,6 +199,31 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     area: "stack config",
     command: "plan",
+    input: "an Identity Center role as the protection exemption",
+    prepare: editConfig(
+      (c) =>
+        (c[`${NS}:protection`] = {
+          exceptRoleArnPatterns: [
+            "arn:aws:iam::271828182845:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*",
+          ],
+        }),
+    ),
+    args: plan,
+    expect: `${NS}:protection.exceptRoleArnPatterns[0]: must not name an IAM Identity Center (aws-reserved/) or service-linked (aws-service-role/) role`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "paging with nobody to page",
+    prepare: editConfig((c) => (c[`${NS}:alerts`].paging = { emails: [] })),
+    args: plan,
+    expect: `${NS}:alerts.paging.emails: must list at least one address (or add paging.subscriptions)`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
     input: "log reader outside the organization",
     prepare: editConfig(
       (c) => (c[`${NS}:logArchive`].readers = ["arn:aws:iam::999999999999:role/siem-vendor"]),
