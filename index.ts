@@ -11,6 +11,7 @@ import { createAccountProviders } from "./components/providers";
 import { notifierCodeArchive } from "./components/notifierCode";
 import { RootActivityAlarms } from "./components/rootActivityAlarms";
 import { RootActivityNotifier } from "./components/rootActivityNotifier";
+import { windowsOf } from "./notifier/breakGlass";
 import { RootMfaRule } from "./components/rootMfaRule";
 import { RootAccessGuardrail } from "./components/rootAccessGuardrail";
 import { planServiceControlPolicies } from "./policies/scpPlan";
@@ -76,7 +77,7 @@ export = async () => {
         config.managementAccountId,
         ...config.centralizedRootAccess.delegatedAdministrators,
       ],
-      breakGlass: config.rootAccess.breakGlass,
+      breakGlass: windowsOf(config.rootAccess.breakGlass, config.rootAccess.maxBreakGlassHours),
       code: notifierCodeArchive(),
       logRetentionInDays: config.alerts.notifierLogRetentionInDays,
       reservedConcurrency: config.alerts.notifierReservedConcurrency,

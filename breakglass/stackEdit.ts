@@ -13,6 +13,8 @@ export interface BreakGlassEntryText {
   readonly accountId: string;
   readonly reason: string;
   readonly expiresAt: string;
+  /** When the window was opened; entries written before it existed have none. */
+  readonly openedAt?: string;
 }
 
 export function parseStackDocument(text: string, file: string): Document {
@@ -49,6 +51,7 @@ export function readBreakGlass(document: Document, file: string): BreakGlassEntr
       accountId: String(entry.accountId ?? ""),
       reason: String(entry.reason ?? ""),
       expiresAt: String(entry.expiresAt ?? ""),
+      ...(entry.openedAt === undefined ? {} : { openedAt: String(entry.openedAt) }),
     };
   });
 }

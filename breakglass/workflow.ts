@@ -156,6 +156,8 @@ export function openBreakGlass(request: OpenRequest): OpenResult {
   const entry = {
     accountId: request.accountId,
     reason: request.reason.trim(),
+    // The notifier counts root events as inside the window from here on, never before.
+    openedAt: isoSecond(now),
     expiresAt: isoSecond(new Date(now.getTime() + request.hours * HOUR_MS)),
   };
   addBreakGlass(loaded.document, loaded.file, entry);

@@ -271,6 +271,20 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     area: "stack config",
     command: "plan",
+    input: "break-glass entry opened after it closes",
+    prepare: breakGlass({
+      accountId: "223606797749",
+      reason: "INC-1",
+      openedAt: inHours(3),
+      expiresAt: inHours(2),
+    }),
+    args: plan,
+    expect: "is not before expiresAt",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
     input: "break-glass window beyond the maximum",
     prepare: breakGlass({ accountId: "223606797749", reason: "INC-1", expiresAt: inHours(200) }),
     args: plan,

@@ -5,6 +5,7 @@ import { projectConfigFromPulumi } from "../config/validate";
 import { formatIssuePath, InputError } from "../lib/errors";
 import { checkOutputPath, writeFileAtomic } from "../lib/files";
 import { explainFiles, ExplainOptions } from "../notifier/explain";
+import { windowsOf } from "../notifier/breakGlass";
 import { readStackFile } from "../offline/stackFile";
 import { runCli } from "./run";
 
@@ -64,7 +65,7 @@ function stackKnowledge(stack: string, stacksDir: string | undefined): ExplainOp
   }
   const config = parsed.data;
   return {
-    windows: config.rootAccess.breakGlass,
+    windows: windowsOf(config.rootAccess.breakGlass, config.rootAccess.maxBreakGlassHours),
     allowedCallers: new Set([
       config.managementAccountId,
       ...config.centralizedRootAccess.delegatedAdministrators,

@@ -79,6 +79,17 @@ const breakGlassEntrySchema = z.strictObject({
         `must be an ISO-8601 UTC time ending in Z, such as 2026-01-31T18:00:00Z, got "${String(issue.input)}"`,
     })
     .describe("When AWS itself ends the window (SCP condition on aws:CurrentTime). ISO-8601 UTC."),
+  openedAt: z
+    .string({ error: "must be an ISO-8601 UTC time such as 2026-01-31T12:00:00Z" })
+    .refine((value) => z.iso.datetime().safeParse(value).success, {
+      error: (issue) =>
+        `must be an ISO-8601 UTC time ending in Z, such as 2026-01-31T12:00:00Z, got "${String(issue.input)}"`,
+    })
+    .optional()
+    .describe(
+      "When the window was opened (`npm run breakglass open` writes it). The notifier calls root " +
+        "events approved only from this time on; without it, from expiresAt minus maxBreakGlassHours.",
+    ),
 });
 
 export type BreakGlassEntry = z.infer<typeof breakGlassEntrySchema>;

@@ -1,7 +1,7 @@
 import { formatIssuePath, InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
 import { resolveDeclared } from "./declared";
-import { encodeWindows } from "../notifier/breakGlass";
+import { encodeWindows, windowsOf } from "../notifier/breakGlass";
 import { knownRegion, nearestRegion } from "./regions";
 import {
   DELEGATED_TRAIL_SUFFIX,
@@ -307,20 +307,40 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
           );
         }
       }
+      const openedAt = typeof entry.openedAt === "string" ? Date.parse(entry.openedAt) : Number.NaN;
+      if (!Number.isNaN(expiresAt) && !Number.isNaN(openedAt) && /Z$/.test(entry.openedAt as string)) {
+        if (openedAt >= expiresAt) {
+          problems.push(
+            `${entryKey}.openedAt: ${entry.openedAt} is not before expiresAt ${entry.expiresAt}; a window opens before it closes`,
+          );
+        } else if (openedAt > now.getTime()) {
+          problems.push(
+            `${entryKey}.openedAt: ${entry.openedAt} is in the future, but the SCP opens the window when it is deployed; use the current time or leave openedAt out`,
+          );
+        }
+      }
     }
   });
   // The notifier learns the windows through its environment, which Lambda caps at 4 KB.
-  const windows = asArray(rootAccess.breakGlass).flatMap((entryValue) => {
+  const entries = asArray(rootAccess.breakGlass).flatMap((entryValue) => {
     const entry = asObject(entryValue);
     return entry !== undefined &&
       typeof entry.accountId === "string" &&
       typeof entry.reason === "string" &&
-      typeof entry.expiresAt === "string"
-      ? [{ accountId: entry.accountId, reason: entry.reason, expiresAt: entry.expiresAt }]
+      typeof entry.expiresAt === "string" &&
+      !Number.isNaN(Date.parse(entry.expiresAt))
+      ? [
+          {
+            accountId: entry.accountId,
+            reason: entry.reason,
+            expiresAt: entry.expiresAt,
+            ...(typeof entry.openedAt === "string" ? { openedAt: entry.openedAt } : {}),
+          },
+        ]
       : [];
   });
   try {
-    encodeWindows(windows);
+    encodeWindows(windowsOf(entries, maxHours));
   } catch (error) {
     problems.push(
       `${key("rootAccess.breakGlass")}: ${(error as Error).message}; close windows that are no longer needed`,

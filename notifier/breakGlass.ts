@@ -6,8 +6,42 @@
 export interface BreakGlassWindow {
   readonly accountId: string;
   readonly reason: string;
+  /**
+   * ISO-8601 UTC: root events before it are not inside the window. A window opened today must never
+   * explain last month's sign-in (a late delivery, a backlog, an investigation with explain).
+   */
+  readonly opensAt: string;
   /** ISO-8601 UTC; the root-access SCP denies the account's root again after it. */
   readonly expiresAt: string;
+}
+
+/** A stack's break-glass entry, as config/schema.ts reads it. */
+export interface BreakGlassEntryLike {
+  readonly accountId: string;
+  readonly reason: string;
+  readonly expiresAt: string;
+  readonly openedAt?: string;
+}
+
+/**
+ * The windows of a stack's entries: each opens at its `openedAt`, or, for an entry written without
+ * one, at the earliest time it can have been opened (`expiresAt` minus the longest window allowed,
+ * `rootAccess.maxBreakGlassHours`), so no entry reaches back further than a window may last.
+ */
+export function windowsOf(
+  entries: readonly BreakGlassEntryLike[],
+  maxBreakGlassHours: number,
+): BreakGlassWindow[] {
+  return entries.map((entry) => ({
+    accountId: entry.accountId,
+    reason: entry.reason,
+    opensAt:
+      entry.openedAt ??
+      new Date(Date.parse(entry.expiresAt) - maxBreakGlassHours * 3_600_000)
+        .toISOString()
+        .replace(/\.000Z$/, "Z"),
+    expiresAt: entry.expiresAt,
+  }));
 }
 
 /** The environment variable that carries the windows, as JSON. */
@@ -30,6 +64,7 @@ export function encodeWindows(windows: readonly BreakGlassWindow[]): string {
         window.reason.length <= REASON_CHARACTERS
           ? window.reason
           : `${window.reason.slice(0, REASON_CHARACTERS - 3)}...`,
+      opensAt: window.opensAt,
       expiresAt: window.expiresAt,
     })),
   );
@@ -55,18 +90,27 @@ export function decodeWindows(value: string | undefined): BreakGlassWindow[] {
     if (
       typeof window.accountId !== "string" ||
       typeof window.reason !== "string" ||
+      typeof window.opensAt !== "string" ||
       typeof window.expiresAt !== "string" ||
+      Number.isNaN(Date.parse(window.opensAt)) ||
       Number.isNaN(Date.parse(window.expiresAt))
     ) {
-      throw new Error(`${BREAK_GLASS_ENV}[${index}] is not { accountId, reason, expiresAt }`);
+      throw new Error(
+        `${BREAK_GLASS_ENV}[${index}] is not { accountId, reason, opensAt, expiresAt }`,
+      );
     }
-    return { accountId: window.accountId, reason: window.reason, expiresAt: window.expiresAt };
+    return {
+      accountId: window.accountId,
+      reason: window.reason,
+      opensAt: window.opensAt,
+      expiresAt: window.expiresAt,
+    };
   });
 }
 
 /**
- * The window open for an account at an event's time: up to and including `expiresAt`, as the SCP
- * (DateGreaterThan aws:CurrentTime) closes it one second later.
+ * The window open for an account at an event's time: from `opensAt` up to and including
+ * `expiresAt`, as the SCP (DateGreaterThan aws:CurrentTime) closes it one second later.
  */
 export function openWindow(
   windows: readonly BreakGlassWindow[],
@@ -78,6 +122,9 @@ export function openWindow(
     return undefined;
   }
   return windows.find(
-    (window) => window.accountId === accountId && at <= Date.parse(window.expiresAt),
+    (window) =>
+      window.accountId === accountId &&
+      at >= Date.parse(window.opensAt) &&
+      at <= Date.parse(window.expiresAt),
   );
 }

@@ -51,7 +51,7 @@ describe("break-glass workflow", () => {
       expect(opened).toContain(comment);
     }
     expect(opened).toContain(
-      `      - accountId: "${DEV.paymentsProd}"\n        reason: "INC-4711: restore console access"\n        expiresAt: "${hoursFromNow(6, now)}"`,
+      `      - accountId: "${DEV.paymentsProd}"\n        reason: "INC-4711: restore console access"\n        openedAt: "${hoursFromNow(0, now)}"\n        expiresAt: "${hoursFromNow(6, now)}"`,
     );
     closeBreakGlass({ stack: "dev", stacksDir: dir, accountId: DEV.paymentsProd });
     expect(readFileSync(file, "utf8")).toBe(original);

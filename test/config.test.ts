@@ -129,6 +129,38 @@ describe("stack config validation", () => {
     ]);
   });
 
+  it("should reject a break-glass entry opened after it closes, or opened in the future", () => {
+    const expiresAt = hoursFromNow(2, now);
+    const late = hoursFromNow(3, now);
+    const future = hoursFromNow(1, now);
+    expect(
+      problemsOf(
+        withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", openedAt: late, expiresAt }),
+      ),
+    ).toEqual([
+      `aws-org-guardrails:rootAccess.breakGlass[0].openedAt: ${late} is not before expiresAt ${expiresAt}; a window opens before it closes`,
+    ]);
+    expect(
+      problemsOf(
+        withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", openedAt: future, expiresAt }),
+      ),
+    ).toEqual([
+      `aws-org-guardrails:rootAccess.breakGlass[0].openedAt: ${future} is in the future, but the SCP opens the window when it is deployed; use the current time or leave openedAt out`,
+    ]);
+    expect(
+      problemsOf(
+        withBreakGlass({
+          accountId: DEV.paymentsProd,
+          reason: "r",
+          openedAt: "yesterday",
+          expiresAt,
+        }),
+      ),
+    ).toEqual([
+      'aws-org-guardrails:rootAccess.breakGlass[0].openedAt: must be an ISO-8601 UTC time ending in Z, such as 2026-01-31T12:00:00Z, got "yesterday"',
+    ]);
+  });
+
   it("should reject a break-glass window beyond the maximum", () => {
     const expiresAt = hoursFromNow(100, now);
     expect(

@@ -188,9 +188,10 @@ describe("an AssumeRoot session is proved by its AssumeRoot call, and only by it
 });
 
 describe("break-glass windows, judged at the event's time", () => {
-  const window = (expiresAt: string): BreakGlassWindow => ({
+  const window = (expiresAt: string, opensAt = "2000-01-01T00:00:00Z"): BreakGlassWindow => ({
     accountId: "111122223333",
     reason: "INC-4711: unlock the bucket",
+    opensAt,
     expiresAt,
   });
   const signIn = records.find(
@@ -209,12 +210,17 @@ describe("break-glass windows, judged at the event's time", () => {
     );
   });
 
-  it("closed one second before the event, or for another account: unexplained", async () => {
-    const closed = new Date(Date.parse(signIn.eventTime) - 1000)
-      .toISOString()
-      .replace(/\.000Z$/, "Z");
+  it("closed one second before the event, opened one second after it, or for another account: unexplained", async () => {
+    const second = (offset: number) =>
+      new Date(Date.parse(signIn.eventTime) + offset * 1000).toISOString().replace(/\.000Z$/, "Z");
+    const { handler: atOpening, published: opened } = harness({
+      windows: [window(second(3600), signIn.eventTime)],
+    });
+    await atOpening(delivery([signIn]));
+    expect(opened[0].attributes.rootUse).toBe("breakGlass");
     for (const windows of [
-      [window(closed)],
+      [window(second(-1))],
+      [window(second(3600), second(1))],
       [{ ...window("2099-01-01T00:00:00Z"), accountId: "999999999999" }],
     ]) {
       const { handler, published } = harness({ windows });
@@ -442,6 +448,13 @@ describe("npm run explain", () => {
       expect(alert.breakGlassReason).toBe("INC-1: expired long ago");
       expect(Date.parse(alert.eventTime)).toBeLessThanOrEqual(Date.parse("2022-11-10T17:00:00Z"));
     }
+    // The entry has no openedAt: the window reaches back maxBreakGlassHours (72) before it closes,
+    // never to the account's root events of 2021.
+    const before = report.alerts.filter(
+      (a: any) => a.accountId === "111122223333" && a.eventTime?.startsWith("2021-"),
+    );
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((a: any) => a.kind === "unexplained")).toBe(true);
   });
 
   it("reports bad files like replay (exit 1) and bad arguments (exit 2, one line)", () => {
