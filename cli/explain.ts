@@ -87,7 +87,18 @@ runCli("explain", async () => {
   if (args.json !== undefined) {
     writeFileAtomic(
       args.json,
-      `${JSON.stringify({ alerts: explanation.alerts, badFiles: explanation.badFiles }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          alerts: explanation.alerts,
+          badFiles: explanation.badFiles,
+          // Whose AssumeRoot calls counted: the stack's callers, or null when no --stack was given
+          // and a call of any account (other than its target, never by a root user) proved.
+          assumeRootCallers:
+            options.allowedCallers === undefined ? null : [...options.allowedCallers],
+        },
+        null,
+        2,
+      )}\n`,
     );
   }
   for (const alert of explanation.alerts) {

@@ -8,6 +8,7 @@ import {
   buildAlertTopicKeyPolicy,
   buildAlertTopicPolicy,
   buildPagingTopicPolicy,
+  PAGING_ALARM_NAMES,
 } from "../policies/alertPolicies";
 import { compactJson } from "../policies/document";
 import { KEY_ALIAS_PREFIX } from "../policies/protectionScp";
@@ -146,7 +147,7 @@ export class RootActivityAlarms extends pulumi.ComponentResource {
         new aws.cloudwatch.MetricAlarm(
           `${name}-${detection.id}-tampered-alarm`,
           {
-            name: `aws-org-guardrails-${detection.name}-Tampered`,
+            name: PAGING_ALARM_NAMES.tampered(detection.name),
             alarmDescription: `Negative values in ${METRIC_NAMESPACE}/${detection.name}: something other than the metric filter is writing the root-usage metric. Raised by aws-org-guardrails.`,
             namespace: METRIC_NAMESPACE,
             metricName: detection.name,
@@ -156,7 +157,7 @@ export class RootActivityAlarms extends pulumi.ComponentResource {
             threshold: 0,
             comparisonOperator: "LessThanThreshold",
             treatMissingData: "notBreaching",
-            alarmActions: [this.topic.arn],
+            alarmActions: [this.topic.arn, this.pagingTopic.arn],
           },
           { ...child, dependsOn: [filter] },
         ),

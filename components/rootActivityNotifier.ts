@@ -5,7 +5,11 @@ import { NOTIFIER_PATTERN } from "../detection/patterns";
 import { BreakGlassWindow, encodeWindows } from "../notifier/breakGlass";
 import { NOTIFIER_ENV } from "../notifier/env";
 import { compactJson } from "../policies/document";
-import { buildNotifierRolePolicy, buildNotifierTrustPolicy } from "../policies/alertPolicies";
+import {
+  buildNotifierRolePolicy,
+  buildNotifierTrustPolicy,
+  PAGING_ALARM_NAMES,
+} from "../policies/alertPolicies";
 
 export interface RootActivityNotifierArgs {
   readonly names: GuardrailNames;
@@ -32,19 +36,41 @@ export interface RootActivityNotifierArgs {
  */
 /**
  * The log streams the organization trail writes the AssumeRoot callers' events to: the management
- * account's own stream, and `<organization id>_<account>_` for a member (an IAM delegated
- * administrator). CloudTrail names each after the trail's home region.
+ * account's own stream (`<account>_CloudTrail_`, the shape AWS's delivery-role policy for
+ * organization trails names), and `<organization id>_<account>_CloudTrail_` for a member (an IAM
+ * delegated administrator). The region after the prefix is left open: AssumeRoot is called on a
+ * regional STS endpoint, and the page says only "trail_region". When the trail belongs to the
+ * log-archive account (the delegated location), the management account is one of the
+ * organization's accounts to it, so its `<organization id>_` stream is searched as well.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-log-group-log-stream-naming-for-cloudtrail.html
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
  */
 export function assumeRootStreamPrefixes(
   names: GuardrailNames,
   callers: readonly string[],
 ): string[] {
-  return callers.map((account) =>
-    account === names.managementAccountId
-      ? `${account}_CloudTrail_${names.region}`
-      : `${names.organizationId}_${account}_CloudTrail_${names.region}`,
-  );
+  return callers.flatMap((account) => {
+    const member = `${names.organizationId}_${account}_CloudTrail_`;
+    if (account !== names.managementAccountId) {
+      return [member];
+    }
+    const own = `${account}_CloudTrail_`;
+    return names.trailAccountId === names.managementAccountId ? [own] : [own, member];
+  });
+}
+
+/**
+ * FilterLogEvents allows 5 requests per second per account and region
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html). The
+ * notifier's containers share 4 of them (one is left for people searching the log group): each
+ * container paces itself at 4 divided by the reserved concurrency. Without a reservation there is
+ * no bound on containers; each then takes 1 per second and a burst of audits can be throttled
+ * (a throttled look-up reports its event as unexplained, never drops it).
+ */
+export const FILTER_LOG_EVENTS_SHARE = 4;
+
+export function lookupsPerSecond(reservedConcurrency: number | null): number {
+  return reservedConcurrency === null ? 1 : FILTER_LOG_EVENTS_SHARE / reservedConcurrency;
 }
 
 export class RootActivityNotifier extends pulumi.ComponentResource {
@@ -105,6 +131,7 @@ export class RootActivityNotifier extends pulumi.ComponentResource {
             [NOTIFIER_ENV.streamPrefixes]: JSON.stringify(
               assumeRootStreamPrefixes(names, args.assumeRootCallers),
             ),
+            [NOTIFIER_ENV.lookupsPerSecond]: String(lookupsPerSecond(args.reservedConcurrency)),
             [NOTIFIER_ENV.breakGlass]: encodeWindows(args.breakGlass),
           },
         },
@@ -138,7 +165,7 @@ export class RootActivityNotifier extends pulumi.ComponentResource {
     new aws.cloudwatch.MetricAlarm(
       `${name}-errors-alarm`,
       {
-        name: "aws-org-guardrails-NotifierErrors",
+        name: PAGING_ALARM_NAMES.notifierErrors,
         alarmDescription:
           "The root-activity notifier failed: per-event root alerts may be missing. Check its log group.",
         namespace: "AWS/Lambda",
@@ -150,7 +177,8 @@ export class RootActivityNotifier extends pulumi.ComponentResource {
         threshold: 1,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         treatMissingData: "notBreaching",
-        alarmActions: [args.topic.arn],
+        // Informational as a backstop, and paging: while the notifier fails nothing else pages.
+        alarmActions: [args.topic.arn, args.pagingTopic.arn],
       },
       { ...child, dependsOn: [this.function] },
     );
@@ -158,7 +186,7 @@ export class RootActivityNotifier extends pulumi.ComponentResource {
     new aws.cloudwatch.MetricAlarm(
       `${name}-throttles-alarm`,
       {
-        name: "aws-org-guardrails-NotifierThrottles",
+        name: PAGING_ALARM_NAMES.notifierThrottles,
         alarmDescription:
           "The root-activity notifier was throttled: per-event root alerts are late or missing. Check the account's Lambda concurrency.",
         namespace: "AWS/Lambda",
@@ -170,7 +198,8 @@ export class RootActivityNotifier extends pulumi.ComponentResource {
         threshold: 1,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         treatMissingData: "notBreaching",
-        alarmActions: [args.topic.arn],
+        // Informational as a backstop, and paging: while the notifier fails nothing else pages.
+        alarmActions: [args.topic.arn, args.pagingTopic.arn],
       },
       { ...child, dependsOn: [this.function] },
     );

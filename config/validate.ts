@@ -308,7 +308,11 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
         }
       }
       const openedAt = typeof entry.openedAt === "string" ? Date.parse(entry.openedAt) : Number.NaN;
-      if (!Number.isNaN(expiresAt) && !Number.isNaN(openedAt) && /Z$/.test(entry.openedAt as string)) {
+      if (
+        !Number.isNaN(expiresAt) &&
+        !Number.isNaN(openedAt) &&
+        /Z$/.test(entry.openedAt as string)
+      ) {
         if (openedAt >= expiresAt) {
           problems.push(
             `${entryKey}.openedAt: ${entry.openedAt} is not before expiresAt ${entry.expiresAt}; a window opens before it closes`,

@@ -19,6 +19,17 @@ export function checkOutputPath(option: string, file: string): void {
       `${option}: the folder ${folder} does not exist; create it or choose another path for ${file}`,
     );
   }
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(file);
+  } catch {
+    existing = undefined;
+  }
+  if (existing?.isDirectory()) {
+    throw new InputError(
+      `${option}: ${file} is a folder; name a file, such as ${path.join(file, "out.json")}`,
+    );
+  }
 }
 
 /**

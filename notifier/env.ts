@@ -12,5 +12,7 @@ export const NOTIFIER_ENV = {
   streamPrefixes: "ASSUME_ROOT_STREAM_PREFIXES",
   /** JSON list of those accounts. */
   callers: "ASSUME_ROOT_CALLERS",
+  /** FilterLogEvents requests per second one container may send (a share of the quota). */
+  lookupsPerSecond: "ASSUME_ROOT_LOOKUPS_PER_SECOND",
   breakGlass: BREAK_GLASS_ENV,
 } as const;

@@ -7,11 +7,12 @@ import { describeRootEvent, RootAlert, RootUseKind } from "./rootEvent";
 
 /** One root event as the notifier would report it (`npm run explain --json`). */
 export interface ExplainedAlert {
-  readonly eventId: string | undefined;
-  readonly accountId: string | undefined;
+  /** null when the record has none: every field of the contract is always present. */
+  readonly eventId: string | null;
+  readonly accountId: string | null;
   readonly eventName: string;
-  readonly eventTime: string | undefined;
-  readonly sourceIPAddress: string | undefined;
+  readonly eventTime: string | null;
+  readonly sourceIPAddress: string | null;
   readonly kind: RootUseKind;
   /** When proved: the AssumeRoot call's eventID, or its eventTime when the record has none. */
   readonly assumeRootEventId?: string;
@@ -87,11 +88,11 @@ export async function explainFiles(
   const alerts = described
     .map(({ alert }): ExplainedAlert => {
       const base = {
-        eventId: alert.eventId,
-        accountId: alert.accountId,
+        eventId: alert.eventId ?? null,
+        accountId: alert.accountId ?? null,
         eventName: alert.eventName,
-        eventTime: alert.eventTime,
-        sourceIPAddress: alert.sourceIPAddress,
+        eventTime: alert.eventTime ?? null,
+        sourceIPAddress: alert.sourceIPAddress ?? null,
         kind: alert.use.kind,
         detections: alert.detections,
       };

@@ -4,6 +4,8 @@ import {
   AssumeRootProver,
   callProves,
   Proof,
+  reasonOf,
+  sessionCreatedAt,
   TEMPORARY_KEY,
 } from "./assumeRootProof";
 import { BreakGlassWindow, openWindow } from "./breakGlass";
@@ -47,7 +49,21 @@ export interface RootActivityHandlerOptions {
   readonly publishedIdsCacheSize?: number;
   /** Publishes in flight at once. */
   readonly publishConcurrency?: number;
+  /**
+   * The longest the AssumeRoot look-ups of one delivery may take; after it, the events still
+   * waiting are published as unexplained with "could not check for an AssumeRoot call: timed out".
+   */
+  readonly lookupBudgetMs?: number;
+  /** Time kept back from the function's remaining time for publishing after the look-ups. */
+  readonly publishReserveMs?: number;
+  /** The longest account-name look-ups may hold an alert back; the alert then goes without. */
+  readonly accountNameBudgetMs?: number;
   readonly now?: () => number;
+}
+
+/** What the handler reads of the Lambda context: the time left before the function times out. */
+export interface InvocationContext {
+  getRemainingTimeInMillis?(): number;
 }
 
 /** What CloudWatch Logs passes to a subscription destination function. */
@@ -67,7 +83,10 @@ export interface RootActivityResult {
   readonly failedToPublish: number;
 }
 
-export type RootActivityHandler = (event: CloudWatchLogsEvent) => Promise<RootActivityResult>;
+export type RootActivityHandler = (
+  event: CloudWatchLogsEvent,
+  context?: InvocationContext,
+) => Promise<RootActivityResult>;
 
 /** Some alerts of the batch could not be published; every other alert was. */
 export class PublishFailedError extends Error {
@@ -94,6 +113,11 @@ const DEFAULTS = {
   accountNameTtlMs: 60 * 60 * 1000,
   publishedIdsCacheSize: 10_000,
   publishConcurrency: 4,
+  // The function has 60 s (components/rootActivityNotifier.ts): 20 s of look-ups at most, and at
+  // least 15 s left for the publishes after them.
+  lookupBudgetMs: 20_000,
+  publishReserveMs: 15_000,
+  accountNameBudgetMs: 5_000,
 } as const;
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -105,6 +129,13 @@ export interface JudgedRootEvent {
   readonly accountId: string | undefined;
   readonly accessKeyId: string | undefined;
   readonly eventTime: string | undefined;
+  /** `sessionContext.attributes.creationDate`: narrows the look-up and checks the call. */
+  readonly sessionCreatedAt: Date | undefined;
+  /**
+   * The account the event was recorded in and the root user's account, when they differ (a
+   * record no approval can cover: a window and a session are each for one account).
+   */
+  readonly accountMismatch?: { readonly recipient: string; readonly identity: string };
   readonly detections: string[];
   use?: RootUse;
 }
@@ -116,13 +147,60 @@ interface Judged extends JudgedRootEvent {
 /** The facts judging needs, from a record the notifier's pattern matched. */
 export function rootEventFacts(record: Record<string, unknown>): JudgedRootEvent {
   const identity = record.userIdentity as Record<string, unknown>;
+  const recipient = textOf(record.recipientAccountId);
+  const owner = textOf(identity.accountId);
   return {
     record,
-    accountId: textOf(record.recipientAccountId) ?? textOf(identity.accountId),
+    accountId: recipient ?? owner,
     accessKeyId: textOf(identity.accessKeyId),
     eventTime: textOf(record.eventTime),
+    sessionCreatedAt: sessionCreatedAt(record),
+    ...(recipient !== undefined && owner !== undefined && recipient !== owner
+      ? { accountMismatch: { recipient, identity: owner } }
+      : {}),
     detections: matchedDetections(record),
   };
+}
+
+/** Whether judging this event may need a look-up (a temporary key the prover must check). */
+export function needsLookUp(event: JudgedRootEvent): boolean {
+  return event.accountMismatch === undefined && AssumeRootProver.needsLookUp(event.accessKeyId);
+}
+
+/** Resolves with `fallback` when the signal aborts first, so nothing waits past a deadline. */
+function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal | undefined, fallback: () => T) {
+  if (signal === undefined) {
+    return work;
+  }
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.resolve(fallback());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => resolve(fallback());
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** An AbortSignal that aborts after `ms` with "timed out after N s". */
+export function deadlineSignal(ms: number): { signal: AbortSignal; cancel: () => void } {
+  const controller = new AbortController();
+  const seconds = Math.round(ms / 100) / 10;
+  const timer = setTimeout(
+    () => controller.abort(new Error(`timed out after ${seconds} s`)),
+    Math.max(0, ms),
+  );
+  return { signal: controller.signal, cancel: () => clearTimeout(timer) };
 }
 
 /**
@@ -135,10 +213,11 @@ export async function judgeRootUse(
   events: readonly JudgedRootEvent[],
   prover: Pick<AssumeRootProver, "prove">,
   windows: readonly BreakGlassWindow[],
+  signal?: AbortSignal,
 ): Promise<void> {
   const byKey = new Map<string, JudgedRootEvent[]>();
   for (const judged of events) {
-    const key = `${judged.accessKeyId ?? ""}|${judged.accountId ?? ""}`;
+    const key = `${judged.accessKeyId ?? ""}|${judged.accountId ?? ""}|${judged.accountMismatch === undefined ? "" : "mismatch"}`;
     byKey.set(key, [...(byKey.get(key) ?? []), judged]);
   }
   await Promise.all(
@@ -147,20 +226,52 @@ export async function judgeRootUse(
         (a.eventTime ?? "").localeCompare(b.eventTime ?? ""),
       )[0];
       let proof: Proof;
-      try {
-        proof = await prover.prove(first.accessKeyId, first.accountId, first.eventTime);
-      } catch (error) {
-        proof = { kind: "lookupFailed", reason: messageOf(error) };
+      if (first.accountMismatch !== undefined) {
+        proof = { kind: "notProved", reason: "" };
+      } else {
+        try {
+          proof = await beforeDeadline(
+            prover.prove(first.accessKeyId, first.accountId, first.eventTime, {
+              ...(first.sessionCreatedAt === undefined
+                ? {}
+                : { createdAt: first.sessionCreatedAt }),
+              ...(signal === undefined ? {} : { signal }),
+            }),
+            signal,
+            (): Proof => ({ kind: "lookupFailed", reason: reasonOf(signal) }),
+          );
+        } catch (error) {
+          proof = { kind: "lookupFailed", reason: messageOf(error) };
+        }
       }
       for (const judged of group) {
+        if (judged.accountMismatch !== undefined) {
+          // Neither a session nor a window can approve it: each is for one account.
+          judged.use = {
+            kind: "unexplained",
+            note: `recorded in ${judged.accountMismatch.recipient} for the root user of ${judged.accountMismatch.identity}: no approval covers a root event of another account`,
+          };
+          continue;
+        }
         if (
           proof.kind === "proved" &&
           judged.accessKeyId !== undefined &&
           judged.accountId !== undefined &&
           judged.eventTime !== undefined &&
-          callProves(proof.call, judged.accessKeyId, judged.accountId, new Date(judged.eventTime))
+          callProves(
+            proof.call,
+            judged.accessKeyId,
+            judged.accountId,
+            new Date(judged.eventTime),
+            undefined,
+            judged.sessionCreatedAt === undefined ? {} : { createdAt: judged.sessionCreatedAt },
+          )
         ) {
-          judged.use = { kind: "assumeRootSession", call: proof.call };
+          judged.use = {
+            kind: "assumeRootSession",
+            call: proof.call,
+            ...(proof.afterMiss === true ? { afterMiss: true } : {}),
+          };
           continue;
         }
         const window = openWindow(windows, judged.accountId, judged.eventTime);
@@ -211,10 +322,11 @@ export function createRootActivityHandler(
   const accountNames = new BoundedCache<string, string | undefined>(settings.accountNameCacheSize);
   const publishedIds = new BoundedCache<string, true>(settings.publishedIdsCacheSize);
 
+  /** Fills `names` as the look-ups answer, so a deadline keeps the names already known. */
   async function lookUpNames(
     accountIds: ReadonlySet<string>,
+    names: Map<string, string | undefined>,
   ): Promise<Map<string, string | undefined>> {
-    const names = new Map<string, string | undefined>();
     await Promise.all(
       [...accountIds].map(async (accountId) => {
         const cached = accountNames.get(accountId, now());
@@ -238,7 +350,91 @@ export function createRootActivityHandler(
     return names;
   }
 
-  return async (event) => {
+  /** The messages for judged events: one per unexplained or break-glass event, one per session. */
+  function messagesOf(
+    records: readonly Judged[],
+    names: ReadonlyMap<string, string | undefined>,
+  ): { messages: PendingMessage[]; summarised: number } {
+    const messages: PendingMessage[] = [];
+    let summarised = 0;
+    const sessions = new Map<
+      string,
+      { call: AssumeRootCall; alerts: RootAlert[]; afterMiss: boolean }
+    >();
+    for (const judged of records) {
+      const name = judged.accountId === undefined ? undefined : names.get(judged.accountId);
+      const alert = describeRootEvent(judged.record, {
+        accountName: name,
+        use: judged.use,
+        detections: judged.detections,
+      }) as RootAlert;
+      if (alert.use.kind === "assumeRootSession") {
+        const key = alert.use.call.accessKeyId;
+        const session = sessions.get(key) ?? { call: alert.use.call, alerts: [], afterMiss: false };
+        session.alerts.push(alert);
+        session.afterMiss ||= alert.use.afterMiss === true;
+        sessions.set(key, session);
+        continue;
+      }
+      messages.push({
+        id: judged.logEvent.id,
+        logEventId: judged.logEvent.id,
+        message: {
+          topic: alert.use.kind === "unexplained" ? "paging" : "informational",
+          subject: alert.subject,
+          body: alert.body,
+          attributes: attributesOf(alert),
+        },
+      });
+    }
+    for (const [key, session] of sessions) {
+      const id = `session:${key}`;
+      if (publishedIds.get(id, now()).hit) {
+        summarised += session.alerts.length;
+        log(`AssumeRoot session ${key}: ${session.alerts.length} more action(s), already reported`);
+        continue;
+      }
+      const accountId = session.call.targetAccountId;
+      const told = describeSession(session.call, session.alerts, names.get(accountId), {
+        afterMiss: session.afterMiss,
+      });
+      summarised += session.alerts.length - 1;
+      messages.push({
+        id,
+        logEventId: session.alerts[0].eventId ?? "",
+        message: { topic: "informational", ...told },
+      });
+    }
+    return { messages, summarised };
+  }
+
+  async function publishAll(
+    messages: readonly PendingMessage[],
+    failures: { logEventId: string; subject: string; error: string }[],
+  ): Promise<number> {
+    let published = 0;
+    const jobs = messages.map(({ id, logEventId, message }) => async () => {
+      if (id !== "" && publishedIds.get(id, now()).hit) {
+        published += 1;
+        log(`already published by an earlier attempt, skipped: ${message.subject}`);
+        return;
+      }
+      try {
+        await deps.publish(message);
+        published += 1;
+        if (id !== "") {
+          publishedIds.set(id, true, Number.POSITIVE_INFINITY);
+        }
+      } catch (error) {
+        failures.push({ logEventId, subject: message.subject, error: messageOf(error) });
+        log(`publish failed for ${id || "(no id)"} (${message.subject}): ${messageOf(error)}`);
+      }
+    });
+    await runWithConcurrency(jobs, settings.publishConcurrency);
+    return published;
+  }
+
+  return async (event, context) => {
     const payload = decodeSubscriptionPayload(event?.awslogs?.data);
     const received = payload.logEvents.length;
     if (payload.messageType === "CONTROL_MESSAGE") {
@@ -269,92 +465,71 @@ export function createRootActivityHandler(
       records.push({ logEvent, ...rootEventFacts(record as Record<string, unknown>) });
     }
 
-    const accountIds = new Set(
-      records.flatMap(({ accountId }) =>
-        accountId !== undefined && ACCOUNT_ID.test(accountId) ? [accountId] : [],
-      ),
+    // The look-ups get what the invocation can spare: at most lookupBudgetMs, and never so much
+    // that the publishes after them would run into the function's timeout.
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const budget = Math.min(
+      settings.lookupBudgetMs,
+      remaining === undefined ? Number.POSITIVE_INFINITY : remaining - settings.publishReserveMs,
     );
-    const [names] = await Promise.all([
-      lookUpNames(accountIds),
-      judgeRootUse(records, deps.prover, deps.windows),
-    ]);
+    const deadline = deadlineSignal(budget);
+    try {
+      const accountIds = new Set(
+        records.flatMap(({ accountId }) =>
+          accountId !== undefined && ACCOUNT_ID.test(accountId) ? [accountId] : [],
+        ),
+      );
+      const names = new Map<string, string | undefined>();
+      const namesBudget = deadlineSignal(Math.min(settings.accountNameBudgetMs, budget));
+      const gotNames = beforeDeadline(lookUpNames(accountIds, names), namesBudget.signal, () => {
+        log(
+          `account names not all known within ${settings.accountNameBudgetMs} ms: alerting without`,
+        );
+        return names;
+      }).finally(namesBudget.cancel);
 
-    const messages: { id: string; logEventId: string; message: RootActivityMessage }[] = [];
-    let summarised = 0;
-    const sessions = new Map<string, { call: AssumeRootCall; alerts: RootAlert[] }>();
-    for (const judged of records) {
-      const name = judged.accountId === undefined ? undefined : names.get(judged.accountId);
-      const alert = describeRootEvent(judged.record, {
-        accountName: name,
-        use: judged.use,
-        detections: judged.detections,
-      }) as RootAlert;
-      if (alert.use.kind === "assumeRootSession") {
-        const key = alert.use.call.accessKeyId;
-        const session = sessions.get(key) ?? { call: alert.use.call, alerts: [] };
-        session.alerts.push(alert);
-        sessions.set(key, session);
-        continue;
+      // Events that need no look-up (sign-ins, long-term keys, console sessions) go out first, so
+      // a slow look-up never holds back the page of an unrelated event.
+      const immediate = records.filter((judged) => !needsLookUp(judged));
+      const waiting = records.filter((judged) => needsLookUp(judged));
+      const failures: { logEventId: string; subject: string; error: string }[] = [];
+      await judgeRootUse(immediate, deps.prover, deps.windows);
+      await gotNames;
+      const first = messagesOf(immediate, names);
+      let published = await publishAll(first.messages, failures);
+      let summarised = first.summarised;
+      if (waiting.length > 0) {
+        await judgeRootUse(waiting, deps.prover, deps.windows, deadline.signal);
+        const second = messagesOf(waiting, names);
+        published += await publishAll(second.messages, failures);
+        summarised += second.summarised;
       }
-      messages.push({
-        id: judged.logEvent.id,
-        logEventId: judged.logEvent.id,
-        message: {
-          topic: alert.use.kind === "unexplained" ? "paging" : "informational",
-          subject: alert.subject,
-          body: alert.body,
-          attributes: attributesOf(alert),
-        },
-      });
-    }
-    for (const [key, session] of sessions) {
-      const id = `session:${key}`;
-      if (publishedIds.get(id, now()).hit) {
-        summarised += session.alerts.length;
-        log(`AssumeRoot session ${key}: ${session.alerts.length} more action(s), already reported`);
-        continue;
-      }
-      const accountId = session.call.targetAccountId;
-      const told = describeSession(session.call, session.alerts, names.get(accountId));
-      summarised += session.alerts.length - 1;
-      messages.push({
-        id,
-        logEventId: session.alerts[0].eventId ?? "",
-        message: { topic: "informational", ...told },
-      });
-    }
 
-    let published = 0;
-    const failures: { logEventId: string; subject: string; error: string }[] = [];
-    const jobs = messages.map(({ id, logEventId, message }) => async () => {
-      if (id !== "" && publishedIds.get(id, now()).hit) {
-        published += 1;
-        log(`already published by an earlier attempt, skipped: ${message.subject}`);
-        return;
+      const result = {
+        received,
+        published,
+        summarised,
+        malformed,
+        failedToPublish: failures.length,
+      };
+      log(
+        `root activity: received=${result.received} published=${result.published} ` +
+          `summarised=${result.summarised} malformed=${result.malformed} failedToPublish=${result.failedToPublish}`,
+      );
+      if (failures.length > 0) {
+        throw new PublishFailedError(result, failures);
       }
-      try {
-        await deps.publish(message);
-        published += 1;
-        if (id !== "") {
-          publishedIds.set(id, true, Number.POSITIVE_INFINITY);
-        }
-      } catch (error) {
-        failures.push({ logEventId, subject: message.subject, error: messageOf(error) });
-        log(`publish failed for ${id || "(no id)"} (${message.subject}): ${messageOf(error)}`);
-      }
-    });
-    await runWithConcurrency(jobs, settings.publishConcurrency);
-
-    const result = { received, published, summarised, malformed, failedToPublish: failures.length };
-    log(
-      `root activity: received=${result.received} published=${result.published} ` +
-        `summarised=${result.summarised} malformed=${result.malformed} failedToPublish=${result.failedToPublish}`,
-    );
-    if (failures.length > 0) {
-      throw new PublishFailedError(result, failures);
+      return result;
+    } finally {
+      deadline.cancel();
     }
-    return result;
   };
+}
+
+interface PendingMessage {
+  readonly id: string;
+  readonly logEventId: string;
+  readonly message: RootActivityMessage;
 }
 
 /** SNS message attributes, for subscription filter policies. Empty values are left out. */
@@ -385,6 +560,7 @@ export function describeSession(
   call: AssumeRootCall,
   alerts: readonly RootAlert[],
   accountName: string | undefined,
+  options: { readonly afterMiss?: boolean } = {},
 ): { subject: string; body: string; attributes: Record<string, string> } {
   const task = call.taskPolicyArn.split("/").pop() ?? call.taskPolicyArn;
   const counts = new Map<string, { total: number; failed: number }>();
@@ -402,16 +578,17 @@ export function describeSession(
     .sort();
   const detections = [...new Set(alerts.flatMap((a) => a.detections))];
   const subjectHead = `${SUBJECT_PREFIX.assumeRootSession} ${task} in ${call.targetAccountId}`;
-  const subject = `${subjectHead}: ${alerts.length} action${alerts.length === 1 ? "" : "s"}`.slice(
-    0,
-    MAX_SUBJECT_LENGTH,
-  );
+  const subject =
+    `${subjectHead}: ${alerts.length} action${alerts.length === 1 ? "" : "s"} so far`.slice(
+      0,
+      MAX_SUBJECT_LENGTH,
+    );
   const body = [
-    `AssumeRoot session in AWS account ${account}: approved root work, told once.`,
+    `AssumeRoot session in AWS account ${account}: approved root work, told once, when it is first seen.`,
     "",
     `Root use:    ${rootUseLine({ kind: "assumeRootSession", call })}`,
     `Access key:  ${call.accessKeyId}`,
-    `Actions:     ${alerts.length} in this delivery, ${times[0] ?? "?"} to ${times[times.length - 1] ?? "?"}`,
+    `Actions so far: ${alerts.length}, ${times[0] ?? "?"} to ${times[times.length - 1] ?? "?"}`,
     ...[...counts]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(
@@ -420,8 +597,17 @@ export function describeSession(
       ),
     `Detections:  ${detections.length > 0 ? detections.join(", ") : "(none)"}`,
     "",
-    "What to do: check that the caller had a reason and that the actions fit the task policy; " +
-      "later actions of the same session are counted by the alarms, not told one by one.",
+    ...(options.afterMiss === true
+      ? [
+          "",
+          "Earlier events with this key were paged as UNEXPLAINED before this AssumeRoot call " +
+            "reached the log group: they belong to this session.",
+        ]
+      : []),
+    "",
+    "What to do: check that the caller had a reason and that the actions fit the task policy. " +
+      "Later actions of the session are counted by the alarms, not told: to see them all, search " +
+      `the central log group for userIdentity.accessKeyId = "${call.accessKeyId}".`,
     "",
   ].join("\n");
   return {

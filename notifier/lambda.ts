@@ -11,6 +11,7 @@ import { NOTIFIER_ENV } from "./env";
 import {
   CloudWatchLogsEvent,
   createRootActivityHandler,
+  InvocationContext,
   RootActivityHandler,
   RootActivityMessage,
 } from "./handler";
@@ -87,20 +88,62 @@ export function createLambdaHandler(wiring: LambdaWiring): RootActivityHandler {
     }
   }
 
+  /**
+   * A setting that cannot be read must not lose alerts: without it the notifier knows less (no
+   * windows, no callers), so more is unexplained and pages, which is the safe direction. Only the
+   * topics are indispensable.
+   */
+  function orElse<T>(name: string, read: () => T, fallback: T, effect: string): T {
+    try {
+      return read();
+    } catch (error) {
+      log(
+        `CONFIGURATION ERROR: ${name} cannot be read (${error instanceof Error ? error.message : String(error)}): ${effect}`,
+      );
+      return fallback;
+    }
+  }
+
   // Built on the first invocation, so a missing setting fails loudly there, not at import; kept
   // for the container's life so its caches (proved sessions, names) work across invocations.
   let notify: RootActivityHandler | undefined;
-  return async (event: CloudWatchLogsEvent) => {
+  return async (event: CloudWatchLogsEvent, context?: InvocationContext) => {
     required(env, NOTIFIER_ENV.informationalTopic);
     required(env, NOTIFIER_ENV.pagingTopic);
     if (notify === undefined) {
+      const noProof = "no AssumeRoot session can be proved, every root event is unexplained";
+      const callers = orElse(
+        NOTIFIER_ENV.callers,
+        () => jsonList(env, NOTIFIER_ENV.callers),
+        [],
+        noProof,
+      );
+      const prefixes = orElse(
+        NOTIFIER_ENV.streamPrefixes,
+        () => jsonList(env, NOTIFIER_ENV.streamPrefixes),
+        [],
+        noProof,
+      );
+      const logGroupName = orElse(
+        NOTIFIER_ENV.logGroup,
+        () => required(env, NOTIFIER_ENV.logGroup),
+        "",
+        noProof,
+      );
+      const perSecond = orElse(
+        NOTIFIER_ENV.lookupsPerSecond,
+        () => positiveNumber(env, NOTIFIER_ENV.lookupsPerSecond),
+        1,
+        "look-ups are paced at 1 per second",
+      );
       const prover = new AssumeRootProver(
         new LogGroupCallSource(logs, {
-          logGroupName: required(env, NOTIFIER_ENV.logGroup),
-          streamPrefixes: jsonList(env, NOTIFIER_ENV.streamPrefixes),
+          logGroupName,
+          streamPrefixes: logGroupName === "" ? [] : prefixes,
+          requestsPerSecond: perSecond,
         }),
         {
-          allowedCallers: new Set(jsonList(env, NOTIFIER_ENV.callers)),
+          allowedCallers: new Set(callers),
           ...(wiring.retryDelaysMs === undefined ? {} : { retryDelaysMs: wiring.retryDelaysMs }),
         },
       );
@@ -108,12 +151,25 @@ export function createLambdaHandler(wiring: LambdaWiring): RootActivityHandler {
         publish,
         accountName,
         prover,
-        windows: decodeWindows(env[NOTIFIER_ENV.breakGlass]),
+        windows: orElse(
+          NOTIFIER_ENV.breakGlass,
+          () => decodeWindows(env[NOTIFIER_ENV.breakGlass]),
+          [],
+          "no break-glass window is known, root events inside one are unexplained",
+        ),
         log,
       });
     }
-    return notify(event);
+    return notify(event, context);
   };
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string): number {
+  const value = Number(required(env, name));
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new Error(`${name} is not a positive number`);
+  }
+  return value;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -133,11 +189,15 @@ function jsonList(env: NodeJS.ProcessEnv, name: string): string[] {
 }
 
 // Created once per container: warm invocations reuse the clients, their connections and the
-// handler's caches.
+// handler's caches. The look-up client gives up early (3 s a request, one retry): the handler's
+// deadline decides, and a throttled look-up is better reported than retried for long.
 export const handler: RootActivityHandler = createLambdaHandler({
   sns: new SNSClient({}),
   organizations: new OrganizationsClient({}),
-  logs: new CloudWatchLogsClient({}),
+  logs: new CloudWatchLogsClient({
+    maxAttempts: 2,
+    requestHandler: { requestTimeout: 3_000, connectionTimeout: 1_000 },
+  }),
   env: process.env,
   log: (line) => console.log(line),
 });

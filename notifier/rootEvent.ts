@@ -35,7 +35,12 @@ export type CredentialKind =
  * - `unexplained`: everything else; this is what pages.
  */
 export type RootUse =
-  | { readonly kind: "assumeRootSession"; readonly call: AssumeRootCall }
+  | {
+      readonly kind: "assumeRootSession";
+      readonly call: AssumeRootCall;
+      /** Its first events were paged as unexplained before the call reached the log group. */
+      readonly afterMiss?: boolean;
+    }
   | { readonly kind: "breakGlass"; readonly window: BreakGlassWindow }
   | { readonly kind: "unexplained"; readonly note?: string };
 

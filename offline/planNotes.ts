@@ -19,7 +19,28 @@ export interface PlanNotesInput {
  * steps of the move. Pure: derived from the validated inputs and the recorded registrations.
  */
 export function planNotes(input: PlanNotesInput): string[] {
-  return [...trustedAccessNotes(input), ...delegatedAdminNotes(input), ...moveNotes(input)];
+  return [
+    ...trustedAccessNotes(input),
+    ...delegatedAdminNotes(input),
+    ...moveNotes(input),
+    ...pagingNotes(input),
+  ];
+}
+
+/**
+ * Without `alerts.paging`, pages go to the alert subscribers, who also receive every approved
+ * root use (AssumeRoot sessions, break-glass events) and the root-usage alarms: the on-call is
+ * then paged for approved work, which is the fatigue the paging topic exists to end.
+ */
+function pagingNotes({ config, names }: PlanNotesInput): string[] {
+  if (config.alerts.paging !== undefined) {
+    return [];
+  }
+  return [
+    `Paging: alerts.paging is not set, so ${names.pagingTopicName} pages the alert subscribers, ` +
+      "who also receive approved root use and the root-usage alarms. Set alerts.paging to the " +
+      "on-call's address or endpoint so that only unexplained root use and a failing notifier page them.",
+  ];
 }
 
 const DELEGATED_ADMIN =

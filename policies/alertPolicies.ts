@@ -16,6 +16,27 @@ function alarmsOfThisAccount(names: GuardrailNames): string {
 }
 
 /**
+ * The alarms that page, beside the informational topic: the notifier failing or throttled (then
+ * nothing else pages) and the root-usage metric written by something other than its filter. The
+ * root-usage alarms themselves stay informational: the notifier pages for each unexplained event.
+ */
+export const PAGING_ALARM_NAMES = {
+  notifierErrors: "aws-org-guardrails-NotifierErrors",
+  notifierThrottles: "aws-org-guardrails-NotifierThrottles",
+  tampered: (metric: string) => `aws-org-guardrails-${metric}-Tampered`,
+} as const;
+
+/** The ARN patterns of the paging alarms, for the paging topic's policy. */
+export function pagingAlarmArns(names: GuardrailNames): string[] {
+  const alarm = `arn:${names.partition}:cloudwatch:${names.region}:${names.trailAccountId}:alarm:`;
+  return [
+    `${alarm}${PAGING_ALARM_NAMES.notifierErrors}`,
+    `${alarm}${PAGING_ALARM_NAMES.notifierThrottles}`,
+    `${alarm}${PAGING_ALARM_NAMES.tampered("*")}`,
+  ];
+}
+
+/**
  * The topic key: CloudWatch alarms must be able to use a customer managed key to publish to an
  * encrypted topic (the AWS managed aws/sns key does not allow it).
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
@@ -88,8 +109,9 @@ export function buildAlertTopicPolicy(names: GuardrailNames): PolicyDocument {
 }
 
 /**
- * The paging topic's policy: only this account publishes (the notifier's role, through its own
- * policy); no service does; nothing without TLS.
+ * The paging topic's policy: this account publishes (the notifier's role, through its own policy),
+ * and of the services only CloudWatch for the paging alarms (`pagingAlarmArns`); nothing without
+ * TLS. https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
  */
 export function buildPagingTopicPolicy(names: GuardrailNames): PolicyDocument {
   return {
@@ -110,6 +132,14 @@ export function buildPagingTopicPolicy(names: GuardrailNames): PolicyDocument {
           "sns:Publish",
         ],
         Resource: names.pagingTopicArn,
+      },
+      {
+        Sid: "PagingAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: names.pagingTopicArn,
+        Condition: { ArnLike: { "aws:SourceArn": pagingAlarmArns(names) } },
       },
       {
         Sid: "DenyPublishWithoutTls",

@@ -270,8 +270,9 @@ describe("every CIS-positive corpus record through the handler", () => {
       malformed: 0,
       failedToPublish: 0,
     });
-    expect(published.map((m) => m.attributes.eventName)).toEqual(
-      positives.map((entry) => entry.record.eventName),
+    // Events needing no look-up go out first; every event is published once.
+    expect(published.map((m) => m.attributes.eventName).sort()).toEqual(
+      positives.map((entry) => entry.record.eventName).sort(),
     );
   });
 
@@ -703,6 +704,7 @@ describe("notifier/lambda.ts wiring", () => {
     CENTRAL_LOG_GROUP: "/aws-org-guardrails/cloudtrail",
     ASSUME_ROOT_STREAM_PREFIXES: JSON.stringify(["111111111111_CloudTrail_us-east-1"]),
     ASSUME_ROOT_CALLERS: JSON.stringify(["111111111111"]),
+    ASSUME_ROOT_LOOKUPS_PER_SECOND: "2",
     BREAK_GLASS_WINDOWS: "[]",
   };
   const saved = Object.fromEntries(Object.keys(ENV).map((name) => [name, process.env[name]]));
@@ -832,12 +834,37 @@ describe("notifier/lambda.ts wiring", () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(3);
   });
 
-  it.each(["TOPIC_ARN", "PAGING_TOPIC_ARN", "CENTRAL_LOG_GROUP", "ASSUME_ROOT_STREAM_PREFIXES"])(
-    "refuses to run without %s",
-    async (name) => {
-      delete process.env[name];
-      await expect(wiring()(delivery([byId("ev-030").line]))).rejects.toThrow(`${name} is not set`);
-      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  it.each(["TOPIC_ARN", "PAGING_TOPIC_ARN"])("refuses to run without %s", async (name) => {
+    delete process.env[name];
+    await expect(wiring()(delivery([byId("ev-030").line]))).rejects.toThrow(`${name} is not set`);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ["CENTRAL_LOG_GROUP", undefined],
+    ["ASSUME_ROOT_STREAM_PREFIXES", "not json"],
+    ["ASSUME_ROOT_CALLERS", "{}"],
+    ["BREAK_GLASS_WINDOWS", "[1]"],
+    ["ASSUME_ROOT_LOOKUPS_PER_SECOND", "-1"],
+  ])(
+    "without a readable %s it still pages every root event, as unexplained, and says why in its log",
+    async (name, value) => {
+      if (value === undefined) {
+        delete process.env[name];
+      } else {
+        process.env[name] = value;
+      }
+      const logs: string[] = [];
+      const result = await wiring(logs)(delivery([byId("ev-030").line, byId("ev-001").line]));
+      expect(result).toMatchObject({ received: 2, published: 2, failedToPublish: 0 });
+      const inputs = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+      expect(inputs.map((i) => [i.TopicArn, i.MessageAttributes?.rootUse?.StringValue])).toEqual([
+        [PAGING_TOPIC_ARN, "unexplained"],
+        [PAGING_TOPIC_ARN, "unexplained"],
+      ]);
+      expect(
+        logs.some((line) => line.startsWith(`CONFIGURATION ERROR: ${name} cannot be read`)),
+      ).toBe(true);
     },
   );
 });

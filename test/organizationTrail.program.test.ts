@@ -367,7 +367,7 @@ describe('moving the central log group between locations (README, "Moving the ce
       names: deriveNames(config, organization),
       organization,
       resources,
-    });
+    }).filter((line) => !line.startsWith("Paging:"));
   };
   const before = await runProgram({ snapshot: OLD.file });
   const during = await runProgram({
@@ -488,7 +488,7 @@ describe("trusted access in the plan", async () => {
   const { resources } = await runProgram();
   const organization = devOrganization();
   const config = validateGuardrailConfig(devRawConfig(), { organization, now: new Date() });
-  const notes = (org: typeof organization) =>
+  const allNotes = (org: typeof organization) =>
     planNotes({
       stack: "dev",
       config,
@@ -496,6 +496,8 @@ describe("trusted access in the plan", async () => {
       organization: org,
       resources,
     });
+  const notes = (org: typeof organization) =>
+    allNotes(org).filter((line) => !line.startsWith("Paging:"));
 
   it("says which service principals are adopted (already enabled in the snapshot) and which are turned on", () => {
     expect(notes(organization)).toEqual([
@@ -503,6 +505,24 @@ describe("trusted access in the plan", async () => {
       "  cloudtrail.amazonaws.com: already enabled: adopted as it is",
       "  iam.amazonaws.com: to be enabled",
     ]);
+  });
+
+  it("says when the on-call would be paged for approved work too (alerts.paging not set), and not once it is", () => {
+    expect(allNotes(organization).filter((line) => line.startsWith("Paging:"))).toEqual([
+      "Paging: alerts.paging is not set, so aws-org-guardrails-root-unexplained pages the alert subscribers, who also receive approved root use and the root-usage alarms. Set alerts.paging to the on-call's address or endpoint so that only unexplained root use and a failing notifier page them.",
+    ]);
+    const raw = devRawConfig() as any;
+    raw.alerts.paging = { emails: ["oncall@example.com"] };
+    const withPaging = validateGuardrailConfig(raw, { organization, now: new Date() });
+    expect(
+      planNotes({
+        stack: "dev",
+        config: withPaging,
+        names: deriveNames(withPaging, organization),
+        organization,
+        resources,
+      }).filter((line) => line.startsWith("Paging:")),
+    ).toEqual([]);
   });
 
   it("says it cannot tell when the snapshot does not record trusted access", () => {

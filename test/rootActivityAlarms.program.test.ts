@@ -3,6 +3,8 @@ import { CIS_ROOT_USAGE_PATTERN, METRIC_NAMESPACE } from "../detection/patterns"
 import { DEV } from "./support/fixtures";
 import { accountOf, byType, one, runProgram, TYPES } from "./support/program";
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 describe("root-activity alarms (dev stack)", async () => {
   const { resources } = await runProgram();
   const filters = byType(resources, TYPES.metricFilter);
@@ -84,7 +86,10 @@ describe("root-activity alarms (dev stack)", async () => {
         period: 60,
         evaluationPeriods: 1,
         treatMissingData: "notBreaching",
-        alarmActions: ["arn:aws:mock::aws:sns/topic:Topic:root-activity-topic"],
+        alarmActions: [
+          "arn:aws:mock::aws:sns/topic:Topic:root-activity-topic",
+          "arn:aws:mock::aws:sns/topic:Topic:root-activity-paging-topic",
+        ],
       });
       expect((filter.inputs.metricTransformation as any).value).toBe("1");
     }
@@ -122,7 +127,7 @@ describe("root-activity alarms (dev stack)", async () => {
     ]);
   });
 
-  it("pages through its own encrypted topic, which only the account (the notifier's role) publishes to, never over plain HTTP", () => {
+  it("pages through its own encrypted topic, which only the account (the notifier's role) and the paging alarms publish to, never over plain HTTP", () => {
     const paging = one(resources, TYPES.topic, "root-activity-paging-topic");
     expect(paging.inputs).toMatchObject({
       name: "aws-org-guardrails-root-unexplained",
@@ -133,13 +138,28 @@ describe("root-activity alarms (dev stack)", async () => {
     );
     expect(policy.Statement.map((s: any) => s.Sid)).toEqual([
       "AccountManagesTopic",
+      "PagingAlarmsPublish",
       "DenyPublishWithoutTls",
     ]);
-    // The alarms stay on the informational topic, for the scanners and as backstops.
+    // Every alarm informs (for the scanners and as backstops); the root-usage alarms only inform,
+    // since the notifier pages per unexplained event; the notifier's health and tamper alarms
+    // page too, because while they are in alarm nothing else pages.
+    const informational = "arn:aws:mock::aws:sns/topic:Topic:root-activity-topic";
+    const pagingArn = "arn:aws:mock::aws:sns/topic:Topic:root-activity-paging-topic";
+    const patterns: string[] = policy.Statement[1].Condition.ArnLike["aws:SourceArn"];
+    const alarmArnOf = (name: string) =>
+      `arn:aws:cloudwatch:eu-west-1:${DEV.management}:alarm:${name}`;
+    const matches = (name: string) =>
+      patterns.some((pattern) =>
+        new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`).test(alarmArnOf(name)),
+      );
     for (const alarm of byType(resources, TYPES.alarm)) {
-      expect(alarm.inputs.alarmActions).toEqual([
-        "arn:aws:mock::aws:sns/topic:Topic:root-activity-topic",
-      ]);
+      const name = String(alarm.inputs.name);
+      const pages = name.endsWith("-Tampered") || name.startsWith("aws-org-guardrails-Notifier");
+      expect(alarm.inputs.alarmActions, name).toEqual(
+        pages ? [informational, pagingArn] : [informational],
+      );
+      expect(matches(name), name).toBe(pages);
     }
   });
 
@@ -201,7 +221,10 @@ describe("the notifier cannot be starved", async () => {
       statistic: "Sum",
       threshold: 1,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
-      alarmActions: ["arn:aws:mock::aws:sns/topic:Topic:root-activity-topic"],
+      alarmActions: [
+        "arn:aws:mock::aws:sns/topic:Topic:root-activity-topic",
+        "arn:aws:mock::aws:sns/topic:Topic:root-activity-paging-topic",
+      ],
     });
   });
 
@@ -267,15 +290,40 @@ describe("the notifier knows where to look and what is approved", async () => {
     );
     expect(env.CENTRAL_LOG_GROUP).toBe("/aws-org-guardrails/cloudtrail");
     expect(JSON.parse(env.ASSUME_ROOT_CALLERS)).toEqual([DEV.management]);
-    expect(JSON.parse(env.ASSUME_ROOT_STREAM_PREFIXES)).toEqual([
-      `${DEV.management}_CloudTrail_eu-west-1`,
+    // Any region after the prefix: AssumeRoot is called on a regional STS endpoint.
+    expect(JSON.parse(env.ASSUME_ROOT_STREAM_PREFIXES)).toEqual([`${DEV.management}_CloudTrail_`]);
+    // Four of FilterLogEvents' five requests per second, shared by the two reserved containers.
+    expect(env.ASSUME_ROOT_LOOKUPS_PER_SECOND).toBe("2");
+    const [window] = JSON.parse(env.BREAK_GLASS_WINDOWS);
+    expect(window).toMatchObject({
+      accountId: DEV.paymentsProd,
+      reason: "INC-4711: unlock the bucket",
+    });
+    // No openedAt in the entry: the window reaches back maxBreakGlassHours (72) from its close.
+    expect(Date.parse(window.expiresAt) - Date.parse(window.opensAt)).toBe(72 * 3_600_000);
+  });
+
+  it("in the delegated location also searches the management account's organization stream, and each delegated administrator's", async () => {
+    const delegated = await runProgram({
+      config: {
+        "aws-org-guardrails:centralLogs": JSON.stringify({ location: "delegatedAdministrator" }),
+        "aws-org-guardrails:centralizedRootAccess": JSON.stringify({
+          delegatedAdministrators: [DEV.audit],
+        }),
+        "aws-org-guardrails:alerts": JSON.stringify({
+          emails: ["platform-alerts@example.com"],
+          notifierReservedConcurrency: 4,
+        }),
+      },
+    });
+    const variables = (one(delegated.resources, TYPES.lambda).inputs.environment as any).variables;
+    expect(JSON.parse(variables.ASSUME_ROOT_CALLERS)).toEqual([DEV.management, DEV.audit]);
+    expect(JSON.parse(variables.ASSUME_ROOT_STREAM_PREFIXES)).toEqual([
+      `${DEV.management}_CloudTrail_`,
+      `o-7h2kq9x4mz_${DEV.management}_CloudTrail_`,
+      `o-7h2kq9x4mz_${DEV.audit}_CloudTrail_`,
     ]);
-    expect(JSON.parse(env.BREAK_GLASS_WINDOWS)).toEqual([
-      expect.objectContaining({
-        accountId: DEV.paymentsProd,
-        reason: "INC-4711: unlock the bucket",
-      }),
-    ]);
+    expect(variables.ASSUME_ROOT_LOOKUPS_PER_SECOND).toBe("1");
   });
 
   it("may look up AssumeRoot calls in the central log group only, and publish to both topics", () => {

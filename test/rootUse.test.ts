@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { isNotifiedRootEvent, matchedDetections } from "../detection/rootEvents";
 import { CIS_ROOT_USAGE_PATTERN, NOTIFIER_PATTERN } from "../detection/patterns";
 import {
@@ -15,7 +15,11 @@ import {
   RecordCallSource,
 } from "../notifier/assumeRootProof";
 import { BreakGlassWindow } from "../notifier/breakGlass";
-import { createRootActivityHandler, RootActivityMessage } from "../notifier/handler";
+import {
+  createRootActivityHandler,
+  RootActivityHandlerOptions,
+  RootActivityMessage,
+} from "../notifier/handler";
 import { LogGroupCallSource } from "../notifier/logGroupCallSource";
 import { describeRootEvent, RootAlert } from "../notifier/rootEvent";
 import { expectCleanFailure, runCommand } from "./support/cli";
@@ -63,23 +67,27 @@ function harness(
     source?: AssumeRootCallSource;
     windows?: readonly BreakGlassWindow[];
     callers?: readonly string[];
+    handlerOptions?: RootActivityHandlerOptions;
   } = {},
 ) {
   const calls = new RecordCallSource();
   (options.logGroup ?? []).forEach((record) => calls.add(record));
   const published: RootActivityMessage[] = [];
-  const handler = createRootActivityHandler({
-    publish: async (message) => {
-      published.push(message);
+  const handler = createRootActivityHandler(
+    {
+      publish: async (message) => {
+        published.push(message);
+      },
+      accountName: async () => undefined,
+      prover: new AssumeRootProver(options.source ?? calls, {
+        retryDelaysMs: [],
+        allowedCallers: new Set(options.callers ?? [MANAGEMENT]),
+      }),
+      windows: options.windows ?? [],
     },
-    accountName: async () => undefined,
-    prover: new AssumeRootProver(options.source ?? calls, {
-      retryDelaysMs: [],
-      allowedCallers: new Set(options.callers ?? [MANAGEMENT]),
-    }),
-    windows: options.windows ?? [],
-  });
-  return { handler, published };
+    options.handlerOptions,
+  );
+  return { handler, published, calls };
 }
 
 const withKey = (record: Record<string, any>, key: string, time?: string) => {
@@ -100,7 +108,7 @@ describe("an AssumeRoot session is proved by its AssumeRoot call, and only by it
     expect(message.topic).toBe("informational");
     expect(message.attributes.rootUse).toBe("assumeRootSession");
     expect(message.subject).toBe(
-      "ASSUMEROOT SESSION S3UnlockBucketPolicy in 222222222222: 1 action",
+      "ASSUMEROOT SESSION S3UnlockBucketPolicy in 222222222222: 1 action so far",
     );
     expect(message.body).toContain(
       "AssumeRoot session: called by arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1 at 2024-10-25T20:52:11Z with task policy arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy for account 222222222222",
@@ -166,6 +174,77 @@ describe("an AssumeRoot session is proved by its AssumeRoot call, and only by it
     );
   });
 
+  it("a hung look-up holds back nothing: other events go out at once, the waiting one at the deadline, unexplained", async () => {
+    let release: () => void = () => undefined;
+    const hung: AssumeRootCallSource = {
+      find: () =>
+        new Promise((resolve) => {
+          release = () => resolve([]);
+        }),
+    };
+    const signIn = records.find((r) => r.eventName === "ConsoleLogin") as Record<string, any>;
+    const { handler, published } = harness({
+      source: hung,
+      handlerOptions: { lookupBudgetMs: 200 },
+    });
+    const started = Date.now();
+    const running = handler(delivery([SESSION_EVENT, signIn]));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The sign-in needs no look-up: it is paged before the look-up of the session event ends.
+    expect(published.map((m) => m.attributes.eventName)).toEqual(["ConsoleLogin"]);
+    const result = await running;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result).toMatchObject({ received: 2, published: 2, failedToPublish: 0 });
+    expect(published[1]).toMatchObject({ topic: "paging" });
+    expect(published[1].attributes.rootUse).toBe("unexplained");
+    expect(published[1].body).toContain(
+      "could not check for an AssumeRoot call: timed out after 0.2 s",
+    );
+    release();
+  });
+
+  it("takes the deadline from the time the invocation has left", async () => {
+    const hung: AssumeRootCallSource = { find: () => new Promise(() => undefined) };
+    const { handler, published } = harness({ source: hung });
+    // 15 s are kept for publishing: 15.1 s left gives the look-up 0.1 s.
+    await handler(delivery([SESSION_EVENT]), { getRemainingTimeInMillis: () => 15_100 });
+    expect(published[0].body).toContain("timed out after 0.1 s");
+  });
+
+  it("a session whose call arrived after its first page is told, and says the page was this session", async () => {
+    const { handler, published, calls } = harness();
+    await handler(delivery([SESSION_EVENT]));
+    expect(published.map((m) => m.attributes.rootUse)).toEqual(["unexplained"]);
+    calls.add(CALL);
+    const next = { ...withKey(SESSION_EVENT, KEY, "2024-10-25T20:55:00Z"), eventID: "e-next" };
+    await handler(delivery([next]));
+    expect(published[1].attributes.rootUse).toBe("assumeRootSession");
+    expect(published[1].body).toContain(
+      "Earlier events with this key were paged as UNEXPLAINED before this AssumeRoot call reached the log group",
+    );
+  });
+
+  it("approves no root event recorded in one account for the root user of another", async () => {
+    const crossed = structuredClone(SESSION_EVENT);
+    crossed.userIdentity.accountId = "333333333333";
+    const { handler, published } = harness({
+      logGroup: [CALL],
+      windows: [
+        {
+          accountId: MEMBER,
+          reason: "INC-1",
+          opensAt: "2024-01-01T00:00:00Z",
+          expiresAt: "2025-01-01T00:00:00Z",
+        },
+      ],
+    });
+    await handler(delivery([crossed]));
+    expect(published[0].attributes.rootUse).toBe("unexplained");
+    expect(published[0].body).toContain(
+      "recorded in 222222222222 for the root user of 333333333333",
+    );
+  });
+
   it("tells a session once: its events in one message, later deliveries of it nothing", async () => {
     const later = (minute: string, name: string) => ({
       ...withKey(SESSION_EVENT, KEY, `2024-10-25T20:${minute}:00Z`),
@@ -178,7 +257,7 @@ describe("an AssumeRoot session is proved by its AssumeRoot call, and only by it
     );
     expect(first).toMatchObject({ received: 3, published: 1, summarised: 2 });
     expect(published[0].subject).toBe(
-      "ASSUMEROOT SESSION S3UnlockBucketPolicy in 222222222222: 3 actions",
+      "ASSUMEROOT SESSION S3UnlockBucketPolicy in 222222222222: 3 actions so far",
     );
     expect(published[0].body).toContain("GetBucketPolicy: 2");
     const second = await handler(delivery([later("58", "PutBucketPolicy")]));
@@ -304,11 +383,11 @@ describe("the look-up in the central log group (LogGroupCallSource)", () => {
   const source = () =>
     new LogGroupCallSource(new CloudWatchLogsClient({ region: "us-west-2" }), {
       logGroupName: "/aws-org-guardrails/cloudtrail",
-      streamPrefixes: [`${MANAGEMENT}_CloudTrail_us-west-2`],
+      streamPrefixes: [`${MANAGEMENT}_CloudTrail_`],
+      requestsPerSecond: 1_000,
     });
 
   it("makes exactly one FilterLogEvents walk: the callers' streams, the session's window, a pattern on the issued key; it follows an empty page's token", async () => {
-    // The paginator reuses one input object for every page: record each as it was sent.
     const inputs: Record<string, unknown>[] = [];
     const pages = [
       { events: [], nextToken: "page-2" },
@@ -322,26 +401,111 @@ describe("the look-up in the central log group (LogGroupCallSource)", () => {
     const proof = await prover.prove(KEY, MEMBER, SESSION_EVENT.eventTime);
     expect(proof.kind).toBe("proved");
     const eventTime = Date.parse(SESSION_EVENT.eventTime);
-    expect(inputs).toEqual([
-      {
-        logGroupName: "/aws-org-guardrails/cloudtrail",
-        logStreamNamePrefix: `${MANAGEMENT}_CloudTrail_us-west-2`,
-        startTime: eventTime - 960_000,
-        endTime: eventTime + 60_000,
-        filterPattern: `{ ($.eventName = "AssumeRoot") && ($.responseElements.credentials.accessKeyId = "${KEY}") }`,
-      },
-      {
-        logGroupName: "/aws-org-guardrails/cloudtrail",
-        logStreamNamePrefix: `${MANAGEMENT}_CloudTrail_us-west-2`,
-        startTime: eventTime - 960_000,
-        endTime: eventTime + 60_000,
-        filterPattern: `{ ($.eventName = "AssumeRoot") && ($.responseElements.credentials.accessKeyId = "${KEY}") }`,
-        nextToken: "page-2",
-      },
-    ]);
+    const first = {
+      logGroupName: "/aws-org-guardrails/cloudtrail",
+      logStreamNamePrefix: `${MANAGEMENT}_CloudTrail_`,
+      // A session's lifetime and the skew before the event; the skew after it, and 15 minutes
+      // for the call's delivery.
+      startTime: eventTime - 960_000,
+      endTime: eventTime + 60_000 + 900_000,
+      filterPattern: `{ ($.eventName = "AssumeRoot") && ($.responseElements.credentials.accessKeyId = "${KEY}") }`,
+    };
+    expect(inputs).toEqual([first, { ...first, nextToken: "page-2" }]);
     // The session's other events cost no look-up.
     await prover.prove(KEY, MEMBER, "2024-10-25T20:58:00Z");
     expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(2);
+  });
+
+  it("narrows the window to the session's creation when the event names it, and checks the call against it", async () => {
+    const inputs: Record<string, unknown>[] = [];
+    logs.on(FilterLogEventsCommand).callsFake((input) => {
+      inputs.push({ ...input });
+      return { events: [{ message: JSON.stringify(CALL) }] };
+    });
+    const createdAt = new Date(SESSION_EVENT.userIdentity.sessionContext.attributes.creationDate);
+    const proof = await new AssumeRootProver(source(), { retryDelaysMs: [] }).prove(
+      KEY,
+      MEMBER,
+      SESSION_EVENT.eventTime,
+      { createdAt },
+    );
+    expect(proof.kind).toBe("proved");
+    expect(inputs).toMatchObject([
+      { startTime: createdAt.getTime() - 60_000, endTime: createdAt.getTime() + 60_000 + 900_000 },
+    ]);
+    // A session created five minutes after the call is not the call's session.
+    logs.reset();
+    logs.on(FilterLogEventsCommand).resolves({ events: [{ message: JSON.stringify(CALL) }] });
+    const later = await new AssumeRootProver(source(), { retryDelaysMs: [] }).prove(
+      KEY,
+      MEMBER,
+      SESSION_EVENT.eventTime,
+      { createdAt: new Date(createdAt.getTime() - 300_000) },
+    );
+    expect(later.kind).toBe("notProved");
+  });
+
+  it("calls a scan cut short a failed look-up, never 'no call'", async () => {
+    logs.on(FilterLogEventsCommand).resolves({ events: [], nextToken: "more" });
+    const limited = new LogGroupCallSource(new CloudWatchLogsClient({ region: "us-west-2" }), {
+      logGroupName: "/aws-org-guardrails/cloudtrail",
+      streamPrefixes: [`${MANAGEMENT}_CloudTrail_`],
+      maxPages: 3,
+      requestsPerSecond: 1_000,
+    });
+    const proof = await new AssumeRootProver(limited, { retryDelaysMs: [] }).prove(
+      KEY,
+      MEMBER,
+      SESSION_EVENT.eventTime,
+    );
+    expect(proof).toEqual({
+      kind: "lookupFailed",
+      reason: `the scan of ${MANAGEMENT}_CloudTrail_* was not complete after 3 FilterLogEvents pages`,
+    });
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(3);
+  });
+
+  it("paces its requests: at 2 per second, the fifth request of a walk waits 1.5 s", async () => {
+    logs.on(FilterLogEventsCommand).resolves({ events: [], nextToken: "more" });
+    let clock = 0;
+    const sent: number[] = [];
+    logs.on(FilterLogEventsCommand).callsFake(() => {
+      sent.push(clock);
+      return { events: [], nextToken: "more" };
+    });
+    const paced = new LogGroupCallSource(new CloudWatchLogsClient({ region: "us-west-2" }), {
+      logGroupName: "/aws-org-guardrails/cloudtrail",
+      streamPrefixes: [`${MANAGEMENT}_CloudTrail_`],
+      maxPages: 5,
+      requestsPerSecond: 2,
+      now: () => clock,
+    });
+    vi.useFakeTimers();
+    try {
+      const walk = paced
+        .find({ accessKeyId: KEY, from: new Date(0), to: new Date(1) })
+        .catch((error: Error) => error.message);
+      await vi.advanceTimersByTimeAsync(0);
+      for (let step = 0; step < 40 && sent.length < 5; step++) {
+        clock += 100;
+        await vi.advanceTimersByTimeAsync(100);
+      }
+      expect(await walk).toMatch(/not complete after 5 FilterLogEvents pages/);
+    } finally {
+      vi.useRealTimers();
+    }
+    // A burst of 2, then one every 500 ms.
+    expect(sent.map((at) => Math.round(at / 100) * 100)).toEqual([0, 0, 500, 1000, 1500]);
+  });
+
+  it("stops a walk when the deadline aborts it", async () => {
+    logs.on(FilterLogEventsCommand).resolves({ events: [], nextToken: "more" });
+    const controller = new AbortController();
+    controller.abort(new Error("timed out after 20 s"));
+    await expect(
+      source().find({ accessKeyId: KEY, from: new Date(0), to: new Date(1) }, controller.signal),
+    ).rejects.toThrow();
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
   });
 
   it("retries briefly while the call has not arrived, then reports it not proved", async () => {
@@ -382,6 +546,33 @@ describe("the look-up in the central log group (LogGroupCallSource)", () => {
     });
     expect(assumeRootCallOf({ ...CALL, errorCode: "AccessDenied" })).toBeUndefined();
   });
+
+  it("reads a target given as the member's principal ARN, and refuses calls AWS cannot have recorded", () => {
+    const withTarget = (target: string) => {
+      const copy = structuredClone(CALL);
+      copy.requestParameters.targetPrincipal = target;
+      return copy;
+    };
+    expect(assumeRootCallOf(withTarget(`arn:aws:iam::${MEMBER}:root`))?.targetAccountId).toBe(
+      MEMBER,
+    );
+    expect(
+      assumeRootCallOf(withTarget(`arn:aws-us-gov:iam::${MEMBER}:root`))?.targetAccountId,
+    ).toBe(MEMBER);
+    expect(assumeRootCallOf(withTarget(`arn:aws:iam::${MEMBER}:user/alice`))).toBeUndefined();
+    expect(assumeRootCallOf(withTarget("22222222222"))).toBeUndefined();
+    // AssumeRoot cannot be called with root credentials, nor for the caller's own account.
+    const byRoot = structuredClone(CALL);
+    byRoot.userIdentity = {
+      type: "Root",
+      arn: `arn:aws:iam::${MANAGEMENT}:root`,
+      accountId: MANAGEMENT,
+    };
+    expect(assumeRootCallOf(byRoot)).toBeUndefined();
+    expect(assumeRootCallOf(withTarget(MANAGEMENT))).toBeUndefined();
+    // Recorded in one account for a caller of another: not an STS record.
+    expect(assumeRootCallOf({ ...CALL, recipientAccountId: "333333333333" })).toBeUndefined();
+  });
 });
 
 describe("npm run explain", () => {
@@ -407,13 +598,41 @@ describe("npm run explain", () => {
         kind: "assumeRootSession",
         assumeRootEventId: "2024-10-25T20:52:11Z",
         detections: ["RootAccountUsage"],
-        subject: "ASSUMEROOT SESSION S3UnlockBucketPolicy in 222222222222: 1 action",
+        subject: "ASSUMEROOT SESSION S3UnlockBucketPolicy in 222222222222: 1 action so far",
       },
     ]);
     expect(report.alerts.filter((a: any) => a.kind === "unexplained")).toHaveLength(
       report.alerts.length - 1,
     );
     expect(result.stdout).toContain("1 in AssumeRoot sessions");
+    // Without --stack, the JSON says that a call of any account counted.
+    expect(report.assumeRootCallers).toBeNull();
+    // Every field of the contract is present, null when the record has none.
+    const timeless = report.alerts.find((a: any) => a.eventTime === null);
+    expect(timeless).toBeDefined();
+    for (const alert of report.alerts) {
+      for (const field of ["eventId", "accountId", "eventTime", "sourceIPAddress"]) {
+        expect(alert, field).toHaveProperty(field);
+      }
+    }
+  });
+
+  it("without --stack still refuses a forged call: by the target's own root, or for the caller's own account", () => {
+    const forged = structuredClone(CALL);
+    forged.userIdentity = { type: "Root", arn: `arn:aws:iam::${MEMBER}:root`, accountId: MEMBER };
+    const self = structuredClone(CALL);
+    self.userIdentity.accountId = MEMBER;
+    self.userIdentity.arn = `arn:aws:sts::${MEMBER}:assumed-role/Admin/x`;
+    for (const call of [forged, self]) {
+      const forgedFile = path.join(dir, "forged.json");
+      writeFileSync(forgedFile, JSON.stringify({ Records: [call, SESSION_EVENT] }));
+      const out = path.join(dir, "forged-alerts.json");
+      expect(runCommand("explain", ["--json", out, forgedFile]).status).toBe(0);
+      const report = JSON.parse(readFileSync(out, "utf8"));
+      expect(report.alerts.map((a: any) => [a.eventName, a.kind])).toEqual(
+        expect.arrayContaining([["DeleteBucketPolicy", "unexplained"]]),
+      );
+    }
   });
 
   it("counts AssumeRoot calls only from the stack's management account with --stack, and uses its windows at each event's time", () => {
@@ -467,5 +686,10 @@ describe("npm run explain", () => {
     expectCleanFailure(noArgs);
     expect(noArgs.status).toBe(2);
     expect(noArgs.stderr.trim().split("\n")).toHaveLength(1);
+    // --json naming a folder is a bad argument, found before anything is read.
+    const toFolder = runCommand("explain", ["--json", dir, file]);
+    expectCleanFailure(toFolder);
+    expect(toFolder.status).toBe(2);
+    expect(toFolder.stderr).toContain(`--json: ${dir} is a folder; name a file`);
   });
 });

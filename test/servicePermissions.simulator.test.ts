@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RecordedResource } from "../offline/engine";
 import { DEV, devOrganization } from "./support/fixtures";
 import { ownArns, PlanContext } from "./support/deploymentRole";
-import { one, runProgram, TYPES } from "./support/program";
+import { byType, one, runProgram, TYPES } from "./support/program";
 import {
   Decision,
   NamedPolicy,
@@ -244,6 +244,14 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
       resource: { arn: topicArn, accountId: trailAccount },
       context: { ...tls, "aws:SourceArn": alarm, "aws:SourceAccount": account },
       resourcePolicy: topicPolicy,
+    });
+  const pagingPublish = (alarm: string) =>
+    decideServiceRequest({
+      service: "cloudwatch.amazonaws.com",
+      action: "sns:Publish",
+      resource: { arn: pagingTopicArn, accountId: trailAccount },
+      context: { ...tls, "aws:SourceArn": alarm, "aws:SourceAccount": trailAccount },
+      resourcePolicy: pagingTopicPolicy,
     });
   const alarmKey = (action: string, alarm: string, account: string) =>
     decideServiceRequest({
@@ -600,18 +608,23 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
       decide: () => notifier("sns:Publish", pagingTopicArn, pagingTopicPolicy),
     },
     {
-      name: "no CloudWatch alarm publishes to the paging topic",
+      name: "the root-usage alarms do not publish to the paging topic (the notifier pages per event)",
       page: PAGES.alarmTopic,
       expect: "denied",
-      decide: () =>
-        decideServiceRequest({
-          service: "cloudwatch.amazonaws.com",
-          action: "sns:Publish",
-          resource: { arn: pagingTopicArn, accountId: trailAccount },
-          context: { ...tls, "aws:SourceArn": alarmArn, "aws:SourceAccount": trailAccount },
-          resourcePolicy: pagingTopicPolicy,
-        }),
+      decide: () => pagingPublish(alarmArn),
     },
+    // Every alarm the plan routes to the paging topic (the notifier's health, tampering) may
+    // publish to it: CloudWatch sends the alarm's ARN as aws:SourceArn.
+    ...byType(resources, TYPES.alarm)
+      .filter((alarm) =>
+        (alarm.inputs.alarmActions as string[]).some((action) => action.includes("paging-topic")),
+      )
+      .map((alarm): Row => ({
+        name: `the ${String(alarm.inputs.name)} alarm pages through the paging topic`,
+        page: PAGES.alarmTopic,
+        expect: "Allowed",
+        decide: () => pagingPublish(arn(TYPES.alarm, alarm.name, "cloudwatch:alarm")),
+      })),
     {
       name: "the notifier looks AssumeRoot calls up in the central log group",
       page: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html",
