@@ -8,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<string>> = {
   replay: async () => (await import("../bench/replayBench")).runReplayBenchmark(),
   discover: async () => (await import("../bench/discoverBench")).runDiscoverBenchmark(),
   scale: async () => (await import("../bench/scaleBench")).runScaleBenchmark(),
+  notifier: async () => (await import("../bench/notifierBench")).runNotifierBenchmark(),
 };
 
 const USAGE = `usage: npm run bench -- [--quick --out <file>] [${Object.keys(BENCHMARKS).join("|")}]...`;

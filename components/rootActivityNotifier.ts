@@ -4,6 +4,7 @@ import { GuardrailNames } from "../config/names";
 import { NOTIFIER_PATTERN } from "../detection/patterns";
 import { BreakGlassWindow, encodeWindows } from "../notifier/breakGlass";
 import { NOTIFIER_ENV } from "../notifier/env";
+import { lookupsPerSecond } from "../notifier/logGroupCallSource";
 import { compactJson } from "../policies/document";
 import {
   buildNotifierRolePolicy,
@@ -57,20 +58,6 @@ export function assumeRootStreamPrefixes(
     const own = `${account}_CloudTrail_`;
     return names.trailAccountId === names.managementAccountId ? [own] : [own, member];
   });
-}
-
-/**
- * FilterLogEvents allows 5 requests per second per account and region
- * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html). The
- * notifier's containers share 4 of them (one is left for people searching the log group): each
- * container paces itself at 4 divided by the reserved concurrency. Without a reservation there is
- * no bound on containers; each then takes 1 per second and a burst of audits can be throttled
- * (a throttled look-up reports its event as unexplained, never drops it).
- */
-export const FILTER_LOG_EVENTS_SHARE = 4;
-
-export function lookupsPerSecond(reservedConcurrency: number | null): number {
-  return reservedConcurrency === null ? 1 : FILTER_LOG_EVENTS_SHARE / reservedConcurrency;
 }
 
 export class RootActivityNotifier extends pulumi.ComponentResource {

@@ -213,6 +213,11 @@ export interface ProverOptions {
    * not one plus the waits.
    */
   readonly notProvedTtlMs?: number;
+  /**
+   * The waits are spent only on events younger than this: an older event's call has had time to
+   * arrive (CloudTrail delivers within minutes), so waiting for it only slows a backlog down.
+   */
+  readonly waitOnlyWithinMs?: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -256,6 +261,7 @@ export class AssumeRootProver {
   private readonly proved = new Map<string, { call: AssumeRootCall; until: number }>();
   private readonly notProved = new Map<string, { reason: string; until: number }>();
   private readonly notProvedTtlMs: number;
+  private readonly waitOnlyWithinMs: number;
   private readonly pending = new Map<string, Promise<AssumeRootCall[] | Error>>();
   private readonly retryDelaysMs: readonly number[];
   private readonly cacheSize: number;
@@ -270,6 +276,7 @@ export class AssumeRootProver {
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.allowedCallers = options.allowedCallers;
     this.notProvedTtlMs = options.notProvedTtlMs ?? 15 * 60_000;
+    this.waitOnlyWithinMs = options.waitOnlyWithinMs ?? 15 * 60_000;
     this.cacheSize = options.cacheSize ?? 1_000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? abortableSleep;
@@ -310,8 +317,10 @@ export class AssumeRootProver {
     const missKey = `${accessKeyId}|${accountId}`;
     const known = this.notProved.get(missKey);
     const missedBefore = known !== undefined && known.until > this.now();
-    // A key this container found no call for is looked up once more, without the waits.
-    const delays = missedBefore ? [] : this.retryDelaysMs;
+    // A key this container found no call for is looked up once more, without the waits; so is
+    // an event old enough for its call to have arrived.
+    const delays =
+      missedBefore || this.now() - at > this.waitOnlyWithinMs ? [] : this.retryDelaysMs;
     const window = callWindow(new Date(at), options.createdAt);
     for (let attempt = 0; ; attempt++) {
       if (options.signal?.aborted) {

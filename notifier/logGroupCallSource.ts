@@ -26,6 +26,8 @@ export interface LogGroupCallSourceOptions {
    * component divides 4 of them among the function's reserved concurrency.
    */
   readonly requestsPerSecond?: number;
+  /** Requests that may go at once after a pause (default: the whole part of the rate, at least 1). */
+  readonly burst?: number;
   /** Milliseconds from a monotonic clock, for the pacing; injectable for tests. */
   readonly now?: () => number;
 }
@@ -40,6 +42,20 @@ const KEY_ID = /^[A-Z0-9]{16,128}$/;
  * minutes on average, so 15 minutes covers either without widening the scan much.
  */
 export const DELIVERY_ALLOWANCE_MS = 15 * 60_000;
+
+/**
+ * FilterLogEvents allows 5 requests per second per account and region
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html). The
+ * notifier's containers share 4 of them (one is left for people searching the log group): each
+ * container paces itself at 4 divided by the reserved concurrency. Without a reservation there is
+ * no bound on containers; each then takes 1 per second and a burst of audits can be throttled
+ * (a throttled look-up reports its event as unexplained, never drops it).
+ */
+export const FILTER_LOG_EVENTS_SHARE = 4;
+
+export function lookupsPerSecond(reservedConcurrency: number | null): number {
+  return reservedConcurrency === null ? 1 : FILTER_LOG_EVENTS_SHARE / reservedConcurrency;
+}
 
 const OPERATION = "FilterLogEvents";
 
@@ -65,7 +81,9 @@ export class LogGroupCallSource implements AssumeRootCallSource {
     this.maxPages = options.maxPages ?? 20;
     const perSecond = options.requestsPerSecond ?? 2;
     this.limiter = new RateLimiter({
-      limits: { [OPERATION]: { perSecond, burst: Math.max(1, Math.floor(perSecond)) } },
+      limits: {
+        [OPERATION]: { perSecond, burst: options.burst ?? Math.max(1, Math.floor(perSecond)) },
+      },
       reserve: 0,
       ...(options.now === undefined ? {} : { now: options.now }),
     });

@@ -508,11 +508,14 @@ describe("the look-up in the central log group (LogGroupCallSource)", () => {
     expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
   });
 
-  it("retries briefly while the call has not arrived, then reports it not proved", async () => {
+  it("retries briefly while the call may not have arrived, then reports it not proved; an event old enough for its call to be there, or a key already missed, gets one look-up", async () => {
     logs.on(FilterLogEventsCommand).resolves({ events: [] });
     const waits: number[] = [];
+    const eventTime = Date.parse(SESSION_EVENT.eventTime);
+    let now = eventTime + 60_000;
     const prover = new AssumeRootProver(source(), {
       retryDelaysMs: [2000, 8000],
+      now: () => now,
       sleep: async (ms) => {
         waits.push(ms);
       },
@@ -521,6 +524,15 @@ describe("the look-up in the central log group (LogGroupCallSource)", () => {
     expect(proof.kind).toBe("notProved");
     expect(waits).toEqual([2000, 8000]);
     expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(3);
+    // The same key again (the next delivery): one more look-up, no waits.
+    await prover.prove(KEY, MEMBER, "2024-10-25T20:54:00Z");
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(4);
+    expect(waits).toHaveLength(2);
+    // A backlog: the event is 20 minutes old, its call would be there by now.
+    now = eventTime + 20 * 60_000;
+    await prover.prove("ASIAOTHERKEY00000000", MEMBER, SESSION_EVENT.eventTime);
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(5);
+    expect(waits).toHaveLength(2);
   });
 
   it("never puts anything but an access key id into the pattern", async () => {
