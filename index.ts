@@ -5,7 +5,6 @@ import { deriveNames } from "./config/names";
 import { LogArchive } from "./components/logArchive";
 import { OrganizationTrail } from "./components/organizationTrail";
 import { CentralizedRootAccess } from "./components/centralizedRootAccess";
-import { GuardrailProtection } from "./components/guardrailProtection";
 import { MemberAccounts } from "./components/memberAccounts";
 import { createAccountProviders } from "./components/providers";
 import { notifierCodeArchive } from "./components/notifierCode";
@@ -13,7 +12,7 @@ import { RootActivityAlarms } from "./components/rootActivityAlarms";
 import { RootActivityNotifier } from "./components/rootActivityNotifier";
 import { windowsOf } from "./notifier/breakGlass";
 import { RootMfaRule } from "./components/rootMfaRule";
-import { RootAccessGuardrail } from "./components/rootAccessGuardrail";
+import { scpOutputs, ServiceControlPolicy } from "./components/serviceControlPolicy";
 import { planServiceControlPolicies } from "./policies/scpPlan";
 
 /**
@@ -86,21 +85,17 @@ export = async () => {
   );
 
   // 6. The guardrails.
-  const rootAccess = new RootAccessGuardrail(
-    scps.rootAccess.resourceName,
-    { scp: scps.rootAccess },
-    { provider: providers.management },
-  );
-  const protection = scps.protection.map(
-    (scp) => new GuardrailProtection(scp.resourceName, { scp }, { provider: providers.management }),
-  );
+  const guardrails = scps.all.map((scp) => ({
+    scp,
+    component: new ServiceControlPolicy(scp, { provider: providers.management }),
+  }));
 
   // 7. Member accounts and OUs declared in config: created under the guardrails above.
   new MemberAccounts(
     MEMBER_ACCOUNTS_COMPONENT,
     {
       topology: resolveDeclared(config.organizationalUnits, config.accounts, organization),
-      guardrails: [rootAccess, ...protection].flatMap((scp) => scp.attachments),
+      guardrails: guardrails.flatMap(({ component }) => component.attachments),
     },
     { provider: providers.management },
   );
@@ -119,10 +114,6 @@ export = async () => {
     centralLogGroup: trail.logGroupName,
     alertTopicArn: alarms.topic.arn,
     pagingTopicArn: alarms.pagingTopic.arn,
-    rootAccessPolicyId: rootAccess.policy.id,
-    rootAccessTargets: scps.rootAccess.targets.map((target) => target.id),
-    rootAccessPolicyCharacters: scps.rootAccess.rendered.size,
-    protectionPolicyIds: protection.map((component) => component.policy.id),
-    protectionPolicyCharacters: scps.protection.map((scp) => scp.rendered.size),
+    ...scpOutputs(guardrails),
   };
 };

@@ -1,4 +1,5 @@
-import { computeCoverage, CoverageReport } from "../coverage/coverage";
+import { computeCoverage, CoverageReport, coverageField } from "../coverage/coverage";
+import { SCP_DEFINITIONS } from "../policies/scpDefinitions";
 import { checkOutputPath, writeFileAtomic } from "../lib/files";
 import { loadStackInputs } from "../offline/stackInputs";
 import { runCli } from "./run";
@@ -13,8 +14,7 @@ export function renderCoverageTable(report: CoverageReport): string {
     account.accountId,
     account.name,
     account.path,
-    yesNo(account.rootAccessScp),
-    yesNo(account.protectionScp),
+    ...SCP_DEFINITIONS.map((definition) => yesNo(account[coverageField(definition.kind)])),
     yesNo(account.organizationTrail),
     account.breakGlass === undefined
       ? "-"
@@ -26,8 +26,7 @@ export function renderCoverageTable(report: CoverageReport): string {
     "account",
     "name",
     "path",
-    "root SCP",
-    "protection",
+    ...SCP_DEFINITIONS.map((definition) => definition.column),
     "trail",
     "break-glass",
     "verdict",

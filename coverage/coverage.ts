@@ -1,6 +1,7 @@
 import { DeclaredTopology, declaredAncestors } from "../config/declared";
 import { GuardrailConfig } from "../config/schema";
 import { AccountState, OrganizationModel } from "../org/model";
+import { SCP_DEFINITIONS, ScpKind } from "../policies/scpDefinitions";
 import { ScpPlan } from "../policies/scpPlan";
 
 /**
@@ -15,15 +16,21 @@ export interface ScpInForce {
   readonly managedByThisStack: boolean;
 }
 
-export interface AccountCoverage {
+/** Per SCP definition, whether all of its SCPs reach the account: `rootAccessScp`, ... */
+export type ScpCoverage = { readonly [K in ScpKind as `${K}Scp`]: boolean };
+
+/** The report's field for an SCP definition. */
+export function coverageField(kind: ScpKind): keyof ScpCoverage {
+  return `${kind}Scp`;
+}
+
+export interface AccountCoverage extends ScpCoverage {
   readonly accountId: string;
   readonly name: string;
   /** `Root/Workloads/Prod`. */
   readonly path: string;
   readonly state: AccountState | "TO BE CREATED";
   readonly scps: readonly ScpInForce[];
-  readonly rootAccessScp: boolean;
-  readonly protectionScp: boolean;
   readonly organizationTrail: boolean;
   readonly breakGlass?: { readonly expiresAt: string; readonly state: "open" | "expired" };
   readonly covered: boolean;
@@ -86,12 +93,16 @@ export function computeCoverage(
     const levels = [...chain].reverse();
     const scpsInForce = levels.flatMap(attachedHere);
     const reaches = (scpName: string): boolean => scpsInForce.some((scp) => scp.name === scpName);
-    const rootAccessScp = reaches(scps.rootAccess.name);
-    const protectionScp = scps.protection.every((scp) => reaches(scp.name));
-    const gaps = [
-      ...(rootAccessScp ? [] : [`the root-access SCP is attached to none of ${levels.join(", ")}`]),
-      ...(protectionScp ? [] : [`the protection SCP is attached to none of ${levels.join(", ")}`]),
-    ];
+    const coverage = {} as Record<keyof ScpCoverage, boolean>;
+    const gaps: string[] = [];
+    for (const definition of SCP_DEFINITIONS) {
+      const planned = scps.ofKind(definition.kind);
+      const reached = planned.length > 0 && planned.every((scp) => reaches(scp.name));
+      coverage[coverageField(definition.kind)] = reached;
+      if (!reached) {
+        gaps.push(`the ${definition.label} SCP is attached to none of ${levels.join(", ")}`);
+      }
+    }
     const breakGlass = breakGlassOf(accountId);
     if (breakGlass?.state === "expired") {
       gaps.push(`its break-glass entry expired at ${breakGlass.expiresAt}: remove it`);
@@ -110,8 +121,7 @@ export function computeCoverage(
       path: [organization.root.name, ...path].join("/"),
       state,
       scps: scpsInForce,
-      rootAccessScp,
-      protectionScp,
+      ...coverage,
       // An organization trail logs every account of the organization, present and future.
       organizationTrail: true,
       breakGlass,

@@ -3,8 +3,7 @@ import { GuardrailConfig } from "../config/schema";
 import { resolveTarget } from "../config/validate";
 import { InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
-import { buildProtectionScp } from "./protectionScp";
-import { buildRootAccessScp } from "./rootAccessScp";
+import { SCP_DEFINITIONS, ScpDefinition, ScpKind } from "./scpDefinitions";
 import { RenderedScp, renderScp, renderSplittableScp } from "./scpBudget";
 
 export interface ScpTarget {
@@ -15,6 +14,9 @@ export interface ScpTarget {
 }
 
 export interface PlannedScp {
+  /** Which definition it comes from (policies/scpDefinitions.ts). */
+  readonly kind: ScpKind;
+  readonly definition: ScpDefinition;
   /** The policy's name in AWS Organizations. */
   readonly name: string;
   /** The Pulumi name of the component that attaches it; stable while the policy is. */
@@ -25,11 +27,10 @@ export interface PlannedScp {
 }
 
 export interface ScpPlan {
-  readonly rootAccess: PlannedScp;
-  /** The protection SCP, split over more than one when it does not fit the size budget. */
-  readonly protection: readonly PlannedScp[];
-  /** Every SCP the program attaches, in a stable order. */
+  /** Every SCP the program attaches, in the order of SCP_DEFINITIONS (a split one in parts). */
   readonly all: readonly PlannedScp[];
+  /** The SCPs of one definition: one, or the parts of a split one. */
+  ofKind(kind: ScpKind): readonly PlannedScp[];
 }
 
 /** AWS's FullAWSAccess SCP takes one of the directly-attached slots of every target. */
@@ -55,45 +56,25 @@ export function planServiceControlPolicies(
     return { id, path: organization.pathOf(id) };
   });
   const limit = config.scpLimits.maxPolicyCharacters;
-  const rootAccess: PlannedScp = {
-    name: "aws-org-guardrails-root-access",
-    resourceName: "root-access",
-    description:
-      "Denies the root user of member accounts, except AssumeRoot sessions and open break-glass windows. Managed by aws-org-guardrails.",
-    rendered: renderScp(
-      "root-access",
-      buildRootAccessScp({
-        partition: organization.partition,
-        breakGlass: config.rootAccess.breakGlass,
-      }),
-      limit,
-      "Close break-glass entries that are no longer needed (aws-org-guardrails:rootAccess.breakGlass).",
-    ),
-    targets,
-  };
-  // The protection SCP grows with the resources it guards; it is split over more SCPs (at the
-  // same targets) rather than refused when it does not fit one.
-  const protection: PlannedScp[] = renderSplittableScp(
-    "protection",
-    buildProtectionScp({
-      names,
-      exceptRoleArnPatterns: config.protection.exceptRoleArnPatterns ?? [
-        names.logArchiveDeploymentRoleArn,
-      ],
-      protectDetection: config.centralLogs.location === "delegatedAdministrator",
-    }),
-    limit,
-    "Shorten aws-org-guardrails:protection.exceptRoleArnPatterns, or raise scpLimits.maxPolicyCharacters to 10240 if the organization has the 2026 quota.",
-  ).map((rendered, index) => ({
-    name:
-      index === 0 ? "aws-org-guardrails-protection" : `aws-org-guardrails-protection-${index + 1}`,
-    resourceName: index === 0 ? "guardrail-protection" : `guardrail-protection-${index + 1}`,
-    description:
-      "Members cannot leave the organization or weaken the log archive and root-activity detection. Managed by aws-org-guardrails.",
-    rendered,
-    targets,
-  }));
-  const all = [rootAccess, ...protection];
+  const input = { config, names, organization };
+  const all: PlannedScp[] = SCP_DEFINITIONS.flatMap((definition: ScpDefinition) => {
+    const document = definition.build(input);
+    // A policy that grows with what it guards is split over more SCPs (at the same targets)
+    // rather than refused when it does not fit one.
+    const parts = definition.splittable
+      ? renderSplittableScp(definition.label, document, limit, definition.overBudgetHint)
+      : [renderScp(definition.label, document, limit, definition.overBudgetHint)];
+    return parts.map((rendered, index) => ({
+      kind: definition.kind as ScpKind,
+      definition,
+      name: index === 0 ? definition.policyName : `${definition.policyName}-${index + 1}`,
+      resourceName:
+        index === 0 ? definition.resourceName : `${definition.resourceName}-${index + 1}`,
+      description: definition.description,
+      rendered,
+      targets,
+    }));
+  });
   // Existing SCPs count too (when the organization source recorded them): AWS refuses an
   // attachment past the quota, after the policies themselves were already created.
   const ours = new Set(all.map((scp) => scp.name));
@@ -113,5 +94,5 @@ export function planServiceControlPolicies(
       );
     }
   }
-  return { rootAccess, protection, all };
+  return { all, ofKind: (kind) => all.filter((scp) => scp.kind === kind) };
 }

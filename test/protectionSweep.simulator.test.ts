@@ -53,7 +53,7 @@ function plan(location: Location): Plan {
   return {
     names,
     scps: scps.all.map((scp) => ({ name: scp.name, policy: JSON.parse(scp.rendered.content) })),
-    sizes: scps.protection.map((scp) => scp.rendered.size),
+    sizes: scps.ofKind("protection").map((scp) => scp.rendered.size),
   };
 }
 
