@@ -93,6 +93,18 @@ export function removeBreakGlass(document: Document, file: string, accountId: st
   if (index < 0) {
     return false;
   }
+  // A comment written above the entry (who approved it, the ticket) goes with it. The yaml
+  // library keeps the comment above the first entry on the list itself, above later ones on the
+  // entry before which it sits.
+  if (index === 0) {
+    list.commentBefore = undefined;
+    const next = list.items[1] as { commentBefore?: string | null } | undefined;
+    if (next !== undefined && next.commentBefore) {
+      // The next entry's own comment now sits above the first entry: keep it there.
+      list.commentBefore = next.commentBefore;
+      next.commentBefore = undefined;
+    }
+  }
   list.items.splice(index, 1);
   if (list.items.length === 0) {
     list.flow = true;

@@ -83,6 +83,13 @@ runCli("breakglass", async () => {
     stacksDir: values.stacks,
     orgSnapshot: values.org,
   };
+  // The hints repeat where the stack lives, so they work as printed.
+  const where = [
+    `--stack ${location.stack}`,
+    ...(values.stacks === undefined ? [] : [`--stacks ${values.stacks}`]),
+    ...(values.org === undefined ? [] : [`--org ${values.org}`]),
+  ].join(" ");
+  const pulumiStack = `--stack ${location.stack}`;
   if (command === "open") {
     const hours = values.hours === undefined ? DEFAULT_HOURS : Number(values.hours);
     const result = openBreakGlass({
@@ -103,6 +110,11 @@ runCli("breakglass", async () => {
       out(
         "then use the returned credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) for that one task.",
       );
+      if (result.inferred) {
+        out(
+          `The task was guessed from the reason. To confirm it: npm run breakglass -- open ${where} --account ${values.account} --reason ${JSON.stringify(values.reason)} --task ${result.task.name}`,
+        );
+      }
       out(`Nothing was changed. If you still need a window, rerun with --task ${OTHER_TASK}.`);
       // A guessed task exits 1, so a script that meant to open a window notices it did not.
       return result.inferred ? 1 : 0;
@@ -112,14 +124,14 @@ runCli("breakglass", async () => {
     );
     out(`Wrote ${result.file}. Next:`);
     out(
-      `  pulumi preview --stack ${location.stack}   # the root-access SCP exempts ${result.entry.accountId} until then`,
+      `  pulumi preview ${pulumiStack}   # the root-access SCP exempts ${result.entry.accountId} until then`,
     );
-    out(`  pulumi up --stack ${location.stack}`);
+    out(`  pulumi up ${pulumiStack}`);
     out(
       `AWS closes the window by itself at ${result.entry.expiresAt} (the SCP compares aws:CurrentTime). Afterwards remove the entry:`,
     );
     out(
-      `  npm run breakglass -- close --stack ${location.stack} --account ${result.entry.accountId}   # then pulumi up`,
+      `  npm run breakglass -- close ${where} --account ${result.entry.accountId}   # then pulumi up`,
     );
     return 0;
   }
@@ -128,9 +140,7 @@ runCli("breakglass", async () => {
     out(
       `Removed the break-glass entry of ${result.entry.accountId} (until ${result.entry.expiresAt}) from ${result.file}.`,
     );
-    out(
-      `Next: pulumi up --stack ${location.stack}   # takes the exemption out of the root-access SCP`,
-    );
+    out(`Next: pulumi up ${pulumiStack}   # takes the exemption out of the root-access SCP`);
     return 0;
   }
   const { file, windows } = listBreakGlass(location);
@@ -147,7 +157,7 @@ runCli("breakglass", async () => {
   if (expired.length > 0) {
     out();
     out(
-      `${expired.length} expired: remove with npm run breakglass -- close --stack ${location.stack} --account <id>, then pulumi up.`,
+      `${expired.length} expired: remove with npm run breakglass -- close ${where} --account <id>, then pulumi up.`,
     );
   }
   return 0;

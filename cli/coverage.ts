@@ -14,6 +14,7 @@ export function renderCoverageTable(report: CoverageReport): string {
     account.accountId,
     account.name,
     account.path,
+    account.state,
     ...SCP_DEFINITIONS.map((definition) => yesNo(account[coverageField(definition.kind)])),
     yesNo(account.organizationTrail),
     account.breakGlass === undefined
@@ -26,6 +27,7 @@ export function renderCoverageTable(report: CoverageReport): string {
     "account",
     "name",
     "path",
+    "state",
     ...SCP_DEFINITIONS.map((definition) => definition.column),
     "trail",
     "break-glass",

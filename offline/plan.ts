@@ -197,10 +197,12 @@ export function renderPlanSummary(plan: OfflinePlan): string {
     }
   };
   walk("", 1);
-  const custom = resources.filter((resource) => resource.custom).length;
+  // Providers are custom resources to the engine, but no AWS resource: counted apart.
+  const providers = resources.filter((resource) => resource.type.startsWith("pulumi:providers:"));
+  const aws = resources.filter((resource) => resource.custom).length - providers.length;
   lines.push("");
   lines.push(
-    `Resources: ${resources.length} to create (${custom} AWS resources, ${resources.length - custom} components).`,
+    `Resources: ${resources.length} to create (${aws} AWS resources, ${resources.length - aws - providers.length} components, ${providers.length} providers).`,
   );
 
   const chain = longestCreationChain(resources);

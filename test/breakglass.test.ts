@@ -57,6 +57,38 @@ describe("break-glass workflow", () => {
     expect(readFileSync(file, "utf8")).toBe(original);
   });
 
+  it("removes the comment written above an entry together with the entry, and keeps the others'", () => {
+    const { dir, file } = copyOfStacks();
+    const expiresAt = hoursFromNow(2);
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        "breakGlass: []",
+        [
+          "breakGlass:",
+          "      # INC-1 approved by alice",
+          `      - accountId: "${DEV.paymentsProd}"`,
+          '        reason: "INC-1"',
+          `        expiresAt: "${expiresAt}"`,
+          "      # INC-2 approved by bob",
+          `      - accountId: "${DEV.webDev}"`,
+          '        reason: "INC-2"',
+          `        expiresAt: "${expiresAt}"`,
+        ].join("\n"),
+      ),
+    );
+    closeBreakGlass({ stack: "dev", stacksDir: dir, accountId: DEV.paymentsProd });
+    const afterFirst = readFileSync(file, "utf8");
+    expect(afterFirst).not.toContain("INC-1 approved by alice");
+    expect(afterFirst).toContain(
+      `      # INC-2 approved by bob\n      - accountId: "${DEV.webDev}"`,
+    );
+    closeBreakGlass({ stack: "dev", stacksDir: dir, accountId: DEV.webDev });
+    const afterBoth = readFileSync(file, "utf8");
+    expect(afterBoth).not.toContain("approved by");
+    expect(afterBoth).toContain("breakGlass: []");
+  });
+
   it("lists open and expired entries with the time left", () => {
     const { dir, file } = copyOfStacks();
     const now = new Date();
@@ -143,6 +175,26 @@ describe("break-glass workflow", () => {
     );
   });
 
+  it("says when it guessed the task and how to confirm it, exiting 1", () => {
+    const { dir, file, original } = copyOfStacks();
+    const guessed = runCommand("breakglass", [
+      "open",
+      "--stack",
+      "dev",
+      "--stacks",
+      dir,
+      "--account",
+      DEV.paymentsProd,
+      "--reason",
+      "INC-7 unlock the bucket policy",
+    ]);
+    expect(guessed.status).toBe(1);
+    expect(guessed.stdout).toContain(
+      `The task was guessed from the reason. To confirm it: npm run breakglass -- open --stack dev --stacks ${dir} --account ${DEV.paymentsProd} --reason "INC-7 unlock the bucket policy" --task unlock-s3-bucket-policy`,
+    );
+    expect(readFileSync(file, "utf8")).toBe(original);
+  });
+
   it("prints the AssumeRoot command instead of opening a window for tasks AssumeRoot covers", () => {
     const { dir, file, original } = copyOfStacks();
     const result = openBreakGlass({
@@ -220,6 +272,10 @@ describe("npm run breakglass", () => {
     );
     expect(opened.stdout).toContain("pulumi preview --stack dev");
     expect(opened.stdout).toContain("pulumi up --stack dev");
+    // The hint works as printed: it keeps --stacks.
+    expect(opened.stdout).toContain(
+      `npm run breakglass -- close --stack dev --stacks ${dir} --account ${DEV.webDev}`,
+    );
     const listed = runCommand("breakglass", ["list", "--stack", "dev", "--stacks", dir]);
     expect(listed.stdout).toMatch(
       new RegExp(

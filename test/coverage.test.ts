@@ -95,6 +95,11 @@ describe("coverage", () => {
       rootAccessScp: true,
       covered: true,
     });
+    // The table says so too, as the README promises.
+    const table = runCommand("coverage", ["--stack", "dev", "--stacks", dir]).stdout;
+    expect(table.split("\n").find((line) => line.includes("data-lake"))).toMatch(
+      /^\(new\) data-lake\s+data-lake\s+Root\/Workloads\/Data\s+TO BE CREATED\s+yes\s+yes\s+yes\s+-\s+covered/,
+    );
   });
 });
 
