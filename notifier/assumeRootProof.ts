@@ -1,3 +1,5 @@
+import { LRUCache } from "lru-cache";
+
 /**
  * Proof that a root session came from `sts:AssumeRoot`: the AssumeRoot call recorded in the
  * account that made it (the management account, or an IAM delegated administrator) names, in
@@ -258,8 +260,8 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
  * not have arrived; concurrent look-ups of one key shared.
  */
 export class AssumeRootProver {
-  private readonly proved = new Map<string, { call: AssumeRootCall; until: number }>();
-  private readonly notProved = new Map<string, { reason: string; until: number }>();
+  private readonly proved: LRUCache<string, AssumeRootCall>;
+  private readonly notProved: LRUCache<string, { reason: string }>;
   private readonly notProvedTtlMs: number;
   private readonly waitOnlyWithinMs: number;
   private readonly pending = new Map<string, Promise<AssumeRootCall[] | Error>>();
@@ -279,6 +281,15 @@ export class AssumeRootProver {
     this.waitOnlyWithinMs = options.waitOnlyWithinMs ?? 15 * 60_000;
     this.cacheSize = options.cacheSize ?? 1_000;
     this.now = options.now ?? Date.now;
+    // Bounded, least recently used out first, each entry expiring on the prover's clock.
+    const perf = { now: this.now };
+    this.proved = new LRUCache({ max: this.cacheSize, ttlResolution: 0, perf });
+    this.notProved = new LRUCache({
+      max: this.cacheSize,
+      ttl: this.notProvedTtlMs,
+      ttlResolution: 0,
+      perf,
+    });
     this.sleep = options.sleep ?? abortableSleep;
   }
 
@@ -311,12 +322,11 @@ export class AssumeRootProver {
     const proves = (call: AssumeRootCall) =>
       callProves(call, accessKeyId, accountId, new Date(at), this.allowedCallers, session);
     const cached = this.proved.get(accessKeyId);
-    if (cached !== undefined && cached.until > this.now() && proves(cached.call)) {
-      return { kind: "proved", call: cached.call };
+    if (cached !== undefined && proves(cached)) {
+      return { kind: "proved", call: cached };
     }
     const missKey = `${accessKeyId}|${accountId}`;
-    const known = this.notProved.get(missKey);
-    const missedBefore = known !== undefined && known.until > this.now();
+    const missedBefore = this.notProved.get(missKey) !== undefined;
     // A key this container found no call for is looked up once more, without the waits; so is
     // an event old enough for its call to have arrived.
     const delays =
@@ -374,32 +384,15 @@ export class AssumeRootProver {
   }
 
   private rememberNotProved(key: string, reason: string): void {
-    this.notProved.delete(key);
-    this.notProved.set(key, { reason, until: this.now() + this.notProvedTtlMs });
-    while (this.notProved.size > this.cacheSize) {
-      const oldest = this.notProved.keys().next();
-      if (oldest.done) {
-        break;
-      }
-      this.notProved.delete(oldest.value);
-    }
+    this.notProved.set(key, { reason });
   }
 
   private remember(call: AssumeRootCall): void {
     // Kept for the session and an hour of delivery delay: events reach the log group minutes late.
-    const until = Date.parse(call.eventTime) + (SESSION_SECONDS + 3600) * 1000;
-    this.proved.delete(call.accessKeyId);
-    this.proved.set(call.accessKeyId, {
-      call,
-      until: Math.max(until, this.now()) + SKEW_SECONDS * 1000,
-    });
-    while (this.proved.size > this.cacheSize) {
-      const oldest = this.proved.keys().next();
-      if (oldest.done) {
-        break;
-      }
-      this.proved.delete(oldest.value);
-    }
+    const until =
+      Math.max(Date.parse(call.eventTime) + (SESSION_SECONDS + 3600) * 1000, this.now()) +
+      SKEW_SECONDS * 1000;
+    this.proved.set(call.accessKeyId, call, { ttl: until - this.now() });
   }
 }
 

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { isNotifiedRootEvent, matchedDetections } from "../detection/rootEvents";
 import {
   AssumeRootCall,
@@ -319,8 +320,16 @@ export function createRootActivityHandler(
   const settings = { ...DEFAULTS, ...options };
   const now = options.now ?? Date.now;
   const log = deps.log ?? (() => undefined);
-  const accountNames = new BoundedCache<string, string | undefined>(settings.accountNameCacheSize);
-  const publishedIds = new BoundedCache<string, true>(settings.publishedIdsCacheSize);
+  // Bounded, least recently used out first; lru-cache keeps the expiry per entry on our clock.
+  // ttlResolution 0: read the clock on every check (the default caches it for a millisecond).
+  const perf = { now };
+  const accountNames = new LRUCache<string, { name: string | undefined }>({
+    max: settings.accountNameCacheSize,
+    ttl: settings.accountNameTtlMs,
+    ttlResolution: 0,
+    perf,
+  });
+  const publishedIds = new LRUCache<string, true>({ max: settings.publishedIdsCacheSize, perf });
 
   /** Fills `names` as the look-ups answer, so a deadline keeps the names already known. */
   async function lookUpNames(
@@ -329,14 +338,14 @@ export function createRootActivityHandler(
   ): Promise<Map<string, string | undefined>> {
     await Promise.all(
       [...accountIds].map(async (accountId) => {
-        const cached = accountNames.get(accountId, now());
-        if (cached.hit) {
-          names.set(accountId, cached.value);
+        const cached = accountNames.get(accountId);
+        if (cached !== undefined) {
+          names.set(accountId, cached.name);
           return;
         }
         try {
           const name = await deps.accountName(accountId);
-          accountNames.set(accountId, name, now() + settings.accountNameTtlMs);
+          accountNames.set(accountId, { name });
           names.set(accountId, name);
         } catch (error) {
           // Not cached: the next batch tries again. The alert goes out without a name.
@@ -389,7 +398,7 @@ export function createRootActivityHandler(
     }
     for (const [key, session] of sessions) {
       const id = `session:${key}`;
-      if (publishedIds.get(id, now()).hit) {
+      if (publishedIds.get(id) !== undefined) {
         summarised += session.alerts.length;
         log(`AssumeRoot session ${key}: ${session.alerts.length} more action(s), already reported`);
         continue;
@@ -414,7 +423,7 @@ export function createRootActivityHandler(
   ): Promise<number> {
     let published = 0;
     const jobs = messages.map(({ id, logEventId, message }) => async () => {
-      if (id !== "" && publishedIds.get(id, now()).hit) {
+      if (id !== "" && publishedIds.get(id) !== undefined) {
         published += 1;
         log(`already published by an earlier attempt, skipped: ${message.subject}`);
         return;
@@ -423,7 +432,7 @@ export function createRootActivityHandler(
         await deps.publish(message);
         published += 1;
         if (id !== "") {
-          publishedIds.set(id, true, Number.POSITIVE_INFINITY);
+          publishedIds.set(id, true);
         }
       } catch (error) {
         failures.push({ logEventId, subject: message.subject, error: messageOf(error) });
@@ -626,6 +635,7 @@ function textOf(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
+// Eleven lines instead of p-limit, which is ESM-only: this project is CommonJS (Pulumi's loader).
 async function runWithConcurrency(
   jobs: readonly (() => Promise<void>)[],
   limit: number,
@@ -639,38 +649,6 @@ async function runWithConcurrency(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, worker));
-}
-
-/** A Map bounded in size (least recently used leaves first) whose entries expire. */
-class BoundedCache<K, V> {
-  private readonly entries = new Map<K, { value: V; expiresAt: number }>();
-
-  constructor(private readonly maxSize: number) {}
-
-  get(key: K, at: number): { hit: true; value: V } | { hit: false } {
-    const entry = this.entries.get(key);
-    if (entry === undefined) {
-      return { hit: false };
-    }
-    this.entries.delete(key);
-    if (entry.expiresAt <= at) {
-      return { hit: false };
-    }
-    this.entries.set(key, entry);
-    return { hit: true, value: entry.value };
-  }
-
-  set(key: K, value: V, expiresAt: number): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt });
-    while (this.entries.size > this.maxSize) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) {
-        break;
-      }
-      this.entries.delete(oldest.value);
-    }
-  }
 }
 
 function snippet(message: string): string {

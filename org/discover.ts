@@ -175,7 +175,8 @@ function limitedClient(
 }
 
 /**
- * Runs tasks in lanes (one per operation), at most `concurrency` at once in each. The first failure
+ * Runs tasks in lanes (one per operation), at most `concurrency` at once in each (p-queue would do
+ * one lane, but it is ESM-only and this project is CommonJS). The first failure
  * aborts the rest; `idle()` settles once nothing runs, rejecting with that failure.
  */
 class Lanes {

@@ -2,6 +2,8 @@
  * Client-side rate limiting for the Organizations API: one token bucket per operation, refilled at
  * the operation's published rate, so that a discovery sends no faster than Organizations accepts
  * and throttling stays the exception. Pure: no AWS imports.
+ * Not `bottleneck` (unreleased since 2019) or `limiter` (no abort signal, no injectable clock, no
+ * way to drain a bucket when the service throttles): each of those the callers here need.
  */
 
 export interface RateLimit {

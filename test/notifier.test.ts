@@ -637,7 +637,7 @@ describe("createRootActivityHandler", () => {
   });
 
   it("bounds the name cache and expires its entries", async () => {
-    let clock = 0;
+    let clock = 1_000_000;
     const { handler, lookups } = recorder({
       names: { "111122223333": "payments-prod" },
       handlerOptions: { accountNameCacheSize: 1, accountNameTtlMs: 1000, now: () => clock },
@@ -650,7 +650,7 @@ describe("createRootActivityHandler", () => {
     await handler(delivery([b])); // evicts a
     await handler(delivery([a]));
     expect(lookups).toEqual(["111122223333", "123456789012", "111122223333"]);
-    clock = 1000; // a's entry has expired
+    clock += 1001; // a's entry has expired
     await handler(delivery([a]));
     expect(lookups).toEqual(["111122223333", "123456789012", "111122223333", "111122223333"]);
   });
