@@ -1,9 +1,8 @@
 import { computeCoverage, CoverageReport, coverageField } from "../coverage/coverage";
-import { SCP_DEFINITIONS } from "../policies/scpDefinitions";
-import { checkOutputPath, writeFileAtomic } from "../lib/files";
+import { writeFileAtomic } from "../lib/files";
 import { loadStackInputs } from "../offline/stackInputs";
-import { runCli } from "./run";
-import { parseStackArgs } from "./stackArgs";
+import { SCP_DEFINITIONS } from "../policies/scpDefinitions";
+import { defineCommand, JSON_OPTION, runWhenMain, STACK_OPTIONS } from "./command";
 
 function yesNo(value: boolean): string {
   return value ? "yes" : "NO";
@@ -60,35 +59,50 @@ export function renderCoverageTable(report: CoverageReport): string {
   return lines.join("\n");
 }
 
-runCli("coverage", async () => {
-  const args = parseStackArgs("coverage", process.argv.slice(2), true);
-  if (args.json !== undefined) {
-    checkOutputPath("--json", args.json);
-  }
-  const inputs = loadStackInputs(args);
-  const report = computeCoverage(
-    inputs.config,
-    inputs.organization,
-    inputs.scps,
-    inputs.topology,
-    new Date(),
-  );
-  if (args.json !== undefined) {
-    writeFileAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);
-  }
-  process.stdout.write(`${renderCoverageTable(report)}\n`);
-  if (report.uncovered.length > 0) {
-    const named = report.accounts
-      .filter((account) => !account.covered)
-      .map(
-        (account) =>
-          `${account.accountId} (${account.name}, ${account.path}): ${account.gaps.join("; ")}`,
-      );
-    process.stderr.write(
-      `coverage: ${report.uncovered.length} account(s) not covered:\n${named.map((line) => `  ${line}`).join("\n")}\n`,
+export const coverageCommand = defineCommand(
+  {
+    name: "coverage",
+    summary: "which guardrails reach each member account once the stack is applied",
+    options: {
+      ...STACK_OPTIONS,
+      json: { ...JSON_OPTION.json, description: "also write the report as JSON to this file" },
+    },
+    verdict: "some active member account is not covered (listed on stderr)",
+  },
+  async ({ values }, io) => {
+    const args = {
+      stack: values.stack,
+      orgSnapshot: values.org,
+      stacksDir: values.stacks,
+      json: values.json,
+    };
+    const inputs = loadStackInputs(args);
+    const report = computeCoverage(
+      inputs.config,
+      inputs.organization,
+      inputs.scps,
+      inputs.topology,
+      new Date(),
     );
-    return 1;
-  }
-  process.stdout.write(`\nAll ${report.accounts.length} active member accounts are covered.\n`);
-  return 0;
-});
+    if (args.json !== undefined) {
+      writeFileAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);
+    }
+    io.stdout(`${renderCoverageTable(report)}\n`);
+    if (report.uncovered.length > 0) {
+      const named = report.accounts
+        .filter((account) => !account.covered)
+        .map(
+          (account) =>
+            `${account.accountId} (${account.name}, ${account.path}): ${account.gaps.join("; ")}`,
+        );
+      io.stderr(
+        `coverage: ${report.uncovered.length} account(s) not covered:\n${named.map((line) => `  ${line}`).join("\n")}\n`,
+      );
+      return 1;
+    }
+    io.stdout(`\nAll ${report.accounts.length} active member accounts are covered.\n`);
+    return 0;
+  },
+);
+
+runWhenMain(module, coverageCommand);

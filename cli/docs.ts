@@ -4,16 +4,26 @@ import { renderBadInputCatalogue } from "../catalogue/badInputs";
 import { renderConfigReference } from "../config/reference";
 import { writeFileAtomic } from "../lib/files";
 import { PROJECT_DIR } from "../offline/stackFile";
-import { runCli } from "./run";
+import { defineCommand, runWhenMain } from "./command";
 
 export const CONFIG_REFERENCE = path.join(PROJECT_DIR, "docs", "config.md");
 export const BAD_INPUT_CATALOGUE = path.join(PROJECT_DIR, "docs", "bad-input.md");
 
-runCli("docs", async () => {
-  const example = readFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.dev.yaml"), "utf8");
-  writeFileAtomic(CONFIG_REFERENCE, renderConfigReference(example));
-  writeFileAtomic(BAD_INPUT_CATALOGUE, renderBadInputCatalogue());
-  for (const file of [CONFIG_REFERENCE, BAD_INPUT_CATALOGUE]) {
-    process.stdout.write(`Wrote ${path.relative(process.cwd(), file)}\n`);
-  }
-});
+export const docsCommand = defineCommand(
+  {
+    name: "docs",
+    summary:
+      "regenerate docs/config.md (from the config schema) and docs/bad-input.md (from the bad-input table)",
+    options: {},
+  },
+  async (_args, io) => {
+    const example = readFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.dev.yaml"), "utf8");
+    writeFileAtomic(CONFIG_REFERENCE, renderConfigReference(example));
+    writeFileAtomic(BAD_INPUT_CATALOGUE, renderBadInputCatalogue());
+    for (const file of [CONFIG_REFERENCE, BAD_INPUT_CATALOGUE]) {
+      io.stdout(`Wrote ${path.relative(process.cwd(), file)}\n`);
+    }
+  },
+);
+
+runWhenMain(module, docsCommand);

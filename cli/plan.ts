@@ -1,24 +1,34 @@
-import { checkOutputPath, writeFileAtomic } from "../lib/files";
+import { writeFileAtomic } from "../lib/files";
 import { loadStackInputs } from "../offline/stackInputs";
-import { runCli } from "./run";
-import { parseStackArgs } from "./stackArgs";
+import { defineCommand, JSON_OPTION, runWhenMain, STACK_OPTIONS } from "./command";
 
-runCli("plan", async () => {
-  const args = parseStackArgs("plan", process.argv.slice(2), true);
-  if (args.json !== undefined) {
-    checkOutputPath("--json", args.json);
-  }
-  const location = { stack: args.stack, orgSnapshot: args.orgSnapshot, stacksDir: args.stacksDir };
-  // The program's own validation, run first without Pulumi: bad input fails in a fraction of
-  // the time the Pulumi runtime takes to load. The program validates again, with the same code.
-  loadStackInputs(location);
-  const { planOffline, renderPlanSummary, toPreviewJson } = await import("../offline/plan");
-  const plan = await planOffline(location);
-  if (args.json !== undefined) {
-    writeFileAtomic(args.json, `${JSON.stringify(toPreviewJson(plan), null, 2)}\n`);
-  }
-  process.stdout.write(`${renderPlanSummary(plan)}\n`);
-  if (args.json !== undefined) {
-    process.stdout.write(`\nWrote the plan in pulumi preview --json shape to ${args.json}\n`);
-  }
-});
+export const planCommand = defineCommand(
+  {
+    name: "plan",
+    summary: "what `pulumi preview` would create for a stack, offline (Pulumi mocks)",
+    options: {
+      ...STACK_OPTIONS,
+      json: {
+        ...JSON_OPTION.json,
+        description: "also write the plan in the shape of `pulumi preview --json` to this file",
+      },
+    },
+  },
+  async ({ values }, io) => {
+    const location = { stack: values.stack, orgSnapshot: values.org, stacksDir: values.stacks };
+    // The program's own validation, run first without Pulumi: bad input fails in a fraction of
+    // the time the Pulumi runtime takes to load. The program validates again, with the same code.
+    loadStackInputs(location);
+    const { planOffline, renderPlanSummary, toPreviewJson } = await import("../offline/plan");
+    const plan = await planOffline(location);
+    if (values.json !== undefined) {
+      writeFileAtomic(values.json, `${JSON.stringify(toPreviewJson(plan), null, 2)}\n`);
+    }
+    io.stdout(`${renderPlanSummary(plan)}\n`);
+    if (values.json !== undefined) {
+      io.stdout(`\nWrote the plan in pulumi preview --json shape to ${values.json}\n`);
+    }
+  },
+);
+
+runWhenMain(module, planCommand);

@@ -2,7 +2,7 @@ import { InputError } from "../lib/errors";
 
 /**
  * Runs a command's main function: an `InputError` prints its lines on stderr without a stack
- * trace and exits 2; any other error is a bug and prints its first line with a hint, exit 1...
+ * trace and exits 2; any other error is a bug and prints its first line with a hint, exit 70...
  * unless main returns an exit code itself.
  */
 export function runCli(name: string, main: () => Promise<number | void>): void {
@@ -28,7 +28,7 @@ export function runCli(name: string, main: () => Promise<number | void>): void {
       if (process.env.DEBUG) {
         process.stderr.write(`${(error as Error)?.stack ?? ""}\n`);
       }
-      process.exitCode = 1;
+      process.exitCode = 70;
     },
   );
 }

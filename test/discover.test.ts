@@ -759,7 +759,7 @@ describe("npm run discover (arguments)", () => {
   it("refuses an --out in a directory that does not exist, before any AWS call", () => {
     expectUsageError(
       ["--out", "$WORK/missing/org.json"],
-      "--out $WORK/missing/org.json: directory $WORK/missing does not exist; create it first",
+      "--out: the folder $WORK/missing does not exist; create it or choose another path for $WORK/missing/org.json",
     );
   });
 

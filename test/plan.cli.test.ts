@@ -99,7 +99,7 @@ describe("npm run plan (the offline plan)", () => {
     const usage = runCommand("plan", []);
     expectCleanFailure(usage);
     expect(usage.stderr.trim()).toBe(
-      "plan: --stack is required; usage: npm run plan -- --stack <env> [--org <snapshot.json>] [--json <file>] [--stacks <dir>]",
+      "plan: --stack is required; usage: npm run plan -- --stack <env> [--org <snapshot.json>] [--stacks <dir>] [--json <file>]",
     );
   });
 });

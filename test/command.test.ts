@@ -1,0 +1,102 @@
+import { readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { defineCommand, EXIT, helpOf } from "../cli/command";
+import { planCommand } from "../cli/plan";
+import { InputError } from "../lib/errors";
+import { PROJECT_DIR } from "../offline/stackFile";
+import { runCommandAsync } from "./support/cli";
+
+/** Every command of package.json's scripts that is a shell in cli/. */
+const COMMANDS = ["plan", "coverage", "adopt", "discover", "docs", "explain", "breakglass"];
+
+function captured() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: { stdout: (text: string) => out.push(text), stderr: (text: string) => err.push(text) },
+    stdout: () => out.join(""),
+    stderr: () => err.join(""),
+  };
+}
+
+describe("one command layer", () => {
+  it("every command answers --help with its usage, options and exit codes, exit 0, and changes nothing", async () => {
+    const docs = path.join(PROJECT_DIR, "docs");
+    const before = readdirSync(docs).map((file) => [file, statSync(path.join(docs, file)).mtimeMs]);
+    const results = await Promise.all(COMMANDS.map((name) => runCommandAsync(name, ["--help"])));
+    results.forEach((result, index) => {
+      const name = COMMANDS[index];
+      expect(result.status, name).toBe(0);
+      expect(result.stderr, name).toBe("");
+      expect(result.stdout, name).toContain(`usage: npm run ${name} --`);
+      expect(result.stdout, name).toContain("--help");
+      expect(result.stdout, name).toMatch(
+        /exit codes: 0 ok, .*2 bad input .*70 unexpected failure/,
+      );
+    });
+    // npm run docs -- --help used to rewrite the docs.
+    expect(
+      readdirSync(docs).map((file) => [file, statSync(path.join(docs, file)).mtimeMs]),
+    ).toEqual(before);
+  });
+
+  it("commands are importable: running one in-process needs no child process and never exits it", async () => {
+    const io = captured();
+    const code = await planCommand.run(["--stack", "no-such-stack"], io.io);
+    expect(code).toBe(EXIT.badInput);
+    expect(io.stderr()).toMatch(/^plan: .*no-such-stack/);
+    expect(io.stderr().trim().split("\n")).toHaveLength(1);
+  });
+
+  it("distinct exit codes: 0 ok, 1 a verdict, 2 bad input, 70 unexpected failure", async () => {
+    const spec = {
+      name: "demo",
+      summary: "a demonstration",
+      options: { mode: { type: "string", value: "<mode>", required: true, description: "what" } },
+      verdict: "the verdict is no",
+    } as const;
+    const demo = defineCommand(spec, async ({ values }) => {
+      if (values.mode === "bad") {
+        throw new InputError("--mode: bad is not a mode");
+      }
+      if (values.mode === "bug") {
+        throw new TypeError("cannot read x of undefined");
+      }
+      return values.mode === "no" ? EXIT.verdict : EXIT.ok;
+    });
+    const runs = await Promise.all(
+      [
+        ["--mode", "yes"],
+        ["--mode", "no"],
+        ["--mode", "bad"],
+        [],
+        ["--nope"],
+        ["--mode", "bug"],
+      ].map(async (argv) => {
+        const io = captured();
+        return { code: await demo.run(argv, io.io), stderr: io.stderr() };
+      }),
+    );
+    expect(runs.map((run) => run.code)).toEqual([0, 1, 2, 2, 2, 70]);
+    expect(runs[3].stderr).toBe("demo: --mode is required; usage: npm run demo -- --mode <mode>\n");
+    expect(runs[4].stderr).toMatch(
+      /^demo: Unknown option '--nope'.*; npm run demo -- --help shows the usage\n$/,
+    );
+    expect(runs[5].stderr).toBe(
+      "demo: unexpected failure: cannot read x of undefined (set DEBUG=1 for a stack trace)\n",
+    );
+    expect(helpOf(demo.spec)).toContain("exit codes: 0 ok, 1 the verdict is no, 2 bad input");
+  });
+
+  it("checks every output path before any work, the same way", async () => {
+    const io = captured();
+    const code = await planCommand.run(
+      ["--stack", "dev", "--json", path.join(PROJECT_DIR, "docs")],
+      io.io,
+    );
+    expect(code).toBe(EXIT.badInput);
+    expect(io.stderr()).toContain("--json: ");
+    expect(io.stderr()).toContain("is a folder; name a file");
+  });
+});
