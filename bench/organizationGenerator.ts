@@ -2,7 +2,9 @@ import * as path from "node:path";
 import { OrganizationSnapshot } from "../org/snapshot";
 import { randomGenerator } from "./cloudtrailGenerator";
 
-export const DEV_SNAPSHOT_PATH = path.resolve(__dirname, "..", "stacks", "org.dev.json");
+/** The tests' dev stack and organization, which the benchmarks plan against (never stacks/). */
+export const DEV_STACKS_DIR = path.resolve(__dirname, "..", "test", "fixtures", "stacks");
+export const DEV_SNAPSHOT_PATH = path.join(DEV_STACKS_DIR, "org.dev.json");
 
 /**
  * The dev organization grown to `accounts` accounts with `units` more OUs, nested up to four deep

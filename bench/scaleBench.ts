@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { DEV_SNAPSHOT_PATH, growOrganization } from "./organizationGenerator";
+import { DEV_SNAPSHOT_PATH, DEV_STACKS_DIR, growOrganization } from "./organizationGenerator";
 import { BENCH_DIR, machineLine, measure, sized, tsxCommand } from "./harness";
 
 const RUNS = sized(3, 1);
@@ -17,7 +17,16 @@ function timePlan(orgFile: string): PlanRun {
   let best: PlanRun | undefined;
   for (let run = 0; run < RUNS; run += 1) {
     const measured = measure(
-      ...tsxCommand("cli/plan.ts", ["--stack", "dev", "--org", orgFile, "--json", out]),
+      ...tsxCommand("cli/plan.ts", [
+        "--stack",
+        "dev",
+        "--stacks",
+        DEV_STACKS_DIR,
+        "--org",
+        orgFile,
+        "--json",
+        out,
+      ]),
     );
     const steps = (
       JSON.parse(readFileSync(out, "utf8")) as {
@@ -45,8 +54,18 @@ function timeCoverage(orgFile: string): { seconds: number; accounts: number } {
   for (let run = 0; run < RUNS; run += 1) {
     best = Math.min(
       best,
-      measure(...tsxCommand("cli/coverage.ts", ["--stack", "dev", "--org", orgFile, "--json", out]))
-        .wallSeconds,
+      measure(
+        ...tsxCommand("cli/coverage.ts", [
+          "--stack",
+          "dev",
+          "--stacks",
+          DEV_STACKS_DIR,
+          "--org",
+          orgFile,
+          "--json",
+          out,
+        ]),
+      ).wallSeconds,
     );
   }
   const report = JSON.parse(readFileSync(out, "utf8")) as {
@@ -81,7 +100,7 @@ export function runScaleBenchmark(): string {
     "## Plan and coverage at scale",
     "",
     `Command: \`npm run bench -- scale\`. Machine: ${machineLine()}. Wall time of the whole command (Node start, tsx, program), best of ${RUNS}.`,
-    `Data: the dev organization (\`stacks/org.dev.json\`, ${JSON.parse(readFileSync(DEV_SNAPSHOT_PATH, "utf8")).accounts.length} accounts) and the same grown to ${grown.accounts.length.toLocaleString("en-US")} accounts in ${grown.organizationalUnits.length} OUs (nested up to 4 deep, FullAWSAccess attached everywhere).`,
+    `Data: the dev organization (\`test/fixtures/stacks/org.dev.json\`, ${JSON.parse(readFileSync(DEV_SNAPSHOT_PATH, "utf8")).accounts.length} accounts) and the same grown to ${grown.accounts.length.toLocaleString("en-US")} accounts in ${grown.organizationalUnits.length} OUs (nested up to 4 deep, FullAWSAccess attached everywhere).`,
     "",
     "| what | dev organization | 5,000 accounts |",
     "| --- | ---: | ---: |",

@@ -37,7 +37,8 @@ const NS = "aws-org-guardrails";
 export function newWorkspace(): Workspace {
   const root = mkdtempSync(path.join(tmpdir(), "bad-input-"));
   const stacks = path.join(root, "stacks");
-  cpSync(path.join(PROJECT_DIR, "stacks"), stacks, { recursive: true });
+  // The tests' dev stack, not the project's stacks/ (which a real repository replaces).
+  cpSync(path.join(PROJECT_DIR, "test", "fixtures", "stacks"), stacks, { recursive: true });
   const scratch = path.join(root, "scratch");
   mkdirSync(scratch);
   return { stacks, scratch, output: path.join(root, "output.json") };

@@ -8,6 +8,7 @@ import { defineCommand, runWhenMain } from "./command";
 
 export const CONFIG_REFERENCE = path.join(PROJECT_DIR, "docs", "config.md");
 export const BAD_INPUT_CATALOGUE = path.join(PROJECT_DIR, "docs", "bad-input.md");
+export const PRODUCTION_TEMPLATE = path.join(PROJECT_DIR, "templates", "Pulumi.prod.yaml");
 
 export const docsCommand = defineCommand(
   {
@@ -17,7 +18,8 @@ export const docsCommand = defineCommand(
     options: {},
   },
   async (_args, io) => {
-    const example = readFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.dev.yaml"), "utf8");
+    // The template ships with the project; the dev stack is an example a repository drops.
+    const example = readFileSync(PRODUCTION_TEMPLATE, "utf8");
     writeFileAtomic(CONFIG_REFERENCE, renderConfigReference(example));
     writeFileAtomic(BAD_INPUT_CATALOGUE, renderBadInputCatalogue());
     for (const file of [CONFIG_REFERENCE, BAD_INPUT_CATALOGUE]) {

@@ -59,7 +59,10 @@ function rows(schema: JsonSchema, prefix: string, required: boolean, out: string
 }
 
 /** The config reference in Markdown, generated from the zod schema so it cannot drift from the code. */
-export function renderConfigReference(example: string): string {
+export function renderConfigReference(
+  example: string,
+  exampleSource = "the production template (`templates/Pulumi.prod.yaml`)",
+): string {
   const schema = z.toJSONSchema(guardrailConfigSchema, {
     io: "input",
     unrepresentable: "any",
@@ -82,7 +85,7 @@ export function renderConfigReference(example: string): string {
     "",
     "## Complete example",
     "",
-    "The dev stack (`stacks/Pulumi.dev.yaml`):",
+    `From ${exampleSource}:`,
     "",
     "```yaml",
     example.trimEnd(),

@@ -5,14 +5,13 @@ import { describe, expect, it } from "vitest";
 import { assumeRootCommand, findTask, guessTask } from "../breakglass/assumeRoot";
 import { closeBreakGlass, listBreakGlass, openBreakGlass } from "../breakglass/workflow";
 import { InputError } from "../lib/errors";
-import { PROJECT_DIR } from "../offline/stackFile";
 import { expectCleanFailure, runCommand } from "./support/cli";
-import { DEV, hoursFromNow } from "./support/fixtures";
+import { DEV, FIXTURE_STACKS, hoursFromNow } from "./support/fixtures";
 
-/** A private copy of stacks/ (stack file and snapshot): tests never touch the real one. */
+/** A private copy of the fixture stacks (stack file and snapshot): tests never touch the real one. */
 function copyOfStacks(): { dir: string; file: string; original: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "breakglass-"));
-  cpSync(path.join(PROJECT_DIR, "stacks"), dir, { recursive: true });
+  cpSync(FIXTURE_STACKS, dir, { recursive: true });
   const file = path.join(dir, "Pulumi.dev.yaml");
   return { dir, file, original: readFileSync(file, "utf8") };
 }

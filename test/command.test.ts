@@ -6,6 +6,7 @@ import { planCommand } from "../cli/plan";
 import { InputError } from "../lib/errors";
 import { PROJECT_DIR } from "../offline/stackFile";
 import { runCommandAsync } from "./support/cli";
+import { FIXTURE_STACKS } from "./support/fixtures";
 
 /** Every command of package.json's scripts that is a shell in cli/. */
 const COMMANDS = ["plan", "coverage", "adopt", "discover", "docs", "explain", "breakglass"];
@@ -92,7 +93,7 @@ describe("one command layer", () => {
   it("checks every output path before any work, the same way", async () => {
     const io = captured();
     const code = await planCommand.run(
-      ["--stack", "dev", "--json", path.join(PROJECT_DIR, "docs")],
+      ["--stack", "dev", "--stacks", FIXTURE_STACKS, "--json", path.join(PROJECT_DIR, "docs")],
       io.io,
     );
     expect(code).toBe(EXIT.badInput);

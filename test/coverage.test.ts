@@ -4,15 +4,14 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { computeCoverage } from "../coverage/coverage";
-import { PROJECT_DIR } from "../offline/stackFile";
 import { loadStackInputs } from "../offline/stackInputs";
 import { expectCleanFailure, runCommand } from "./support/cli";
-import { DEV, hoursFromNow } from "./support/fixtures";
+import { DEV, FIXTURE_STACKS, hoursFromNow } from "./support/fixtures";
 
-/** A copy of stacks/ whose dev stack file is edited by `edit` (on the parsed YAML). */
+/** A copy of the fixture stacks whose dev stack file is edited by `edit` (on the parsed YAML). */
 function stacksWith(edit: (config: Record<string, any>) => void): string {
   const dir = mkdtempSync(path.join(tmpdir(), "coverage-"));
-  cpSync(path.join(PROJECT_DIR, "stacks"), dir, { recursive: true });
+  cpSync(FIXTURE_STACKS, dir, { recursive: true });
   const file = path.join(dir, "Pulumi.dev.yaml");
   const document = parse(readFileSync(file, "utf8"));
   edit(document.config);
@@ -106,7 +105,14 @@ describe("coverage", () => {
 describe("npm run coverage", () => {
   it("exits 0 on the dev stack and writes JSON", () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), "coverage-json-")), "coverage.json");
-    const result = runCommand("coverage", ["--stack", "dev", "--json", out]);
+    const result = runCommand("coverage", [
+      "--stack",
+      "dev",
+      "--stacks",
+      FIXTURE_STACKS,
+      "--json",
+      out,
+    ]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("All 11 active member accounts are covered.");

@@ -6,7 +6,7 @@ import { PROJECT_DIR } from "../offline/stackFile";
 
 describe("generated config reference", () => {
   it("docs/config.md is what npm run docs generates from the schema (run it after changing config/schema.ts)", () => {
-    const example = readFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.dev.yaml"), "utf8");
+    const example = readFileSync(path.join(PROJECT_DIR, "templates", "Pulumi.prod.yaml"), "utf8");
     expect(readFileSync(path.join(PROJECT_DIR, "docs", "config.md"), "utf8")).toBe(
       renderConfigReference(example),
     );

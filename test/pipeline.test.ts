@@ -1,5 +1,6 @@
 import { execSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -60,6 +61,20 @@ describe("GitHub Actions pipeline", () => {
     }
   });
 
+  it("lists no environment, and previews and deploys nothing, in a repository without stack files", () => {
+    const list = workflow.jobs.stacks.steps.find((step) => step.id === "list")?.run ?? "";
+    const command = list.replace(/^echo "names=\$\((.*)\)" >> "\$GITHUB_OUTPUT"$/, "$1");
+    const empty = mkdtempSync(path.join(tmpdir(), "no-stacks-"));
+    mkdirSync(path.join(empty, "stacks"));
+    writeFileSync(path.join(empty, "stacks", "org.dev.json"), "{}");
+    expect(execSync(command, { cwd: empty, encoding: "utf8", shell: "/bin/bash" }).trim()).toBe(
+      "[]",
+    );
+    for (const job of ["preview", "deploy"]) {
+      expect(workflow.jobs[job].if, job).toContain("needs.stacks.outputs.names != '[]'");
+    }
+  });
+
   it("previews every environment with OIDC credentials, live discovery and the coverage gate", () => {
     const preview = workflow.jobs.preview;
     expect(preview.permissions?.["id-token"]).toBe("write");
@@ -85,7 +100,9 @@ describe("GitHub Actions pipeline", () => {
 
   it("deploys only on merge to main, one environment at a time, each behind its GitHub environment", () => {
     const deploy = workflow.jobs.deploy;
-    expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    expect(deploy.if).toBe(
+      "github.event_name == 'push' && github.ref == 'refs/heads/main' && needs.stacks.outputs.names != '[]'",
+    );
     expect(deploy.needs).toContain("preview");
     expect(deploy.environment).toBe("${{ matrix.stack }}");
     expect(runs(deploy)).toContain("npm run coverage -- --stack ${{ matrix.stack }}");

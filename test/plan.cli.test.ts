@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { expectCleanFailure, runCommand } from "./support/cli";
-import { DEV, DEV_SNAPSHOT } from "./support/fixtures";
+import { DEV, DEV_SNAPSHOT, FIXTURE_STACKS } from "./support/fixtures";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -27,7 +27,14 @@ describe("npm run plan (the offline plan)", () => {
 
   it("prints the SCP and its target and writes pulumi preview --json shaped steps", () => {
     const out = path.join(work, "plan.json");
-    const result = runCommand("plan", ["--stack", "dev", "--json", out]);
+    const result = runCommand("plan", [
+      "--stack",
+      "dev",
+      "--stacks",
+      FIXTURE_STACKS,
+      "--json",
+      out,
+    ]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('SCP "aws-org-guardrails-root-access" (212 characters):');
@@ -71,19 +78,35 @@ describe("npm run plan (the offline plan)", () => {
     const otherOrg = path.join(work, "other-org.json");
     writeFileSync(otherOrg, JSON.stringify(snapshot));
     const out = path.join(work, "not-written.json");
-    const result = runCommand("plan", ["--stack", "dev", "--org", otherOrg, "--json", out]);
+    const result = runCommand("plan", [
+      "--stack",
+      "dev",
+      "--stacks",
+      FIXTURE_STACKS,
+      "--org",
+      otherOrg,
+      "--json",
+      out,
+    ]);
     expectCleanFailure(result);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr.trim()).toBe(
-      "plan: Stack config has 1 error (stacks/Pulumi.dev.yaml); no resource was registered: aws-org-guardrails:managementAccountId: 314159265358 is not the management account of o-7h2kq9x4mz (that is 161803398874)",
+      "plan: Stack config has 1 error (test/fixtures/stacks/Pulumi.dev.yaml); no resource was registered: aws-org-guardrails:managementAccountId: 314159265358 is not the management account of o-7h2kq9x4mz (that is 161803398874)",
     );
     expect(existsSync(out)).toBe(false);
   });
 
   it("should name a missing snapshot in one line", () => {
     const missing = path.join(work, "nope.json");
-    const result = runCommand("plan", ["--stack", "dev", "--org", missing]);
+    const result = runCommand("plan", [
+      "--stack",
+      "dev",
+      "--stacks",
+      FIXTURE_STACKS,
+      "--org",
+      missing,
+    ]);
     expectCleanFailure(result);
     expect(result.stderr.trim()).toBe(
       `plan: ${missing}: organization snapshot not found; write one with npm run discover -- --out ${missing}`,
@@ -91,7 +114,7 @@ describe("npm run plan (the offline plan)", () => {
   });
 
   it("should name an unknown stack and a missing --stack in one line", () => {
-    const unknown = runCommand("plan", ["--stack", "nosuch"]);
+    const unknown = runCommand("plan", ["--stack", "nosuch", "--stacks", FIXTURE_STACKS]);
     expectCleanFailure(unknown);
     expect(unknown.stderr.trim()).toMatch(
       /^plan: .*stacks\/Pulumi\.nosuch\.yaml: stack file for stack "nosuch" not found$/,

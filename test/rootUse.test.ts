@@ -23,6 +23,7 @@ import {
 import { LogGroupCallSource } from "../notifier/logGroupCallSource";
 import { describeRootEvent, RootAlert } from "../notifier/rootEvent";
 import { expectCleanFailure, runCommand } from "./support/cli";
+import { DEV_STACK_FILE } from "./support/fixtures";
 
 /**
  * Root alerts that tell the truth: an AssumeRoot session only with its AssumeRoot call, break-glass
@@ -650,10 +651,7 @@ describe("npm run explain", () => {
   it("counts AssumeRoot calls only from the stack's management account with --stack, and uses its windows at each event's time", () => {
     const stacks = path.join(dir, "stacks");
     mkdirSync(stacks, { recursive: true });
-    const stack = readFileSync(
-      path.join(__dirname, "..", "stacks", "Pulumi.dev.yaml"),
-      "utf8",
-    ).replace(
+    const stack = readFileSync(DEV_STACK_FILE, "utf8").replace(
       "breakGlass: []",
       'breakGlass:\n      - accountId: "111122223333"\n        reason: "INC-1: expired long ago"\n        expiresAt: "2022-11-10T17:00:00Z"',
     );

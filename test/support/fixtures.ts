@@ -4,9 +4,15 @@ import { readStackFile, PROJECT_DIR } from "../../offline/stackFile";
 import { OrganizationModel } from "../../org/model";
 import { readSnapshotFile } from "../../org/source";
 
-export const DEV_SNAPSHOT = path.join(PROJECT_DIR, "stacks", "org.dev.json");
+/**
+ * The tests' own dev stack and organization: never the project's stacks/, which a real
+ * repository replaces with its environments (README, "Pipeline").
+ */
+export const FIXTURE_STACKS = path.join(PROJECT_DIR, "test", "fixtures", "stacks");
+export const DEV_STACK_FILE = path.join(FIXTURE_STACKS, "Pulumi.dev.yaml");
+export const DEV_SNAPSHOT = path.join(FIXTURE_STACKS, "org.dev.json");
 
-/** Accounts of the example organization in stacks/org.dev.json. */
+/** Accounts of the example organization in test/fixtures/stacks/org.dev.json. */
 export const DEV = {
   organizationId: "o-7h2kq9x4mz",
   rootId: "r-4f8a",
@@ -29,7 +35,7 @@ export function devOrganization(): OrganizationModel {
 
 /** The dev stack's config as the CLI would pass it to the program. */
 export function devStackConfig(): Record<string, string> {
-  return { ...readStackFile("dev").config };
+  return { ...readStackFile("dev", PROJECT_DIR, FIXTURE_STACKS).config };
 }
 
 /** The dev stack's config as this project's raw object (before validation). */
