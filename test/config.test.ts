@@ -58,6 +58,43 @@ describe("stack config validation", () => {
     expect(config.centralLogs.retentionInDays).toBe(365);
   });
 
+  it("gives a section left out the same defaults as an empty one: each default is stated once, on its field", () => {
+    const sections = [
+      "trail",
+      "rootAccess",
+      "centralLogs",
+      "scpLimits",
+      "protection",
+      "centralizedRootAccess",
+      "rootMfaRule",
+    ] as const;
+    const raw = devRawConfig();
+    for (const section of [...sections, "organizationalUnits", "accounts"]) {
+      delete raw[section];
+    }
+    delete (raw.logArchive as Raw).objectLock;
+    const leftOut = validateGuardrailConfig(raw, { organization, now });
+    const empty = validateGuardrailConfig(
+      {
+        ...raw,
+        ...Object.fromEntries(sections.map((section) => [section, {}])),
+        logArchive: { ...(raw.logArchive as Raw), objectLock: {} },
+      },
+      { organization, now },
+    );
+    for (const section of sections) {
+      expect(leftOut[section], section).toEqual(empty[section]);
+    }
+    expect(leftOut.logArchive.objectLock).toEqual({ enabled: false });
+    expect(leftOut.trail).toEqual({ name: "aws-org-guardrails" });
+    expect(leftOut.centralLogs).toEqual({
+      retentionInDays: 365,
+      logGroupName: "/aws-org-guardrails/cloudtrail",
+      location: "management",
+    });
+    expect(leftOut.centralizedRootAccess).toEqual({ enabled: true, delegatedAdministrators: [] });
+  });
+
   it("accepts an open break-glass window for a member account", () => {
     const raw = devRawConfig() as Raw;
     raw.rootAccess.breakGlass = [
