@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatKey } from "../config/keys";
 import { guardrailConfigSchema } from "../config/schema";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -573,6 +574,35 @@ describe("stack config validation", () => {
         'aws-org-guardrails:accounts[2].name: repeats "sandbox-alice"; declare each account once',
         'aws-org-guardrails:accounts[2].ou: "Nowhere" is not an OU of this organization or this stack; use "Root", an OU id of o-7h2kq9x4mz, or the name of an OU declared in organizationalUnits',
       ]);
+    });
+
+    it("keeps the position where a name would read as one, would not fit on a line, or is no text", () => {
+      const raw = {
+        organizationalUnits: [{ name: "2024" }, { name: "Research" }],
+        alerts: {
+          subscriptions: [
+            { protocol: "https", endpoint: `https://hooks.example.com/${"x".repeat(80)}` },
+            { protocol: "https", endpoint: 42 },
+          ],
+        },
+        rootAccess: { breakGlass: [{ accountId: "223606797749" }] },
+      };
+      expect(formatKey(["organizationalUnits", 0, "parent"], raw)).toBe(
+        "organizationalUnits[0].parent",
+      );
+      expect(formatKey(["organizationalUnits", 1, "parent"], raw)).toBe(
+        "organizationalUnits[Research].parent",
+      );
+      expect(formatKey(["alerts", "subscriptions", 0, "endpoint"], raw)).toBe(
+        "alerts.subscriptions[0].endpoint",
+      );
+      expect(formatKey(["alerts", "subscriptions", 1, "endpoint"], raw)).toBe(
+        "alerts.subscriptions[1].endpoint",
+      );
+      // An account id is all digits, and still names its entry.
+      expect(formatKey(["rootAccess", "breakGlass", 0, "reason"], raw)).toBe(
+        "rootAccess.breakGlass[223606797749].reason",
+      );
     });
 
     it("names the account an e-mail address is already used by", () => {
