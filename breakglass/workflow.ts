@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Document } from "yaml";
 import { GuardrailConfig } from "../config/schema";
-import { projectConfigFromPulumi, validateGuardrailConfig } from "../config/validate";
+import { isAccountId } from "../config/rules";
+import { validateStackConfig } from "../config/validate";
 import { InputError } from "../lib/errors";
 import { writeFileAtomic } from "../lib/files";
 import {
   PROJECT_DIR,
   readProject,
+  stackConfigNumbers,
   stackConfigValues,
   stackFilePath,
   defaultSnapshotPath,
@@ -63,13 +65,13 @@ function load(location: StackLocation): LoadedStack {
 
 /** Validates the edited stack file as the program would, so a change that cannot deploy is never written. */
 function validated(loaded: LoadedStack, now: Date): GuardrailConfig {
-  const values = stackConfigValues(loaded.document.toJS(), readProject().name, loaded.file);
-  const raw = projectConfigFromPulumi(values) ?? {};
-  return validateGuardrailConfig(raw, {
+  const document: unknown = loaded.document.toJS();
+  const project = readProject().name;
+  return validateStackConfig(stackConfigValues(document, project, loaded.file), {
     organization: loaded.organization,
     now,
     source: loaded.file,
-    awsRegion: values["aws:region"],
+    yamlNumbers: stackConfigNumbers(document, project, loaded.file),
   });
 }
 
@@ -105,7 +107,7 @@ export interface OpenRequest extends StackLocation {
 
 export function openBreakGlass(request: OpenRequest): OpenResult {
   const now = request.now ?? new Date();
-  if (!/^\d{12}$/.test(request.accountId)) {
+  if (!isAccountId(request.accountId)) {
     throw new InputError(`--account: "${request.accountId}" is not a 12-digit account id`);
   }
   if (request.reason.trim() === "") {
@@ -184,7 +186,7 @@ export function closeBreakGlass(request: CloseRequest): {
   file: string;
   entry: BreakGlassEntryText;
 } {
-  if (!/^\d{12}$/.test(request.accountId)) {
+  if (!isAccountId(request.accountId)) {
     throw new InputError(`--account: "${request.accountId}" is not a 12-digit account id`);
   }
   const loaded = load(request);

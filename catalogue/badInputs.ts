@@ -54,6 +54,19 @@ function editConfig(edit: (config: Record<string, any>) => void): (work: Workspa
   };
 }
 
+/** Edits the dev stack file's text in the workspace (for what a YAML round trip would not keep). */
+function editText(edit: (text: string) => string): (work: Workspace) => void {
+  return (work) => {
+    const file = path.join(work.stacks, "Pulumi.dev.yaml");
+    const before = readFileSync(file, "utf8");
+    const after = edit(before);
+    if (after === before) {
+      throw new Error("the edit changed nothing: the dev stack file is not as this case expects");
+    }
+    writeFileSync(file, after);
+  };
+}
+
 /** Edits the dev organization snapshot in the workspace. */
 function editSnapshot(edit: (snapshot: Record<string, any>) => void): (work: Workspace) => void {
   return (work) => {
@@ -117,10 +130,54 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     area: "stack config",
     command: "plan",
+    input: "unquoted top-level account id (a YAML number, like a nested one)",
+    prepare: editText((text) =>
+      text.replace(
+        `${NS}:managementAccountId: "314159265358"`,
+        `${NS}:managementAccountId: 314159265358`,
+      ),
+    ),
+    args: plan,
+    expect: `${NS}:managementAccountId: must be a quoted string of 12 digits (YAML reads an unquoted id as a number and drops leading zeros)`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "a key under a misspelt namespace",
+    prepare: editConfig((c) => {
+      c["aws-org-guardrail:scpLimits"] = c[`${NS}:scpLimits`];
+      delete c[`${NS}:scpLimits`];
+    }),
+    args: plan,
+    expect: `aws-org-guardrail:scpLimits: "aws-org-guardrail" is not this project's namespace (${NS}); did you mean ${NS}:scpLimits?`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "a single address where a list is expected",
+    prepare: editConfig((c) => (c[`${NS}:alerts`].emails = "platform-oncall@example.com")),
+    args: plan,
+    expect: `${NS}:alerts.emails: the text "platform-oncall@example.com" is not a list; write each entry on a line of its own starting with "- ", or as [a, b]`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "a quoted number",
+    prepare: editConfig((c) => (c[`${NS}:rootAccess`].maxBreakGlassHours = "72")),
+    args: plan,
+    expect: `${NS}:rootAccess.maxBreakGlassHours: the text "72" is not a number; write the number without quotes`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
     input: "malformed alert e-mail",
     prepare: editConfig((c) => (c[`${NS}:alerts`].emails = ["oncall.example.com"])),
     args: plan,
-    expect: `${NS}:alerts.emails[0]: must be an e-mail address, got "oncall.example.com"`,
+    expect: `${NS}:alerts.emails[oncall.example.com]: must be an e-mail address, got "oncall.example.com"`,
     exitCode: 2,
   },
   {
@@ -230,7 +287,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
       (c) => (c[`${NS}:logArchive`].readers = ["arn:aws:iam::999999999999:role/siem-vendor"]),
     ),
     args: plan,
-    expect: `${NS}:logArchive.readers[0]: arn:aws:iam::999999999999:role/siem-vendor is not in an account of o-7h2kq9x4mz; readers of the organization's audit log must be principals of its own accounts`,
+    expect: `${NS}:logArchive.readers[arn:aws:iam::999999999999:role/siem-vendor]: arn:aws:iam::999999999999:role/siem-vendor is not in an account of o-7h2kq9x4mz; readers of the organization's audit log must be principals of its own accounts`,
     exitCode: 2,
   },
   {
@@ -257,7 +314,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     input: "break-glass entry without a reason",
     prepare: breakGlass({ accountId: "223606797749", expiresAt: inHours(2) }),
     args: plan,
-    expect: `${NS}:rootAccess.breakGlass[0].reason: is required`,
+    expect: `${NS}:rootAccess.breakGlass[223606797749].reason: is required`,
     exitCode: 2,
   },
   {
@@ -298,7 +355,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     input: "break-glass entry for an account not in the organization",
     prepare: breakGlass({ accountId: "999999999999", reason: "INC-1", expiresAt: inHours(2) }),
     args: plan,
-    expect: `${NS}:rootAccess.breakGlass[0].accountId: 999999999999 is not an account of o-7h2kq9x4mz`,
+    expect: `${NS}:rootAccess.breakGlass[999999999999].accountId: 999999999999 is not an account of o-7h2kq9x4mz`,
     exitCode: 2,
   },
   {
@@ -325,7 +382,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     input: "SCP target that is not in the organization",
     prepare: rootAccess({ targets: ["ou-zzzz-00000000"] }),
     args: plan,
-    expect: `${NS}:rootAccess.targets[0]: "ou-zzzz-00000000" is not in o-7h2kq9x4mz`,
+    expect: `${NS}:rootAccess.targets[ou-zzzz-00000000]: "ou-zzzz-00000000" is not in o-7h2kq9x4mz`,
     exitCode: 2,
   },
   {
@@ -361,7 +418,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     input: "misspelt key",
     prepare: editConfig((c) => (c[`${NS}:rootAccess`].breakglass = [])),
     args: plan,
-    expect: `${NS}:rootAccess.breakglass: unknown key; check its spelling in docs/config.md`,
+    expect: `${NS}:rootAccess.breakglass: unknown key; did you mean breakGlass? (docs/config.md lists every key)`,
     exitCode: 2,
   },
   {

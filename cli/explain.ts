@@ -1,7 +1,6 @@
 import * as path from "node:path";
-import { guardrailConfigSchema } from "../config/schema";
-import { projectConfigFromPulumi } from "../config/validate";
-import { formatIssuePath, InputError } from "../lib/errors";
+import { parseProjectConfig, projectConfigFromPulumi } from "../config/validate";
+import { InputError } from "../lib/errors";
 import { writeFileAtomic } from "../lib/files";
 import { explainFiles, ExplainOptions } from "../notifier/explain";
 import { windowsOf } from "../notifier/breakGlass";
@@ -15,14 +14,14 @@ import { defineCommand, JSON_OPTION, runWhenMain, STACK_OPTIONS } from "./comman
  */
 function stackKnowledge(stack: string, stacksDir: string | undefined): ExplainOptions {
   const file = readStackFile(stack, undefined, stacksDir);
-  const parsed = guardrailConfigSchema.safeParse(projectConfigFromPulumi(file.config) ?? {});
-  if (!parsed.success) {
-    throw new InputError(
-      `${path.relative(process.cwd(), file.path)}: not a valid stack config`,
-      parsed.error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`),
-    );
+  const { config, problems } = parseProjectConfig(
+    projectConfigFromPulumi(file.config, file.numbers) ?? {},
+  );
+  if (config === undefined) {
+    throw new InputError(`${path.relative(process.cwd(), file.path)}: not a valid stack config`, [
+      ...problems,
+    ]);
   }
-  const config = parsed.data;
   return {
     windows: windowsOf(config.rootAccess.breakGlass, config.rootAccess.maxBreakGlassHours),
     allowedCallers: new Set([

@@ -1,4 +1,5 @@
 import { OrganizationModel } from "../org/model";
+import { entryName } from "./keys";
 import { DeclaredAccount, DeclaredUnit, ROOT_TARGET } from "./schema";
 
 /**
@@ -38,7 +39,11 @@ export interface ResolvedAccount extends DeclaredAccount {
 export interface DeclaredTopology {
   readonly units: readonly ResolvedUnit[];
   readonly accounts: readonly ResolvedAccount[];
-  readonly problems: readonly { readonly key: string; readonly message: string }[];
+  /** Each with its key's path (`["accounts", 3, "email"]`), named by the caller (config/keys.ts). */
+  readonly problems: readonly {
+    readonly path: readonly (string | number)[];
+    readonly message: string;
+  }[];
 }
 
 function resolveParent(
@@ -60,12 +65,12 @@ export function resolveDeclared(
   accounts: readonly DeclaredAccount[],
   organization: OrganizationModel,
 ): DeclaredTopology {
-  const problems: { key: string; message: string }[] = [];
+  const problems: { path: (string | number)[]; message: string }[] = [];
   const unitNames = new Set<string>();
   units.forEach((unit, index) => {
     if (unitNames.has(unit.name)) {
       problems.push({
-        key: `organizationalUnits[${index}].name`,
+        path: ["organizationalUnits", index, "name"],
         message: `repeats "${unit.name}"; declare each OU once`,
       });
     }
@@ -79,7 +84,7 @@ export function resolveDeclared(
       (parentRef.kind === "declared" && parentRef.name === unit.name)
     ) {
       problems.push({
-        key: `organizationalUnits[${index}].parent`,
+        path: ["organizationalUnits", index, "parent"],
         message: `"${unit.parent}" is not a parent this OU can have; ${hint}`,
       });
       return undefined;
@@ -100,7 +105,7 @@ export function resolveDeclared(
     while (current !== undefined && unitNames.has(current)) {
       if (seen.has(current)) {
         problems.push({
-          key: `organizationalUnits[${index}].parent`,
+          path: ["organizationalUnits", index, "parent"],
           message: `the declared OUs ${[...seen].join(" -> ")} form a cycle`,
         });
         break;
@@ -115,7 +120,7 @@ export function resolveDeclared(
   const resolvedAccounts = accounts.map((account, index): ResolvedAccount | undefined => {
     if (accountNames.has(account.name)) {
       problems.push({
-        key: `accounts[${index}].name`,
+        path: ["accounts", index, "name"],
         message: `repeats "${account.name}"; declare each account once`,
       });
     }
@@ -123,8 +128,8 @@ export function resolveDeclared(
     const email = account.email.toLowerCase();
     if (emails.has(email)) {
       problems.push({
-        key: `accounts[${index}].email`,
-        message: `${account.email} is already used by accounts[${emails.get(email)}]; every account needs its own address`,
+        path: ["accounts", index, "email"],
+        message: `${account.email} is already used by accounts[${entryName(accounts, emails.get(email) ?? index)}]; every account needs its own address`,
       });
     }
     emails.set(email, index);
@@ -133,14 +138,14 @@ export function resolveDeclared(
     );
     if (existing !== undefined && existing.name !== account.name) {
       problems.push({
-        key: `accounts[${index}].email`,
+        path: ["accounts", index, "email"],
         message: `${account.email} belongs to the existing account ${existing.id} (${existing.name}); an address can only be used once in AWS`,
       });
     }
     const parentRef = resolveParent(account.ou, organization, unitNames);
     if (parentRef === undefined) {
       problems.push({
-        key: `accounts[${index}].ou`,
+        path: ["accounts", index, "ou"],
         message: `"${account.ou}" is not an OU of this organization or this stack; ${hint}`,
       });
       return undefined;

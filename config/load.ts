@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
 import { loadOrganization } from "../org/source";
+import { readStackFileNumbers, STACK_FILE_ENV, stackFilePath } from "../offline/stackFile";
 import { GuardrailConfig } from "./schema";
-import { missingConfigError, projectConfigFromPulumi, validateGuardrailConfig } from "./validate";
+import { projectConfigOf, validateGuardrailConfig, YamlNumbers } from "./validate";
 
 export interface ProgramInputs {
   readonly config: GuardrailConfig;
@@ -18,17 +19,30 @@ export interface ProgramInputs {
 export async function loadProgramInputs(now: Date = new Date()): Promise<ProgramInputs> {
   const source = `stacks/Pulumi.${pulumi.getStack()}.yaml`;
   const values = pulumi.runtime.allConfig();
-  const raw = projectConfigFromPulumi(values);
-  if (raw === undefined) {
-    // Fail before touching AWS: without config there is nothing to check the organization against.
-    throw toRunError(missingConfigError(source));
-  }
+  // Fail before touching AWS: without config there is nothing to check the organization against.
+  const raw = failCleanly(() =>
+    projectConfigOf(values, { source, yamlNumbers: unquotedNumbers(pulumi.getStack()) }),
+  );
   const region = typeof raw.homeRegion === "string" ? raw.homeRegion : undefined;
   const organization = await failCleanlyAsync(() => loadOrganization({ region }));
   const config = failCleanly(() =>
-    validateGuardrailConfig(raw, { organization, now, source, awsRegion: values["aws:region"] }),
+    validateGuardrailConfig(raw, { organization, now, source, stackConfig: values }),
   );
   return { config, organization };
+}
+
+/**
+ * The top-level keys the stack file leaves unquoted as numbers (config/validate.ts, YamlNumbers):
+ * the CLI passes only their text, so the program reads them from the stack file, the one the
+ * offline plan names or else the stack's file in the project. None when there is no such file
+ * to read (a config kept elsewhere): the CLI has read it then, and the values are checked as given.
+ */
+function unquotedNumbers(stack: string): YamlNumbers {
+  try {
+    return readStackFileNumbers(process.env[STACK_FILE_ENV] || stackFilePath(stack));
+  } catch {
+    return new Map();
+  }
 }
 
 /** Runs `step`, turning an `InputError` into a `RunError` (message only, no stack trace). */

@@ -1,4 +1,5 @@
 import { partition } from "@aws-sdk/util-endpoints";
+import { editDistance } from "../lib/editDistance";
 
 /**
  * AWS regions as the AWS SDK knows them: its partition data (the same data the SDK resolves
@@ -97,20 +98,4 @@ export function nearestRegion(name: string, inPartition?: string): string | unde
     }
   }
   return best?.region;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -1,15 +1,16 @@
-import { formatIssuePath, InputError } from "../lib/errors";
+import { z } from "zod";
+import { InputError } from "../lib/errors";
 import { OrganizationModel } from "../org/model";
 import { resolveDeclared } from "./declared";
 import { encodeWindows, windowsOf } from "../notifier/breakGlass";
+import { formatKey } from "./keys";
+import { humanIssueMessage, keysAt, misspeltNamespaceProblem, unknownKeyMessage } from "./messages";
 import { knownRegion, nearestRegion } from "./regions";
-import {
-  DELEGATED_TRAIL_SUFFIX,
-  GuardrailConfig,
-  guardrailConfigSchema,
-  PROJECT_NAMESPACE,
-  ROOT_TARGET,
-} from "./schema";
+import { isAccountId, PROJECT_NAMESPACE, ROOT_TARGET } from "./rules";
+import { DELEGATED_TRAIL_SUFFIX, GuardrailConfig, guardrailConfigSchema } from "./schema";
+import { centralLogsFields } from "./sections/centralLogs";
+import { rootAccessFields } from "./sections/rootAccess";
+import { trailFields } from "./sections/trail";
 
 export interface ValidationContext {
   readonly organization: OrganizationModel;
@@ -18,12 +19,22 @@ export interface ValidationContext {
   /** Where the config came from, for the error summary (e.g. `stacks/Pulumi.dev.yaml`). */
   readonly source?: string;
   /**
-   * The stack's `aws:region`, if it sets one. The program's providers are explicit and take
-   * `homeRegion`; `aws:region` only configures Pulumi's default provider, which this program
-   * never uses. Two different regions in one stack file would mislead whoever reads it.
+   * The stack's whole config as the Pulumi CLI passes it, every namespace. Its `aws:region`, if
+   * set, must be `homeRegion`: the program's providers are explicit and take `homeRegion`;
+   * `aws:region` only configures Pulumi's default provider, which this program never uses, and
+   * two different regions in one stack file would mislead whoever reads it. Its keys of a
+   * namespace that is a near miss of this project's (`aws-org-guardrail:alerts`) are named.
    */
-  readonly awsRegion?: string;
+  readonly stackConfig?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Top-level keys (`aws-org-guardrails:managementAccountId`) that the stack file writes as plain
+ * YAML numbers, with the number YAML reads. The CLI hands every top-level value to the program
+ * as text, so without this an unquoted account id would pass here and fail wherever the same id
+ * sits in a map, where YAML's number (without its leading zeros) is what arrives.
+ */
+export type YamlNumbers = ReadonlyMap<string, number>;
 
 const HOUR_MS = 3_600_000;
 
@@ -34,6 +45,8 @@ const HOUR_MS = 3_600_000;
  */
 export function projectConfigFromPulumi(
   values: Readonly<Record<string, string>>,
+  /** Top-level keys the stack file leaves unquoted as numbers: they reach the schema as numbers. */
+  yamlNumbers?: YamlNumbers,
 ): Record<string, unknown> | undefined {
   const prefix = `${PROJECT_NAMESPACE}:`;
   const raw: Record<string, unknown> = {};
@@ -43,7 +56,10 @@ export function projectConfigFromPulumi(
       continue;
     }
     found = true;
-    raw[key.slice(prefix.length)] = parseConfigValue(value);
+    const number = yamlNumbers?.get(key);
+    // The CLI passes the text as written (012345678901), a YAML reader the number (12345678901).
+    raw[key.slice(prefix.length)] =
+      number !== undefined && Number(value) === number ? number : parseConfigValue(value);
   }
   return found ? raw : undefined;
 }
@@ -58,7 +74,8 @@ function parseConfigValue(value: string): unknown {
     }
   }
   // The CLI passes a top-level YAML boolean as its text. Numbers stay text: a 12-digit account id
-  // must keep its leading zeros, and no top-level key is a number.
+  // must keep its leading zeros, and no top-level key is a number (one the stack file writes
+  // unquoted arrives through yamlNumbers instead, for the schema to refuse).
   if (value === "true" || value === "false") {
     return value === "true";
   }
@@ -77,66 +94,77 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function key(path: string): string {
-  return `${PROJECT_NAMESPACE}:${path}`;
+/** A key as the user writes it, with list entries named (config/keys.ts), under the namespace. */
+type KeyOf = (path: readonly PropertyKey[]) => string;
+
+function keyFormatter(raw: Loose): KeyOf {
+  return (path) => `${PROJECT_NAMESPACE}:${formatKey(path, raw)}`;
+}
+
+/** A field's default: what its schema makes of a key left out. */
+function fieldDefault<Output>(field: z.ZodType<Output>): Output {
+  return field.parse(undefined);
+}
+
+/** A field's parsed value, or its default when it is invalid (the schema reports that). */
+function parsedField<Output>(field: z.ZodType<Output>, input: unknown): Output {
+  const parsed = field.safeParse(input);
+  return parsed.success ? parsed.data : fieldDefault(field);
 }
 
 /**
  * Checks that need the organization and the clock. It reads the raw input defensively, so that it
  * runs (and reports) even when the schema found problems elsewhere: the user sees every error at once.
  */
-function organizationProblems(raw: Loose, context: ValidationContext): string[] {
+function organizationProblems(raw: Loose, context: ValidationContext, key: KeyOf): string[] {
   const { organization, now } = context;
   const problems: string[] = [];
   const managementId = organization.managementAccountId;
 
-  if (typeof raw.managementAccountId === "string" && /^\d{12}$/.test(raw.managementAccountId)) {
+  if (isAccountId(raw.managementAccountId)) {
     if (raw.managementAccountId !== managementId) {
       problems.push(
-        `${key("managementAccountId")}: ${raw.managementAccountId} is not the management account of ` +
+        `${key(["managementAccountId"])}: ${raw.managementAccountId} is not the management account of ` +
           `${organization.organization.id} (that is ${managementId})`,
       );
     }
   }
 
   const logArchive = asObject(raw.logArchive);
-  if (typeof logArchive?.accountId === "string" && /^\d{12}$/.test(logArchive.accountId)) {
+  if (isAccountId(logArchive?.accountId)) {
     const account = organization.account(logArchive.accountId);
     if (logArchive.accountId === managementId) {
       problems.push(
-        `${key("logArchive.accountId")}: must not be the management account: the archive must sit ` +
+        `${key(["logArchive", "accountId"])}: must not be the management account: the archive must sit ` +
           "where the people who run the organization cannot quietly change it",
       );
     } else if (account === undefined) {
       problems.push(
-        `${key("logArchive.accountId")}: ${logArchive.accountId} is not an account of ${organization.organization.id}`,
+        `${key(["logArchive", "accountId"])}: ${logArchive.accountId} is not an account of ${organization.organization.id}`,
       );
     } else if (account.state !== "ACTIVE") {
       problems.push(
-        `${key("logArchive.accountId")}: ${logArchive.accountId} (${account.name}) is ${account.state}, not ACTIVE`,
+        `${key(["logArchive", "accountId"])}: ${logArchive.accountId} (${account.name}) is ${account.state}, not ACTIVE`,
       );
     }
   }
 
+  const awsRegion = context.stackConfig?.["aws:region"];
   if (typeof raw.homeRegion === "string") {
     const home = knownRegion(raw.homeRegion);
     if (home !== undefined && home.partition !== organization.partition) {
       const nearest = nearestRegion(raw.homeRegion, organization.partition);
       problems.push(
-        `${key("homeRegion")}: ${raw.homeRegion} is in the ${home.partition} partition, but ` +
+        `${key(["homeRegion"])}: ${raw.homeRegion} is in the ${home.partition} partition, but ` +
           `${organization.organization.id} is in ${organization.partition}` +
           (nearest === undefined
             ? ""
             : `; use a region of ${organization.partition} such as ${nearest}`),
       );
     }
-    if (
-      home !== undefined &&
-      context.awsRegion !== undefined &&
-      context.awsRegion !== raw.homeRegion
-    ) {
+    if (home !== undefined && awsRegion !== undefined && awsRegion !== raw.homeRegion) {
       problems.push(
-        `aws:region: ${context.awsRegion} differs from ${key("homeRegion")} (${raw.homeRegion}), ` +
+        `aws:region: ${awsRegion} differs from ${key(["homeRegion"])} (${raw.homeRegion}), ` +
           `which every provider of this program uses; set aws:region to ${raw.homeRegion} or remove it`,
       );
     }
@@ -144,14 +172,16 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
 
   // CloudTrail allows 128 characters; the delegated-administrator location appends its suffix.
   const centralLogs = asObject(raw.centralLogs);
+  const location = parsedField(centralLogsFields.shape.location, centralLogs?.location);
+  const movingFrom = parsedField(centralLogsFields.shape.movingFrom, centralLogs?.movingFrom);
   const trailName = asObject(raw.trail)?.name;
   if (
-    centralLogs?.location === "delegatedAdministrator" &&
+    location === "delegatedAdministrator" &&
     typeof trailName === "string" &&
     trailName.length + DELEGATED_TRAIL_SUFFIX.length > 128
   ) {
     problems.push(
-      `${key("trail.name")}: ${trailName.length} characters; in the delegatedAdministrator location the trail is named <name>${DELEGATED_TRAIL_SUFFIX}, which must stay within CloudTrail's 128: shorten it to ${128 - DELEGATED_TRAIL_SUFFIX.length}`,
+      `${key(["trail", "name"])}: ${trailName.length} characters; in the delegatedAdministrator location the trail is named <name>${DELEGATED_TRAIL_SUFFIX}, which must stay within CloudTrail's 128: shorten it to ${128 - DELEGATED_TRAIL_SUFFIX.length}`,
     );
   }
 
@@ -160,14 +190,12 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
   // the moment they are updated, before Pulumi (which refuses to replace the protected trail) has
   // created the new one. Judged from the trails the snapshot records (npm run discover).
   if (organization.trails !== undefined) {
-    const base = typeof trailName === "string" ? trailName : "aws-org-guardrails";
-    const location =
-      centralLogs?.location === "delegatedAdministrator" ? "delegatedAdministrator" : "management";
+    const base = parsedField(trailFields.shape.name, trailName);
     const nameFor = (where: string) =>
       where === "delegatedAdministrator" ? `${base}${DELEGATED_TRAIL_SUFFIX}` : base;
     const accepted = new Set([nameFor(location)]);
-    if (typeof centralLogs?.movingFrom === "string") {
-      accepted.add(nameFor(centralLogs.movingFrom));
+    if (movingFrom !== undefined) {
+      accepted.add(nameFor(movingFrom));
     }
     for (const trail of organization.trails) {
       const ownLocation =
@@ -178,7 +206,7 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
             : undefined;
       if (ownLocation !== undefined && trail.organizationTrail && !accepted.has(trail.name)) {
         problems.push(
-          `${key("centralLogs.location")}: the organization trail ${trail.name} still exists (this program's trail of the ${ownLocation} location); ` +
+          `${key(["centralLogs", "location"])}: the organization trail ${trail.name} still exists (this program's trail of the ${ownLocation} location); ` +
             `set centralLogs.movingFrom: ${ownLocation} so the archive keeps accepting it until it is deleted (README, "Moving the central log group")`,
         );
       }
@@ -188,21 +216,21 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
   // Readers get the organization's audit log: only principals of its own accounts (the archive's
   // policies also require aws:PrincipalOrgID, so a reader whose account leaves loses access).
   asArray(logArchive?.readers).forEach((reader, index) => {
-    const match = typeof reader === "string" ? /^arn:[^:]+:iam::(\d{12}):/.exec(reader) : null;
-    if (match !== null && organization.account(match[1]) === undefined) {
+    const match = typeof reader === "string" ? /^arn:[^:]+:iam::([^:]*):/.exec(reader) : null;
+    if (match !== null && isAccountId(match[1]) && organization.account(match[1]) === undefined) {
       problems.push(
-        `${key(`logArchive.readers[${index}]`)}: ${reader} is not in an account of ${organization.organization.id}; ` +
+        `${key(["logArchive", "readers", index])}: ${reader} is not in an account of ${organization.organization.id}; ` +
           "readers of the organization's audit log must be principals of its own accounts",
       );
     }
   });
 
   asArray(asObject(raw.centralizedRootAccess)?.delegatedAdministrators).forEach((id, index) => {
-    if (typeof id !== "string" || !/^\d{12}$/.test(id)) {
+    if (!isAccountId(id)) {
       return;
     }
     const account = organization.account(id);
-    const entryKey = key(`centralizedRootAccess.delegatedAdministrators[${index}]`);
+    const entryKey = key(["centralizedRootAccess", "delegatedAdministrators", index]);
     if (id === managementId) {
       problems.push(
         `${entryKey}: ${id} is the management account, whose AssumeRoot calls always count; remove it`,
@@ -213,13 +241,15 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
   });
 
   const rootAccess = asObject(raw.rootAccess) ?? {};
-  const targets = Array.isArray(rootAccess.targets) ? rootAccess.targets : [ROOT_TARGET];
+  const targets = Array.isArray(rootAccess.targets)
+    ? rootAccess.targets
+    : fieldDefault(rootAccessFields.shape.targets);
   const seenTargets = new Set<string>();
   targets.forEach((target, index) => {
     if (typeof target !== "string") {
       return;
     }
-    const targetKey = key(`rootAccess.targets[${index}]`);
+    const targetKey = key(["rootAccess", "targets", index]);
     const resolved = resolveTarget(target, organization);
     if (resolved === undefined) {
       problems.push(
@@ -234,10 +264,9 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
     }
   });
 
-  const archiveAccount =
-    typeof logArchive?.accountId === "string"
-      ? organization.account(logArchive.accountId)
-      : undefined;
+  const archiveAccount = isAccountId(logArchive?.accountId)
+    ? organization.account(logArchive.accountId)
+    : undefined;
   if (
     archiveAccount !== undefined &&
     archiveAccount.id !== managementId &&
@@ -247,47 +276,49 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
     )
   ) {
     problems.push(
-      `${key("rootAccess.targets")}: no target covers the log-archive account ${archiveAccount.id} (${archiveAccount.name}), ` +
+      `${key(["rootAccess", "targets"])}: no target covers the log-archive account ${archiveAccount.id} (${archiveAccount.name}), ` +
         "so the protection SCP could not guard the archive; add its OU or use Root",
     );
   }
 
-  const maxHours =
-    typeof rootAccess.maxBreakGlassHours === "number" ? rootAccess.maxBreakGlassHours : 72;
+  const maxHours = parsedField(
+    rootAccessFields.shape.maxBreakGlassHours,
+    rootAccess.maxBreakGlassHours,
+  );
   const seenBreakGlass = new Set<string>();
   asArray(rootAccess.breakGlass).forEach((entryValue, index) => {
     const entry = asObject(entryValue);
     if (entry === undefined) {
       return;
     }
-    const entryKey = key(`rootAccess.breakGlass[${index}]`);
-    if (typeof entry.accountId === "string" && /^\d{12}$/.test(entry.accountId)) {
+    const fieldKey = (field: string) => key(["rootAccess", "breakGlass", index, field]);
+    if (isAccountId(entry.accountId)) {
       const account = organization.account(entry.accountId);
       if (seenBreakGlass.has(entry.accountId)) {
         problems.push(
-          `${entryKey}.accountId: ${entry.accountId} already has a break-glass entry; keep one per account`,
+          `${fieldKey("accountId")}: ${entry.accountId} already has a break-glass entry; keep one per account`,
         );
       }
       seenBreakGlass.add(entry.accountId);
       if (entry.accountId === managementId) {
         problems.push(
-          `${entryKey}.accountId: ${entry.accountId} is the management account; SCPs never apply to it, ` +
+          `${fieldKey("accountId")}: ${entry.accountId} is the management account; SCPs never apply to it, ` +
             "so there is nothing to break out of",
         );
       } else if (account === undefined) {
         problems.push(
-          `${entryKey}.accountId: ${entry.accountId} is not an account of ${organization.organization.id}`,
+          `${fieldKey("accountId")}: ${entry.accountId} is not an account of ${organization.organization.id}`,
         );
       } else if (account.state !== "ACTIVE") {
         problems.push(
-          `${entryKey}.accountId: ${entry.accountId} (${account.name}) is ${account.state}, not ACTIVE`,
+          `${fieldKey("accountId")}: ${entry.accountId} (${account.name}) is ${account.state}, not ACTIVE`,
         );
       } else if (
         seenTargets.size > 0 &&
         ![account.id, ...organization.ancestors(account.id)].some((id) => seenTargets.has(id))
       ) {
         problems.push(
-          `${entryKey}.accountId: ${entry.accountId} (${account.name}) is under no rootAccess target, ` +
+          `${fieldKey("accountId")}: ${entry.accountId} (${account.name}) is under no rootAccess target, ` +
             "so its root is not denied and a break-glass entry changes nothing; remove it",
         );
       }
@@ -297,12 +328,12 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
       if (!Number.isNaN(expiresAt) && /Z$/.test(entry.expiresAt)) {
         if (expiresAt <= now.getTime()) {
           problems.push(
-            `${entryKey}.expiresAt: ${entry.expiresAt} has passed; the window is closed, remove this entry`,
+            `${fieldKey("expiresAt")}: ${entry.expiresAt} has passed; the window is closed, remove this entry`,
           );
         } else if (expiresAt > now.getTime() + maxHours * HOUR_MS) {
           const hours = Math.ceil((expiresAt - now.getTime()) / HOUR_MS);
           problems.push(
-            `${entryKey}.expiresAt: ${entry.expiresAt} is ${hours} h from now; a window may last at most ` +
+            `${fieldKey("expiresAt")}: ${entry.expiresAt} is ${hours} h from now; a window may last at most ` +
               `${maxHours} h (rootAccess.maxBreakGlassHours)`,
           );
         }
@@ -315,11 +346,11 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
       ) {
         if (openedAt >= expiresAt) {
           problems.push(
-            `${entryKey}.openedAt: ${entry.openedAt} is not before expiresAt ${entry.expiresAt}; a window opens before it closes`,
+            `${fieldKey("openedAt")}: ${entry.openedAt} is not before expiresAt ${entry.expiresAt}; a window opens before it closes`,
           );
         } else if (openedAt > now.getTime()) {
           problems.push(
-            `${entryKey}.openedAt: ${entry.openedAt} is in the future, but the SCP opens the window when it is deployed; use the current time or leave openedAt out`,
+            `${fieldKey("openedAt")}: ${entry.openedAt} is in the future, but the SCP opens the window when it is deployed; use the current time or leave openedAt out`,
           );
         }
       }
@@ -347,7 +378,7 @@ function organizationProblems(raw: Loose, context: ValidationContext): string[] 
     encodeWindows(windowsOf(entries, maxHours));
   } catch (error) {
     problems.push(
-      `${key("rootAccess.breakGlass")}: ${(error as Error).message}; close windows that are no longer needed`,
+      `${key(["rootAccess", "breakGlass"])}: ${(error as Error).message}; close windows that are no longer needed`,
     );
   }
   return problems;
@@ -370,6 +401,37 @@ export function missingConfigError(source?: string): InputError {
   );
 }
 
+/** Keys of the stack whose namespace is a near miss of this project's, one problem each. */
+function namespaceProblems(stackConfig: Readonly<Record<string, string>> | undefined): string[] {
+  return Object.keys(stackConfig ?? {}).flatMap(
+    (stackKey) => misspeltNamespaceProblem(stackKey, PROJECT_NAMESPACE) ?? [],
+  );
+}
+
+/**
+ * The raw project config against the schema: the typed config with defaults applied, or a
+ * problem per issue, each as `<namespace>:<key>: <message>` with list entries named.
+ */
+export function parseProjectConfig(raw: Record<string, unknown>): {
+  readonly config?: GuardrailConfig;
+  readonly problems: readonly string[];
+} {
+  const parsed = guardrailConfigSchema.safeParse(raw, { error: humanIssueMessage });
+  if (parsed.success) {
+    return { config: parsed.data, problems: [] };
+  }
+  const key = keyFormatter(raw);
+  const problems = parsed.error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map(
+          (name) =>
+            `${key([...issue.path, name])}: ${unknownKeyMessage(name, keysAt(guardrailConfigSchema, issue.path))}`,
+        )
+      : [`${key(issue.path)}: ${issue.message}`],
+  );
+  return { problems };
+}
+
 /**
  * Validates the raw project config once, up front. Returns the typed config with defaults
  * applied, or throws an `InputError` that lists every problem, each naming its config key.
@@ -379,39 +441,64 @@ export function validateGuardrailConfig(
   context: ValidationContext,
 ): GuardrailConfig {
   const where = context.source ? ` (${context.source})` : "";
-  const parsed = guardrailConfigSchema.safeParse(raw);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues
-        .map((issue) => {
-          if (issue.code === "unrecognized_keys") {
-            const parent = formatIssuePath(issue.path);
-            return issue.keys
-              .map(
-                (name) =>
-                  `${key(parent ? `${parent}.${name}` : name)}: unknown key; check its spelling in docs/config.md`,
-              )
-              .join("\n");
-          }
-          return `${key(formatIssuePath(issue.path))}: ${issue.message}`;
-        })
-        .flatMap((line) => line.split("\n"));
-  problems.push(...organizationProblems(raw, context));
-  if (parsed.success) {
+  const key = keyFormatter(raw);
+  const parsed = parseProjectConfig(raw);
+  const problems = [
+    ...namespaceProblems(context.stackConfig),
+    ...parsed.problems,
+    ...organizationProblems(raw, context, key),
+  ];
+  if (parsed.config !== undefined) {
     // Declared OUs and accounts are checked once they are well-formed.
     const topology = resolveDeclared(
-      parsed.data.organizationalUnits,
-      parsed.data.accounts,
+      parsed.config.organizationalUnits,
+      parsed.config.accounts,
       context.organization,
     );
-    problems.push(...topology.problems.map((problem) => `${key(problem.key)}: ${problem.message}`));
+    problems.push(
+      ...topology.problems.map((problem) => `${key(problem.path)}: ${problem.message}`),
+    );
   }
-  if (!parsed.success || problems.length > 0) {
+  if (parsed.config === undefined || problems.length > 0) {
     const count = problems.length === 1 ? "1 error" : `${problems.length} errors`;
     throw new InputError(
       `Stack config has ${count}${where}; no resource was registered:`,
       problems,
     );
   }
-  return parsed.data;
+  return parsed.config;
+}
+
+/**
+ * The project's raw config from a stack's config as the Pulumi CLI hands it to the program
+ * (`pulumi.runtime.allConfig()`, or a stack file read offline): every namespace, every value a
+ * string. Throws the missing-config error when the stack has no key of the project at all, not
+ * even under a misspelt namespace (those are named by the validation).
+ */
+export function projectConfigOf(
+  stackConfig: Readonly<Record<string, string>>,
+  options: { readonly source?: string; readonly yamlNumbers?: YamlNumbers } = {},
+): Record<string, unknown> {
+  const raw = projectConfigFromPulumi(stackConfig, options.yamlNumbers);
+  if (raw === undefined && namespaceProblems(stackConfig).length === 0) {
+    throw missingConfigError(options.source);
+  }
+  return raw ?? {};
+}
+
+/**
+ * Validates a stack's config as the Pulumi CLI hands it to the program: the project's keys
+ * (projectConfigOf, validateGuardrailConfig), `aws:region` against homeRegion, and keys of a
+ * misspelt namespace.
+ */
+export function validateStackConfig(
+  stackConfig: Readonly<Record<string, string>>,
+  context: Omit<ValidationContext, "stackConfig"> & { readonly yamlNumbers?: YamlNumbers },
+): GuardrailConfig {
+  return validateGuardrailConfig(projectConfigOf(stackConfig, context), {
+    organization: context.organization,
+    now: context.now,
+    source: context.source,
+    stackConfig,
+  });
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { SNAPSHOT_ENV } from "../org/source";
 import { Evaluation, evaluateProgram, ProgramError, RecordedResource, UNKNOWN } from "./engine";
-import { defaultSnapshotPath, PROJECT_DIR, readStackFile } from "./stackFile";
+import { defaultSnapshotPath, PROJECT_DIR, readStackFile, STACK_FILE_ENV } from "./stackFile";
 import { InputError } from "../lib/errors";
 import { planNotes } from "./planNotes";
 import { loadStackInputs } from "./stackInputs";
@@ -42,7 +42,7 @@ export async function planOffline(options: OfflinePlanOptions): Promise<OfflineP
       stack: options.stack,
       config: stackFile.config,
       preview: true,
-      env: { [SNAPSHOT_ENV]: orgSnapshot },
+      env: { [SNAPSHOT_ENV]: orgSnapshot, [STACK_FILE_ENV]: stackFile.path },
       programPath: path.join(projectDir, "index"),
     });
     // The same validated inputs the program derived its resources from.

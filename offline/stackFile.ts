@@ -6,12 +6,21 @@ import { InputError } from "../lib/errors";
 /** The project root: where Pulumi.yaml is. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
+/**
+ * Environment variable naming the stack file the program's config came from. The offline plan
+ * sets it (its stack file may be anywhere); without it the program reads the stack's file in
+ * the project's stackConfigDir, as the Pulumi CLI does.
+ */
+export const STACK_FILE_ENV = "AWS_ORG_GUARDRAILS_STACK_FILE";
+
 export interface StackFile {
   readonly project: string;
   readonly stack: string;
   readonly path: string;
   /** Config as the Pulumi CLI hands it to a program: every value a string, objects as JSON. */
   readonly config: Record<string, string>;
+  /** Top-level keys written as plain YAML numbers (unquoted), with the number YAML reads. */
+  readonly numbers: ReadonlyMap<string, number>;
 }
 
 function readYaml(file: string, what: string): unknown {
@@ -50,6 +59,40 @@ export function readProject(projectDir: string = PROJECT_DIR): {
   };
 }
 
+function configSection(document: unknown, file: string): Record<string, unknown> {
+  const values = (document as { config?: unknown } | null)?.config;
+  if (values === undefined || values === null) {
+    return {};
+  }
+  if (typeof values !== "object" || Array.isArray(values)) {
+    throw new InputError(`${file}: "config" must be a map of keys to values`);
+  }
+  return values as Record<string, unknown>;
+}
+
+/** A bare key ("managementAccountId:") belongs to the project, as in the Pulumi CLI. */
+function fullKey(key: string, project: string): string {
+  return key.includes(":") ? key : `${project}:${key}`;
+}
+
+/**
+ * The top-level keys of a parsed stack file's `config` that YAML read as numbers: written without
+ * quotes. The CLI passes their text, so only the stack file tells (config/validate.ts, YamlNumbers).
+ */
+export function stackConfigNumbers(
+  document: unknown,
+  project: string,
+  file: string,
+): Map<string, number> {
+  const numbers = new Map<string, number>();
+  for (const [key, value] of Object.entries(configSection(document, file))) {
+    if (typeof value === "number") {
+      numbers.set(fullKey(key, project), value);
+    }
+  }
+  return numbers;
+}
+
 /**
  * The `config` section of a parsed stack file as the Pulumi CLI hands it to a program: strings
  * as they are, numbers and booleans as their text, lists and maps as JSON text.
@@ -60,22 +103,13 @@ export function stackConfigValues(
   file: string,
 ): Record<string, string> {
   const config: Record<string, string> = {};
-  const values = (document as { config?: unknown } | null)?.config;
-  if (values === undefined || values === null) {
-    return config;
-  }
-  if (typeof values !== "object" || Array.isArray(values)) {
-    throw new InputError(`${file}: "config" must be a map of keys to values`);
-  }
-  for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(configSection(document, file))) {
     if (typeof value === "object" && value !== null && "secure" in value) {
       throw new InputError(
         `${file}: ${key} is a secret (secure:), which cannot be decrypted offline`,
       );
     }
-    // A bare key ("managementAccountId:") belongs to the project, as in the Pulumi CLI.
-    const fullKey = key.includes(":") ? key : `${project}:${key}`;
-    config[fullKey] =
+    config[fullKey(key, project)] =
       typeof value === "string"
         ? value
         : typeof value === "object"
@@ -120,7 +154,16 @@ export function readStackFile(
   const file = stackFilePath(stack, projectDir, stacksDir);
   const document = readYaml(file, `stack file for stack "${stack}"`);
   const config = stackConfigValues(document, project.name, file);
-  return { project: project.name, stack, path: file, config };
+  const numbers = stackConfigNumbers(document, project.name, file);
+  return { project: project.name, stack, path: file, config, numbers };
+}
+
+/** The unquoted top-level numbers of a stack file (stackConfigNumbers), read from disk. */
+export function readStackFileNumbers(
+  file: string,
+  projectDir: string = PROJECT_DIR,
+): Map<string, number> {
+  return stackConfigNumbers(readYaml(file, "stack file"), readProject(projectDir).name, file);
 }
 
 /** The default snapshot for a stack: `org.<stack>.json` beside its stack file. */

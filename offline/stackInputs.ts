@@ -2,11 +2,7 @@ import * as path from "node:path";
 import { DeclaredTopology, resolveDeclared } from "../config/declared";
 import { deriveNames, GuardrailNames } from "../config/names";
 import { GuardrailConfig } from "../config/schema";
-import {
-  missingConfigError,
-  projectConfigFromPulumi,
-  validateGuardrailConfig,
-} from "../config/validate";
+import { validateStackConfig } from "../config/validate";
 import { OrganizationModel } from "../org/model";
 import { readSnapshotFile } from "../org/source";
 import { planServiceControlPolicies, ScpPlan } from "../policies/scpPlan";
@@ -39,15 +35,11 @@ export function loadStackInputs(options: {
   const orgSnapshot =
     options.orgSnapshot ?? defaultSnapshotPath(options.stack, projectDir, options.stacksDir);
   const organization = readSnapshotFile(orgSnapshot);
-  const raw = projectConfigFromPulumi(stackFile.config);
-  if (raw === undefined) {
-    throw missingConfigError(path.relative(process.cwd(), stackFile.path));
-  }
-  const config = validateGuardrailConfig(raw, {
+  const config = validateStackConfig(stackFile.config, {
     organization,
     now: options.now ?? new Date(),
     source: path.relative(process.cwd(), stackFile.path),
-    awsRegion: stackFile.config["aws:region"],
+    yamlNumbers: stackFile.numbers,
   });
   const names = deriveNames(config, organization);
   return {

@@ -120,15 +120,15 @@ describe("break-glass workflow", () => {
       openBreakGlass({ stack: "dev", stacksDir: dir, accountId, reason, hours, task: "other" });
     expectRefused(
       open("999999999999", "INC-1", 2),
-      "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 999999999999 is not an account of o-7h2kq9x4mz (Pulumi.dev.yaml not changed)",
+      "aws-org-guardrails:rootAccess.breakGlass[999999999999].accountId: 999999999999 is not an account of o-7h2kq9x4mz (Pulumi.dev.yaml not changed)",
     );
     expectRefused(
       open(DEV.management, "INC-1", 2),
-      /^aws-org-guardrails:rootAccess\.breakGlass\[0\]\.accountId: 314159265358 is the management account; SCPs never apply to it/,
+      /^aws-org-guardrails:rootAccess\.breakGlass\[314159265358\]\.accountId: 314159265358 is the management account; SCPs never apply to it/,
     );
     expectRefused(
       open(DEV.paymentsProd, "INC-1", 73),
-      /^aws-org-guardrails:rootAccess\.breakGlass\[0\]\.expiresAt: .* is 73 h from now; a window may last at most 72 h/,
+      /^aws-org-guardrails:rootAccess\.breakGlass\[223606797749\]\.expiresAt: .* is 73 h from now; a window may last at most 72 h/,
     );
     expectRefused(
       open(DEV.paymentsProd, "   ", 2),

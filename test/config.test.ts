@@ -1,12 +1,24 @@
 import { describe, expect, it } from "vitest";
+import { formatKey } from "../config/keys";
 import { guardrailConfigSchema } from "../config/schema";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import {
   missingConfigError,
   projectConfigFromPulumi,
   validateGuardrailConfig,
+  validateStackConfig,
 } from "../config/validate";
+import { readStackFile } from "../offline/stackFile";
 import { InputError } from "../lib/errors";
-import { DEV, devOrganization, devRawConfig, hoursFromNow } from "./support/fixtures";
+import {
+  DEV,
+  devOrganization,
+  devRawConfig,
+  devStackConfig,
+  hoursFromNow,
+} from "./support/fixtures";
 
 const organization = devOrganization();
 const now = new Date();
@@ -58,6 +70,43 @@ describe("stack config validation", () => {
     expect(config.centralLogs.retentionInDays).toBe(365);
   });
 
+  it("gives a section left out the same defaults as an empty one: each default is stated once, on its field", () => {
+    const sections = [
+      "trail",
+      "rootAccess",
+      "centralLogs",
+      "scpLimits",
+      "protection",
+      "centralizedRootAccess",
+      "rootMfaRule",
+    ] as const;
+    const raw = devRawConfig();
+    for (const section of [...sections, "organizationalUnits", "accounts"]) {
+      delete raw[section];
+    }
+    delete (raw.logArchive as Raw).objectLock;
+    const leftOut = validateGuardrailConfig(raw, { organization, now });
+    const empty = validateGuardrailConfig(
+      {
+        ...raw,
+        ...Object.fromEntries(sections.map((section) => [section, {}])),
+        logArchive: { ...(raw.logArchive as Raw), objectLock: {} },
+      },
+      { organization, now },
+    );
+    for (const section of sections) {
+      expect(leftOut[section], section).toEqual(empty[section]);
+    }
+    expect(leftOut.logArchive.objectLock).toEqual({ enabled: false });
+    expect(leftOut.trail).toEqual({ name: "aws-org-guardrails" });
+    expect(leftOut.centralLogs).toEqual({
+      retentionInDays: 365,
+      logGroupName: "/aws-org-guardrails/cloudtrail",
+      location: "management",
+    });
+    expect(leftOut.centralizedRootAccess).toEqual({ enabled: true, delegatedAdministrators: [] });
+  });
+
   it("accepts an open break-glass window for a member account", () => {
     const raw = devRawConfig() as Raw;
     raw.rootAccess.breakGlass = [
@@ -88,7 +137,7 @@ describe("stack config validation", () => {
     expect(
       problemsOf((raw) => (raw.alerts.emails = ["oncall@example.com", "not-an-address"])),
     ).toEqual([
-      'aws-org-guardrails:alerts.emails[1]: must be an e-mail address, got "not-an-address"',
+      'aws-org-guardrails:alerts.emails[not-an-address]: must be an e-mail address, got "not-an-address"',
     ]);
   });
 
@@ -102,7 +151,7 @@ describe("stack config validation", () => {
     expect(
       problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, expiresAt: hoursFromNow(2, now) })),
     ).toEqual([
-      "aws-org-guardrails:rootAccess.breakGlass[0].reason: is required: say why root is needed (it is kept in the stack history)",
+      "aws-org-guardrails:rootAccess.breakGlass[223606797749].reason: is required: say why root is needed (it is kept in the stack history)",
     ]);
   });
 
@@ -116,7 +165,7 @@ describe("stack config validation", () => {
         }),
       ),
     ).toEqual([
-      "aws-org-guardrails:rootAccess.breakGlass[0].reason: must not be empty: say why root is needed (it is kept in the stack history)",
+      "aws-org-guardrails:rootAccess.breakGlass[223606797749].reason: must not be empty: say why root is needed (it is kept in the stack history)",
     ]);
   });
 
@@ -125,7 +174,7 @@ describe("stack config validation", () => {
     expect(
       problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt })),
     ).toEqual([
-      `aws-org-guardrails:rootAccess.breakGlass[0].expiresAt: ${expiresAt} has passed; the window is closed, remove this entry`,
+      `aws-org-guardrails:rootAccess.breakGlass[223606797749].expiresAt: ${expiresAt} has passed; the window is closed, remove this entry`,
     ]);
   });
 
@@ -138,14 +187,14 @@ describe("stack config validation", () => {
         withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", openedAt: late, expiresAt }),
       ),
     ).toEqual([
-      `aws-org-guardrails:rootAccess.breakGlass[0].openedAt: ${late} is not before expiresAt ${expiresAt}; a window opens before it closes`,
+      `aws-org-guardrails:rootAccess.breakGlass[223606797749].openedAt: ${late} is not before expiresAt ${expiresAt}; a window opens before it closes`,
     ]);
     expect(
       problemsOf(
         withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", openedAt: future, expiresAt }),
       ),
     ).toEqual([
-      `aws-org-guardrails:rootAccess.breakGlass[0].openedAt: ${future} is in the future, but the SCP opens the window when it is deployed; use the current time or leave openedAt out`,
+      `aws-org-guardrails:rootAccess.breakGlass[223606797749].openedAt: ${future} is in the future, but the SCP opens the window when it is deployed; use the current time or leave openedAt out`,
     ]);
     expect(
       problemsOf(
@@ -157,7 +206,7 @@ describe("stack config validation", () => {
         }),
       ),
     ).toEqual([
-      'aws-org-guardrails:rootAccess.breakGlass[0].openedAt: must be an ISO-8601 UTC time ending in Z, such as 2026-01-31T12:00:00Z, got "yesterday"',
+      'aws-org-guardrails:rootAccess.breakGlass[223606797749].openedAt: must be an ISO-8601 UTC time ending in Z, such as 2026-01-31T12:00:00Z, got "yesterday"',
     ]);
   });
 
@@ -166,7 +215,7 @@ describe("stack config validation", () => {
     expect(
       problemsOf(withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt })),
     ).toEqual([
-      `aws-org-guardrails:rootAccess.breakGlass[0].expiresAt: ${expiresAt} is 100 h from now; a window may last at most 72 h (rootAccess.maxBreakGlassHours)`,
+      `aws-org-guardrails:rootAccess.breakGlass[223606797749].expiresAt: ${expiresAt} is 100 h from now; a window may last at most 72 h (rootAccess.maxBreakGlassHours)`,
     ]);
   });
 
@@ -177,7 +226,7 @@ describe("stack config validation", () => {
       raw.rootAccess.breakGlass = [{ accountId: DEV.paymentsProd, reason: "r", expiresAt }];
     });
     expect(problems).toEqual([
-      `aws-org-guardrails:rootAccess.breakGlass[0].expiresAt: ${expiresAt} is 10 h from now; a window may last at most 8 h (rootAccess.maxBreakGlassHours)`,
+      `aws-org-guardrails:rootAccess.breakGlass[223606797749].expiresAt: ${expiresAt} is 10 h from now; a window may last at most 8 h (rootAccess.maxBreakGlassHours)`,
     ]);
   });
 
@@ -187,7 +236,7 @@ describe("stack config validation", () => {
         withBreakGlass({ accountId: DEV.paymentsProd, reason: "r", expiresAt: "2026-11-25 18:00" }),
       ),
     ).toEqual([
-      'aws-org-guardrails:rootAccess.breakGlass[0].expiresAt: must be an ISO-8601 UTC time ending in Z, such as 2026-01-31T18:00:00Z, got "2026-11-25 18:00"',
+      'aws-org-guardrails:rootAccess.breakGlass[223606797749].expiresAt: must be an ISO-8601 UTC time ending in Z, such as 2026-01-31T18:00:00Z, got "2026-11-25 18:00"',
     ]);
   });
 
@@ -197,7 +246,7 @@ describe("stack config validation", () => {
         withBreakGlass({ accountId: "999999999999", reason: "r", expiresAt: hoursFromNow(2, now) }),
       ),
     ).toEqual([
-      "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 999999999999 is not an account of o-7h2kq9x4mz",
+      "aws-org-guardrails:rootAccess.breakGlass[999999999999].accountId: 999999999999 is not an account of o-7h2kq9x4mz",
     ]);
   });
 
@@ -207,7 +256,7 @@ describe("stack config validation", () => {
         withBreakGlass({ accountId: DEV.management, reason: "r", expiresAt: hoursFromNow(2, now) }),
       ),
     ).toEqual([
-      "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 314159265358 is the management account; SCPs never apply to it, so there is nothing to break out of",
+      "aws-org-guardrails:rootAccess.breakGlass[314159265358].accountId: 314159265358 is the management account; SCPs never apply to it, so there is nothing to break out of",
     ]);
   });
 
@@ -217,7 +266,7 @@ describe("stack config validation", () => {
         withBreakGlass({ accountId: DEV.suspended, reason: "r", expiresAt: hoursFromNow(2, now) }),
       ),
     ).toEqual([
-      "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 346410161513 (legacy-batch) is SUSPENDED, not ACTIVE",
+      "aws-org-guardrails:rootAccess.breakGlass[346410161513].accountId: 346410161513 (legacy-batch) is SUSPENDED, not ACTIVE",
     ]);
   });
 
@@ -236,13 +285,13 @@ describe("stack config validation", () => {
       ];
     });
     expect(problems).toEqual([
-      "aws-org-guardrails:rootAccess.breakGlass[0].accountId: 300000000003 (web-dev) is under no rootAccess target, so its root is not denied and a break-glass entry changes nothing; remove it",
+      "aws-org-guardrails:rootAccess.breakGlass[300000000003].accountId: 300000000003 (web-dev) is under no rootAccess target, so its root is not denied and a break-glass entry changes nothing; remove it",
     ]);
   });
 
   it("should reject an SCP target that is not in the organization", () => {
     expect(problemsOf((raw) => (raw.rootAccess.targets = ["Root", "ou-zzzz-00000000"]))).toEqual([
-      'aws-org-guardrails:rootAccess.targets[1]: "ou-zzzz-00000000" is not in o-7h2kq9x4mz; use "Root", the root id r-4f8a, or the id of one of its OUs',
+      'aws-org-guardrails:rootAccess.targets[ou-zzzz-00000000]: "ou-zzzz-00000000" is not in o-7h2kq9x4mz; use "Root", the root id r-4f8a, or the id of one of its OUs',
     ]);
   });
 
@@ -261,14 +310,14 @@ describe("stack config validation", () => {
           }),
       ),
     ).toEqual([
-      'aws-org-guardrails:protection.exceptRoleArnPatterns[0]: must be a role ARN pattern in one account, such as arn:aws:iam::123456789012:role/OrganizationAccountAccessRole (never an account, a user or root), got "arn:aws:iam::271828182845:root"',
-      'aws-org-guardrails:protection.exceptRoleArnPatterns[1]: must be a role ARN pattern in one account, such as arn:aws:iam::123456789012:role/OrganizationAccountAccessRole (never an account, a user or root), got "arn:aws:iam::*:role/Admin"',
+      'aws-org-guardrails:protection.exceptRoleArnPatterns[arn:aws:iam::271828182845:root]: must be a role ARN pattern in one account, such as arn:aws:iam::123456789012:role/OrganizationAccountAccessRole (never an account, a user or root), got "arn:aws:iam::271828182845:root"',
+      'aws-org-guardrails:protection.exceptRoleArnPatterns[arn:aws:iam::*:role/Admin]: must be a role ARN pattern in one account, such as arn:aws:iam::123456789012:role/OrganizationAccountAccessRole (never an account, a user or root), got "arn:aws:iam::*:role/Admin"',
     ]);
   });
 
   it("should reject the same target listed twice", () => {
     expect(problemsOf((raw) => (raw.rootAccess.targets = ["Root", DEV.rootId]))).toEqual([
-      'aws-org-guardrails:rootAccess.targets[1]: "r-4f8a" repeats a target already listed (r-4f8a)',
+      'aws-org-guardrails:rootAccess.targets[r-4f8a]: "r-4f8a" repeats a target already listed (r-4f8a)',
     ]);
   });
 
@@ -293,7 +342,7 @@ describe("stack config validation", () => {
 
   it("should name a misspelt key instead of ignoring it", () => {
     expect(problemsOf((raw) => (raw.rootAccess.breakglass = []))).toEqual([
-      "aws-org-guardrails:rootAccess.breakglass: unknown key; check its spelling in docs/config.md",
+      "aws-org-guardrails:rootAccess.breakglass: unknown key; did you mean breakGlass? (docs/config.md lists every key)",
     ]);
   });
 
@@ -338,13 +387,13 @@ describe("stack config validation", () => {
       }),
     ).toEqual([
       'aws-org-guardrails:logArchive.bucketName: must be an S3 bucket name (3-63 lowercase letters, digits and hyphens), got "Org_Trail"',
-      'aws-org-guardrails:centralLogs.location: Invalid option: expected one of "management"|"delegatedAdministrator"',
+      'aws-org-guardrails:centralLogs.location: the text \"logArchive\" is not one of \"management\", \"delegatedAdministrator\"; use one of them',
     ]);
   });
 
   it("should reject a log reader that is not an IAM principal ARN", () => {
     expect(problemsOf((raw) => (raw.logArchive.readers = ["arn:aws:s3:::bucket"]))).toEqual([
-      'aws-org-guardrails:logArchive.readers[0]: must be an IAM role or user ARN, got "arn:aws:s3:::bucket"',
+      'aws-org-guardrails:logArchive.readers[arn:aws:s3:::bucket]: must be an IAM role or user ARN, got "arn:aws:s3:::bucket"',
     ]);
   });
 
@@ -358,8 +407,8 @@ describe("stack config validation", () => {
           ]),
       ),
     ).toEqual([
-      'aws-org-guardrails:alerts.subscriptions[0].protocol: must be one of email, email-json, https, sms, sqs, lambda (http is refused: alerts must not travel in clear), got "http"',
-      'aws-org-guardrails:alerts.subscriptions[1].endpoint: must be a phone number in E.164 form, such as +442071838750 for protocol sms, got "07700 900123"',
+      'aws-org-guardrails:alerts.subscriptions[http://hooks.example.com].protocol: must be one of email, email-json, https, sms, sqs, lambda (http is refused: alerts must not travel in clear), got "http"',
+      'aws-org-guardrails:alerts.subscriptions[07700 900123].endpoint: must be a phone number in E.164 form, such as +442071838750 for protocol sms, got "07700 900123"',
     ]);
   });
 
@@ -380,11 +429,11 @@ describe("stack config validation", () => {
     expect(problems.map((line) => line.split(":").slice(0, 2).join(":"))).toEqual([
       "aws-org-guardrails:managementAccountId",
       "aws-org-guardrails:homeRegion",
-      "aws-org-guardrails:alerts.emails[0]",
-      "aws-org-guardrails:rootAccess.breakGlass[0].reason",
+      "aws-org-guardrails:alerts.emails[nope]",
+      "aws-org-guardrails:rootAccess.breakGlass[314159265358].reason",
       "aws-org-guardrails:centralLogs.retentionInDays",
-      "aws-org-guardrails:rootAccess.breakGlass[0].accountId",
-      "aws-org-guardrails:rootAccess.breakGlass[0].expiresAt",
+      "aws-org-guardrails:rootAccess.breakGlass[314159265358].accountId",
+      "aws-org-guardrails:rootAccess.breakGlass[314159265358].expiresAt",
     ]);
   });
 
@@ -412,6 +461,275 @@ describe("stack config validation", () => {
       "aws:region": "eu-west-1",
     });
     expect(raw).toEqual({ managementAccountId: "012345678901", rootAccess: { targets: ["Root"] } });
+  });
+
+  describe("says what was given, what is expected and what to do, instead of zod's own text", () => {
+    it.each<[string, (raw: Raw) => void, string]>([
+      [
+        "a string where a number is expected",
+        (raw) => (raw.rootAccess.maxBreakGlassHours = "72"),
+        'aws-org-guardrails:rootAccess.maxBreakGlassHours: the text "72" is not a number; write the number without quotes',
+      ],
+      [
+        "a number where a string is expected",
+        (raw) => (raw.trail = { name: 42 }),
+        "aws-org-guardrails:trail.name: the number 42 is not a string; put it in quotes",
+      ],
+      [
+        "a list where a map is expected",
+        (raw) => (raw.scpLimits = [5120, 5]),
+        "aws-org-guardrails:scpLimits: a list of 2 entries is not a map of keys to values; write its keys under it, one per line (see docs/config.md)",
+      ],
+      [
+        "a map where a list is expected",
+        (raw) => (raw.rootAccess.targets = { Root: true }),
+        'aws-org-guardrails:rootAccess.targets: a map is not a list; write each entry on a line of its own starting with "- ", or as [a, b]',
+      ],
+      [
+        "a text where true or false is expected",
+        (raw) => (raw.rootMfaRule = { enabled: "yes" }),
+        'aws-org-guardrails:rootMfaRule.enabled: the text "yes" is not true or false; write true or false, without quotes',
+      ],
+      [
+        "a required section left out",
+        (raw) => delete raw.alerts,
+        "aws-org-guardrails:alerts: is required: a map of keys to values (see docs/config.md)",
+      ],
+      [
+        "a fraction where a whole number is expected",
+        (raw) => (raw.rootAccess.maxBreakGlassHours = 1.5),
+        "aws-org-guardrails:rootAccess.maxBreakGlassHours: the number 1.5 is not a whole number; use a whole number",
+      ],
+      [
+        "a number below the minimum",
+        (raw) => (raw.rootAccess.maxBreakGlassHours = 0),
+        "aws-org-guardrails:rootAccess.maxBreakGlassHours: the number 0 is less than 1, the minimum; use 1 or more",
+      ],
+      [
+        "a number above the maximum",
+        (raw) => (raw.scpLimits.maxPoliciesPerTarget = 11),
+        "aws-org-guardrails:scpLimits.maxPoliciesPerTarget: the number 11 is more than 10, the maximum; use 10 or less",
+      ],
+      [
+        "a value that is not one of the options, with the nearest",
+        (raw) => (raw.logArchive.transitionStorageClass = "GLACIR_IR"),
+        'aws-org-guardrails:logArchive.transitionStorageClass: the text "GLACIR_IR" is not one of "STANDARD_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"; did you mean "GLACIER_IR"?',
+      ],
+      [
+        "a text that is too short",
+        (raw) => (raw.organizationalUnits = [{ name: "" }]),
+        "aws-org-guardrails:organizationalUnits[0].name: an empty text is shorter than 1 character; write at least 1",
+      ],
+      [
+        "a text that is too long",
+        (raw) => (raw.organizationalUnits = [{ name: "R".repeat(129) }]),
+        `aws-org-guardrails:organizationalUnits[0].name: the text "${"R".repeat(60)}..." is longer than 128 characters; shorten it to 128`,
+      ],
+      [
+        "a map key that is not allowed",
+        (raw) => (raw.accounts[1].tags = { "cost center!": "4711" }),
+        'aws-org-guardrails:accounts[sandbox-bob].tags.cost center!: the key "cost center!" is not allowed here: tag keys: 1-128 letters, digits, spaces and _ . : / = + - @',
+      ],
+      [
+        "an unknown key nothing is close to",
+        (raw) => (raw.alerts.pagerduty = "x"),
+        "aws-org-guardrails:alerts.pagerduty: unknown key; check its spelling in docs/config.md",
+      ],
+      [
+        "a misspelt top-level key",
+        (raw) => (raw.rootAcess = raw.rootAccess),
+        "aws-org-guardrails:rootAcess: unknown key; did you mean rootAccess? (docs/config.md lists every key)",
+      ],
+    ])("%s", (_kind, edit, expected) => {
+      expect(problemsOf(edit)).toEqual([expected]);
+    });
+  });
+
+  describe("names a list entry by what it is, not by its position", () => {
+    it("names declared accounts and OUs by their names", () => {
+      expect(problemsOf((raw) => (raw.accounts[1].email = "bob.example.com"))).toEqual([
+        'aws-org-guardrails:accounts[sandbox-bob].email: must be an e-mail address, got "bob.example.com"',
+      ]);
+      expect(
+        problemsOf((raw) => (raw.organizationalUnits = [{ name: "Research", parent: "Nowhere" }])),
+      ).toEqual([
+        'aws-org-guardrails:organizationalUnits[Research].parent: "Nowhere" is not a parent this OU can have; use "Root", an OU id of o-7h2kq9x4mz, or the name of an OU declared in organizationalUnits',
+      ]);
+    });
+
+    it("keeps the position where the name is missing or shared", () => {
+      expect(
+        problemsOf((raw) => {
+          raw.accounts.push({ email: "aws-x@example.com", ou: "Root" });
+          raw.accounts.push({ ...raw.accounts[0], email: "aws-y@example.com" });
+        }),
+      ).toEqual([
+        "aws-org-guardrails:accounts[2].name: is required: a string (see docs/config.md)",
+      ]);
+      expect(
+        problemsOf((raw) =>
+          raw.accounts.push({ ...raw.accounts[0], email: "aws-y@example.com", ou: "Nowhere" }),
+        ),
+      ).toEqual([
+        'aws-org-guardrails:accounts[2].name: repeats "sandbox-alice"; declare each account once',
+        'aws-org-guardrails:accounts[2].ou: "Nowhere" is not an OU of this organization or this stack; use "Root", an OU id of o-7h2kq9x4mz, or the name of an OU declared in organizationalUnits',
+      ]);
+    });
+
+    it("keeps the position where a name would read as one, would not fit on a line, or is no text", () => {
+      const raw = {
+        organizationalUnits: [{ name: "2024" }, { name: "Research" }],
+        alerts: {
+          subscriptions: [
+            { protocol: "https", endpoint: `https://hooks.example.com/${"x".repeat(80)}` },
+            { protocol: "https", endpoint: 42 },
+          ],
+        },
+        rootAccess: { breakGlass: [{ accountId: "223606797749" }] },
+      };
+      expect(formatKey(["organizationalUnits", 0, "parent"], raw)).toBe(
+        "organizationalUnits[0].parent",
+      );
+      expect(formatKey(["organizationalUnits", 1, "parent"], raw)).toBe(
+        "organizationalUnits[Research].parent",
+      );
+      expect(formatKey(["alerts", "subscriptions", 0, "endpoint"], raw)).toBe(
+        "alerts.subscriptions[0].endpoint",
+      );
+      expect(formatKey(["alerts", "subscriptions", 1, "endpoint"], raw)).toBe(
+        "alerts.subscriptions[1].endpoint",
+      );
+      // An account id is all digits, and still names its entry.
+      expect(formatKey(["rootAccess", "breakGlass", 0, "reason"], raw)).toBe(
+        "rootAccess.breakGlass[223606797749].reason",
+      );
+    });
+
+    it("names the account an e-mail address is already used by", () => {
+      expect(
+        problemsOf((raw) =>
+          raw.accounts.push({ name: "sandbox-carol", email: raw.accounts[1].email, ou: "Root" }),
+        ),
+      ).toEqual([
+        "aws-org-guardrails:accounts[sandbox-carol].email: aws-sandbox-bob@example.com is already used by accounts[sandbox-bob]; every account needs its own address",
+        "aws-org-guardrails:accounts[sandbox-carol].email: aws-sandbox-bob@example.com belongs to the existing account 331662479035 (sandbox-bob); an address can only be used once in AWS",
+      ]);
+    });
+
+    it("names break-glass entries by account, delegated administrators and readers by themselves", () => {
+      expect(
+        problemsOf((raw) => {
+          raw.rootAccess.breakGlass = [
+            { accountId: DEV.paymentsProd, reason: "INC-1", expiresAt: hoursFromNow(2, now) },
+            { accountId: DEV.webDev, reason: "", expiresAt: hoursFromNow(2, now) },
+          ];
+          raw.centralizedRootAccess = { delegatedAdministrators: ["999999999999"] };
+          raw.logArchive.readers = ["arn:aws:iam::999999999999:role/siem"];
+        }),
+      ).toEqual([
+        "aws-org-guardrails:rootAccess.breakGlass[300000000003].reason: must not be empty: say why root is needed (it is kept in the stack history)",
+        "aws-org-guardrails:logArchive.readers[arn:aws:iam::999999999999:role/siem]: arn:aws:iam::999999999999:role/siem is not in an account of o-7h2kq9x4mz; readers of the organization's audit log must be principals of its own accounts",
+        "aws-org-guardrails:centralizedRootAccess.delegatedAdministrators[999999999999]: 999999999999 is not an account of o-7h2kq9x4mz",
+      ]);
+    });
+  });
+
+  describe("unquoted top-level account ids", () => {
+    function stackFileWith(lines: string[]): string {
+      const dir = mkdtempSync(path.join(tmpdir(), "config-test-"));
+      const file = path.join(dir, "Pulumi.qa.yaml");
+      writeFileSync(file, ["config:", ...lines.map((line) => `  ${line}`), ""].join("\n"));
+      return dir;
+    }
+
+    function stackFileProblems(managementLine: string): string[] {
+      const dev = devStackConfig();
+      const lines = Object.entries(dev)
+        .filter(([key]) => key !== "aws-org-guardrails:managementAccountId")
+        .map(
+          ([key, value]) =>
+            `${key}: ${JSON.stringify(value.startsWith("{") || value.startsWith("[") ? JSON.parse(value) : value)}`,
+        );
+      const stackFile = readStackFile("qa", undefined, stackFileWith([managementLine, ...lines]));
+      try {
+        validateStackConfig(stackFile.config, {
+          organization,
+          now,
+          yamlNumbers: stackFile.numbers,
+        });
+      } catch (error) {
+        return [...(error as InputError).problems];
+      }
+      return [];
+    }
+
+    it("should reject an unquoted top-level id the way it rejects a nested one", () => {
+      const quoteIt =
+        "must be a quoted string of 12 digits (YAML reads an unquoted id as a number and drops leading zeros)";
+      expect(stackFileProblems("aws-org-guardrails:managementAccountId: 314159265358")).toEqual([
+        `aws-org-guardrails:managementAccountId: ${quoteIt}`,
+      ]);
+      // YAML reads 012345678901 as 12345678901; the CLI passes the text as written.
+      expect(
+        projectConfigFromPulumi(
+          { "aws-org-guardrails:managementAccountId": "012345678901" },
+          new Map([["aws-org-guardrails:managementAccountId", 12345678901]]),
+        ),
+      ).toEqual({ managementAccountId: 12345678901 });
+      expect(stackFileProblems("aws-org-guardrails:managementAccountId: 012345678901")).toEqual([
+        `aws-org-guardrails:managementAccountId: ${quoteIt}`,
+      ]);
+    });
+
+    it("accepts the same id quoted", () => {
+      expect(stackFileProblems('aws-org-guardrails:managementAccountId: "314159265358"')).toEqual(
+        [],
+      );
+    });
+  });
+
+  describe("a misspelt namespace", () => {
+    it("should name a key under a near miss of the project's namespace, with the key it meant", () => {
+      const values = devStackConfig();
+      values["aws-org-guardrail:trail"] = JSON.stringify({ name: "org-trail" });
+      values["aws-org-guardrals:rootMfaRule"] = JSON.stringify({ enabled: true });
+      values["pulumi:tags"] = JSON.stringify({ team: "platform" });
+      expect(() => validateStackConfig(values, { organization, now })).toThrow(InputError);
+      try {
+        validateStackConfig(values, { organization, now });
+      } catch (error) {
+        expect((error as InputError).problems).toEqual([
+          'aws-org-guardrail:trail: "aws-org-guardrail" is not this project\'s namespace (aws-org-guardrails); did you mean aws-org-guardrails:trail?',
+          'aws-org-guardrals:rootMfaRule: "aws-org-guardrals" is not this project\'s namespace (aws-org-guardrails); did you mean aws-org-guardrails:rootMfaRule?',
+        ]);
+      }
+    });
+
+    it("accepts keys of other namespaces such as aws:region", () => {
+      const values = { ...devStackConfig(), "aws:profile": "org-admin", "awsx:tags": "{}" };
+      expect(validateStackConfig(values, { organization, now }).homeRegion).toBe("eu-west-1");
+    });
+
+    it("should name the misspelt keys, not say the config is missing, when every key has one", () => {
+      const values = Object.fromEntries(
+        Object.entries(devStackConfig()).map(([key, value]) => [
+          key.replace(/^aws-org-guardrails:/, "Aws-Org-Guardrails:"),
+          value,
+        ]),
+      );
+      let problems: readonly string[] = [];
+      try {
+        validateStackConfig(values, { organization, now });
+      } catch (error) {
+        problems = (error as InputError).problems;
+      }
+      expect(problems).toContain(
+        'Aws-Org-Guardrails:homeRegion: "Aws-Org-Guardrails" is not this project\'s namespace (aws-org-guardrails); did you mean aws-org-guardrails:homeRegion?',
+      );
+      expect(problems).toContain(
+        "aws-org-guardrails:managementAccountId: is required: a 12-digit account id, in quotes",
+      );
+    });
   });
 
   it("documents every key of the schema", () => {

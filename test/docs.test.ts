@@ -23,5 +23,19 @@ describe("generated config reference", () => {
     expect(reference).toMatch(
       /centralLogs\.retentionInDays` \| number \| `365` \| .*one of 1, 3, 5, 7, 14/,
     );
+    expect(reference).toMatch(
+      /alerts\.notifierLogRetentionInDays` \| number \| `90` \| .*one of 1, 3, 5, 7, 14/,
+    );
+  });
+
+  it("states the project's bounds, not zod's safe-integer limits", () => {
+    const reference = renderConfigReference("");
+    expect(reference).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    expect(reference).toContain(
+      "| `aws-org-guardrails:logArchive.transitionDays` | integer | `90` | Days after which log files move to transitionStorageClass. (min 1) |",
+    );
+    expect(reference).toMatch(
+      /alerts\.notifierReservedConcurrency` \| integer \\\| null \| `2` \| .*\(min 1, max 100\) \|$/m,
+    );
   });
 });

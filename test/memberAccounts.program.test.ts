@@ -116,7 +116,7 @@ describe("declared member accounts", async () => {
       '  - aws-org-guardrails:accounts[3].name: repeats "x1"; declare each account once',
       "  - aws-org-guardrails:accounts[3].email: AWS-X@example.com is already used by accounts[2]; every account needs its own address",
       '  - aws-org-guardrails:accounts[3].ou: "Nowhere" is not an OU of this organization or this stack; use "Root", an OU id of o-7h2kq9x4mz, or the name of an OU declared in organizationalUnits',
-      "  - aws-org-guardrails:accounts[4].email: aws-audit@example.com belongs to the existing account 161803398874 (audit); an address can only be used once in AWS",
+      "  - aws-org-guardrails:accounts[x3].email: aws-audit@example.com belongs to the existing account 161803398874 (audit); an address can only be used once in AWS",
     ]);
     expect(failure.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
   });
@@ -129,7 +129,7 @@ describe("declared member accounts", async () => {
       ]),
     });
     expect(failure.message).toContain(
-      "aws-org-guardrails:organizationalUnits[0].parent: the declared OUs A -> B form a cycle",
+      "aws-org-guardrails:organizationalUnits[A].parent: the declared OUs A -> B form a cycle",
     );
   });
 

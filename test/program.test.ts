@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { PROJECT_DIR, readStackFile } from "../offline/stackFile";
 import { DEV, devStackConfig, hoursFromNow } from "./support/fixtures";
 import { byType, one, runProgram, runProgramExpectingFailure, TYPES } from "./support/program";
 
@@ -108,8 +112,38 @@ describe("the whole program under Pulumi mocks", () => {
     expect(pulumi.RunError.isInstance(failure.cause)).toBe(true);
     expect(failure.message).toContain("aws-org-guardrails:managementAccountId: must be 12 digits");
     expect(failure.message).toContain(
-      'aws-org-guardrails:alerts.emails[0]: must be an e-mail address, got "bad"',
+      'aws-org-guardrails:alerts.emails[bad]: must be an e-mail address, got "bad"',
     );
+    expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
+  });
+
+  it("should refuse an unquoted top-level account id, which only the stack file shows, before registering anything", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "program-test-"));
+    const file = path.join(dir, "Pulumi.dev.yaml");
+    const text = readFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.dev.yaml"), "utf8");
+    const unquoted = text.replace(
+      'aws-org-guardrails:managementAccountId: "314159265358"',
+      "aws-org-guardrails:managementAccountId: 314159265358",
+    );
+    expect(unquoted).not.toBe(text);
+    writeFileSync(file, unquoted);
+    // The CLI passes the same text either way: only the stack file tells the number apart.
+    const config = readStackFile("dev", undefined, dir).config;
+    expect(config["aws-org-guardrails:managementAccountId"]).toBe(DEV.management);
+    const failure = await runProgramExpectingFailure({ config, stackFile: file });
+    expect(failure.message.split("\n").slice(1)).toEqual([
+      "  - aws-org-guardrails:managementAccountId: must be a quoted string of 12 digits (YAML reads an unquoted id as a number and drops leading zeros)",
+    ]);
+    expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
+  });
+
+  it("should name a key under a misspelt namespace before registering anything", async () => {
+    const failure = await runProgramExpectingFailure({
+      config: { "aws-org-guardrals:rootMfaRule": JSON.stringify({ enabled: true }) },
+    });
+    expect(failure.message.split("\n").slice(1)).toEqual([
+      '  - aws-org-guardrals:rootMfaRule: "aws-org-guardrals" is not this project\'s namespace (aws-org-guardrails); did you mean aws-org-guardrails:rootMfaRule?',
+    ]);
     expect(failure.resources.filter((r) => r.type !== TYPES.stack)).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { evaluateProgram, Evaluation, ProgramError, RecordedResource } from "../../offline/engine";
+import { STACK_FILE_ENV } from "../../offline/stackFile";
 import { SNAPSHOT_ENV } from "../../org/source";
 import { DEV_SNAPSHOT, devStackConfig } from "./fixtures";
 
@@ -9,6 +10,8 @@ export interface RunProgramOptions {
   readonly without?: readonly string[];
   readonly preview?: boolean;
   readonly snapshot?: string;
+  /** The stack file the program is told its config came from (as the offline plan does). */
+  readonly stackFile?: string;
 }
 
 /**
@@ -25,7 +28,10 @@ export async function runProgram(options: RunProgramOptions = {}): Promise<Evalu
     stack: "dev",
     config,
     preview: options.preview ?? false,
-    env: { [SNAPSHOT_ENV]: options.snapshot ?? DEV_SNAPSHOT },
+    env: {
+      [SNAPSHOT_ENV]: options.snapshot ?? DEV_SNAPSHOT,
+      ...(options.stackFile === undefined ? {} : { [STACK_FILE_ENV]: options.stackFile }),
+    },
   });
 }
 
