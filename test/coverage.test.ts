@@ -19,7 +19,7 @@ function stacksWith(edit: (config: Record<string, any>) => void): string {
   return dir;
 }
 
-function coverageOf(stacksDir?: string, now = new Date()) {
+function coverageOf(stacksDir: string = FIXTURE_STACKS, now = new Date()) {
   const inputs = loadStackInputs({ stack: "dev", stacksDir, now });
   return computeCoverage(inputs.config, inputs.organization, inputs.scps, inputs.topology, now);
 }

@@ -23,7 +23,7 @@ import {
   fewestCalls,
   generateOrganization,
   mockOrganizationsService,
-} from "../bench/discoverBench";
+} from "./support/organizationsService";
 import { InputError } from "../lib/errors";
 import { DiscoveryCallError, discoverOrganization, PAGE_SIZE } from "../org/discover";
 import { CloudTrailClient, DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";

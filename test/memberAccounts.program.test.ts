@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { importCommands } from "../coverage/adoption";
 import { RecordedResource } from "../offline/engine";
 import { loadStackInputs } from "../offline/stackInputs";
-import { DEV, devRawConfig } from "./support/fixtures";
+import { DEV, devRawConfig, FIXTURE_STACKS } from "./support/fixtures";
 import { byType, one, runProgram, runProgramExpectingFailure } from "./support/program";
 
 const ACCOUNT = "aws:organizations/account:Account";
@@ -142,7 +142,7 @@ describe("declared member accounts", async () => {
   });
 
   it("prints pulumi import commands whose names, parent and provider match the plan", () => {
-    const inputs = loadStackInputs({ stack: "dev" });
+    const inputs = loadStackInputs({ stack: "dev", stacksDir: FIXTURE_STACKS });
     const commands = importCommands("dev", "aws-org-guardrails", inputs.topology);
     const alice = one(before.resources, ACCOUNT, "member-accounts-sandbox-alice");
     const component = one(before.resources, "aws-org-guardrails:accounts:MemberAccounts");

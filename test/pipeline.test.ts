@@ -1,5 +1,12 @@
 import { execSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -29,7 +36,9 @@ const workflow = parse(
   jobs: Record<string, Job>;
 };
 const readme = readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-const stackFiles = readdirSync(path.join(PROJECT_DIR, "stacks"))
+// A repository may have no stacks/ at all (the dev example dropped, no environment yet).
+const stacksDir = path.join(PROJECT_DIR, "stacks");
+const stackFiles = (existsSync(stacksDir) ? readdirSync(stacksDir) : [])
   .filter((name) => /^Pulumi\..+\.yaml$/.test(name))
   .map((name) => name.replace(/^Pulumi\.(.+)\.yaml$/, "$1"))
   .sort();

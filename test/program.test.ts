@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_DIR, readStackFile } from "../offline/stackFile";
-import { DEV, devStackConfig, hoursFromNow } from "./support/fixtures";
+import { readStackFile } from "../offline/stackFile";
+import { DEV, DEV_STACK_FILE, devStackConfig, hoursFromNow } from "./support/fixtures";
 import { byType, one, runProgram, runProgramExpectingFailure, TYPES } from "./support/program";
 
 describe("the whole program under Pulumi mocks", () => {
@@ -120,7 +120,7 @@ describe("the whole program under Pulumi mocks", () => {
   it("should refuse an unquoted top-level account id, which only the stack file shows, before registering anything", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "program-test-"));
     const file = path.join(dir, "Pulumi.dev.yaml");
-    const text = readFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.dev.yaml"), "utf8");
+    const text = readFileSync(DEV_STACK_FILE, "utf8");
     const unquoted = text.replace(
       'aws-org-guardrails:managementAccountId: "314159265358"',
       "aws-org-guardrails:managementAccountId: 314159265358",

@@ -1,7 +1,7 @@
 import { evaluateProgram, Evaluation, ProgramError, RecordedResource } from "../../offline/engine";
 import { STACK_FILE_ENV } from "../../offline/stackFile";
 import { SNAPSHOT_ENV } from "../../org/source";
-import { DEV_SNAPSHOT, devStackConfig } from "./fixtures";
+import { DEV_SNAPSHOT, DEV_STACK_FILE, devStackConfig } from "./fixtures";
 
 export interface RunProgramOptions {
   /** Replaces or adds config keys (full keys, values as the CLI passes them). */
@@ -30,7 +30,8 @@ export async function runProgram(options: RunProgramOptions = {}): Promise<Evalu
     preview: options.preview ?? false,
     env: {
       [SNAPSHOT_ENV]: options.snapshot ?? DEV_SNAPSHOT,
-      ...(options.stackFile === undefined ? {} : { [STACK_FILE_ENV]: options.stackFile }),
+      // The tests' own stack file, never the project's stacks/ (which a repository may drop).
+      [STACK_FILE_ENV]: options.stackFile ?? DEV_STACK_FILE,
     },
   });
 }
