@@ -2,9 +2,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import * as path from "node:path";
+import { PROJECT_DIR } from "../lib/paths";
 import { writeFileAtomic } from "../lib/files";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export { PROJECT_DIR };
 export const BENCH_DIR = path.join(
   PROJECT_DIR,
   ".bench",

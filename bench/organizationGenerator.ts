@@ -1,9 +1,10 @@
 import * as path from "node:path";
+import { PROJECT_DIR } from "../lib/paths";
 import { OrganizationSnapshot } from "../org/snapshot";
 import { randomGenerator } from "./cloudtrailGenerator";
 
 /** The tests' dev stack and organization, which the benchmarks plan against (never stacks/). */
-export const DEV_STACKS_DIR = path.resolve(__dirname, "..", "test", "fixtures", "stacks");
+export const DEV_STACKS_DIR = path.join(PROJECT_DIR, "test", "fixtures", "stacks");
 export const DEV_SNAPSHOT_PATH = path.join(DEV_STACKS_DIR, "org.dev.json");
 
 /**

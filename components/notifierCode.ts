@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildSync } from "esbuild";
 import * as path from "node:path";
+import { PROJECT_DIR } from "../lib/paths";
 
 /** The notifier's entry point; bundled into one file at plan time. */
-export const NOTIFIER_ENTRY = path.join(__dirname, "..", "notifier", "lambda.ts");
+export const NOTIFIER_ENTRY = path.join(PROJECT_DIR, "notifier", "lambda.ts");
 
 /**
  * Bundles the notifier into a single CommonJS file for the Lambda Node.js runtime. The AWS SDK v3
@@ -20,7 +21,7 @@ export function bundleNotifierSource(): string {
     external: ["@aws-sdk/*"],
     write: false,
     legalComments: "none",
-    absWorkingDir: path.join(__dirname, ".."),
+    absWorkingDir: PROJECT_DIR,
     logLevel: "silent",
   });
   return result.outputFiles[0].text;

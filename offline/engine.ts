@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
+import { PROJECT_DIR } from "../lib/paths";
 
 /**
  * Runs the real Pulumi program in-process against Pulumi's mock monitor and records every
@@ -266,7 +267,7 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
   try {
     const program =
       options.program ??
-      (await importProgram(options.programPath ?? path.join(__dirname, "..", "index")));
+      (await importProgram(options.programPath ?? path.join(PROJECT_DIR, "index")));
     let returned: Record<string, unknown> = {};
     try {
       await pulumi.runtime.runInPulumiStack(async () => {

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { InputError } from "../lib/errors";
+import { PROJECT_DIR } from "../lib/paths";
 
-/** The project root: where Pulumi.yaml is. */
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export { PROJECT_DIR };
 
 /**
  * Environment variable naming the stack file the program's config came from. The offline plan
