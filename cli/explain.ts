@@ -4,6 +4,7 @@ import { guardrailConfigSchema } from "../config/schema";
 import { projectConfigFromPulumi } from "../config/validate";
 import { formatIssuePath, InputError } from "../lib/errors";
 import { checkOutputPath, writeFileAtomic } from "../lib/files";
+import { nothingToRead } from "../detection/replay";
 import { explainFiles, ExplainOptions } from "../notifier/explain";
 import { windowsOf } from "../notifier/breakGlass";
 import { readStackFile } from "../offline/stackFile";
@@ -82,7 +83,7 @@ runCli("explain", async () => {
     args.stack === undefined ? { windows: [] } : stackKnowledge(args.stack, args.stacksDir);
   const explanation = await explainFiles(args.paths, options);
   if (explanation.files === 0) {
-    throw new InputError(`no .json or .json.gz files under ${args.paths.join(", ")}`);
+    throw new InputError(nothingToRead(args.paths, explanation.jsonLines));
   }
   if (args.json !== undefined) {
     writeFileAtomic(
