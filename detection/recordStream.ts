@@ -318,6 +318,14 @@ export class ExactRecordScanner implements Scanner {
   private ended = false;
   private looksLikeRecord = false;
   private looksLikeDigest = false;
+  /** Where the literals occur in the current chunk, in order, and the first not yet passed. */
+  private hits: number[] = [];
+  private nextHit = 0;
+  private chunkEscaped = false;
+  /** Whether the last record was parsed: the cue to try the shortcut on the next one. */
+  private lastWasCandidate = false;
+  /** `\n` + indentation + `}` by indentation, for the shortcut. */
+  private readonly closings = new Map<string, Buffer>();
   private readonly literals: readonly Buffer[] | undefined;
 
   constructor(
@@ -328,6 +336,7 @@ export class ExactRecordScanner implements Scanner {
   }
 
   push(chunk: Buffer): void {
+    this.findHits(chunk);
     const n = chunk.length;
     let i = 0;
     let recordFrom = this.inRecord ? 0 : -1;
@@ -340,9 +349,11 @@ export class ExactRecordScanner implements Scanner {
         i = end;
         if (this.inRecord) {
           this.inRecord = false;
+          // Begun in this chunk (nothing kept from earlier ones): the chunk's hits apply.
+          const from = this.pieces.length === 0 ? recordFrom : -1;
           this.pieces.push(chunk.subarray(recordFrom, end));
           recordFrom = -1;
-          this.finishRecord();
+          this.finishRecord(from);
         }
         continue;
       }
@@ -373,6 +384,11 @@ export class ExactRecordScanner implements Scanner {
         default:
           // depth 2: between the elements of the records array.
           if (c === OPEN_BRACE) {
+            const end = this.lastWasCandidate ? this.parseIndentedRecord(chunk, i - 1) : -1;
+            if (end >= 0) {
+              i = end;
+              continue;
+            }
             this.inRecord = true;
             this.nested = 1;
             recordFrom = i - 1;
@@ -577,17 +593,101 @@ export class ExactRecordScanner implements Scanner {
     return -1;
   }
 
-  private finishRecord(): void {
-    const text = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces);
-    this.pieces = [];
+  /**
+   * The shortcut for files where most records are candidates (they are parsed anyway, so
+   * scanning them first is wasted): in a pretty-printed file a record whose `{` starts a line
+   * ends at the next line with the same indentation that starts with `}`. That guess is checked
+   * by parsing: text that starts at the record's `{` and parses as one JSON value ends exactly at
+   * the record's closing brace, so a wrong guess never parses. The record is taken (its end
+   * returned) only if the guessed text contains a literal and parses; otherwise -1, and the caller
+   * scans the record as usual.
+   */
+  private parseIndentedRecord(chunk: Buffer, start: number): number {
+    let lineStart = start;
+    while (lineStart > 0 && (chunk[lineStart - 1] === 0x20 || chunk[lineStart - 1] === 0x09)) {
+      lineStart -= 1;
+    }
+    if (lineStart === 0 || chunk[lineStart - 1] !== 0x0a) {
+      return -1;
+    }
+    const indent = chunk.toString("latin1", lineStart, start);
+    let closing = this.closings.get(indent);
+    if (closing === undefined) {
+      closing = Buffer.from(`\n${indent}}`, "latin1");
+      this.closings.set(indent, closing);
+    }
+    const at = chunk.indexOf(closing, start);
+    if (at < 0) {
+      return -1;
+    }
+    const end = at + closing.length;
+    const text = chunk.subarray(start, end);
+    if (!this.couldMatch(text, start)) {
+      return -1;
+    }
+    let value: unknown;
+    try {
+      value = parseRecord(text);
+    } catch {
+      return -1;
+    }
     this.records += 1;
-    const escaped = text.indexOf(UNICODE_ESCAPE) >= 0;
+    this.take(value);
+    return end;
+  }
+
+  /**
+   * Where the literals occur in a chunk, and whether it has an escape: one native search per
+   * literal occurrence for the whole chunk instead of one per record (most records have none).
+   */
+  private findHits(chunk: Buffer): void {
+    const hits: number[] = [];
+    for (const literal of this.literals ?? []) {
+      for (let at = chunk.indexOf(literal); at >= 0; at = chunk.indexOf(literal, at + 1)) {
+        hits.push(at);
+      }
+    }
+    if (this.literals !== undefined && this.literals.length > 1) {
+      hits.sort((a, b) => a - b);
+    }
+    this.hits = hits;
+    this.nextHit = 0;
+    this.chunkEscaped = chunk.indexOf(UNICODE_ESCAPE) >= 0;
+  }
+
+  /**
+   * Whether a record's text may match: it contains a literal, or an escape that could hide one.
+   * `from` is where the text starts in the current chunk when it lies wholly in it (else -1): the
+   * chunk's hits answer then. Records come in order, so hits before one are never needed again.
+   */
+  private couldMatch(text: Buffer, from: number): boolean {
+    const escaped = from >= 0 && !this.chunkEscaped ? false : text.indexOf(UNICODE_ESCAPE) >= 0;
     if (this.array === "Events" && !escaped && text.indexOf(CLOUDTRAIL_EVENT_KEY) < 0) {
       throw new BadLogFile(
-        `event ${this.records} of "Events" has no CloudTrailEvent (aws cloudtrail lookup-events gives one per event)`,
+        `event ${this.records + 1} of "Events" has no CloudTrailEvent (aws cloudtrail lookup-events gives one per event)`,
       );
     }
-    if (!escaped && !containsAny(text, this.literals)) {
+    if (escaped || this.literals === undefined) {
+      return true;
+    }
+    if (from < 0) {
+      return containsAny(text, this.literals);
+    }
+    const hits = this.hits;
+    while (this.nextHit < hits.length && hits[this.nextHit] < from) {
+      this.nextHit += 1;
+    }
+    // A hit that starts inside and runs past the end makes a needless candidate, never a miss.
+    return this.nextHit < hits.length && hits[this.nextHit] < from + text.length;
+  }
+
+  private finishRecord(from: number): void {
+    const text = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces);
+    this.pieces = [];
+    const candidate = this.couldMatch(text, from);
+    this.records += 1;
+    this.lastWasCandidate = candidate;
+    if (!candidate) {
       return;
     }
     let value: unknown;
@@ -598,11 +698,15 @@ export class ExactRecordScanner implements Scanner {
         `record ${this.records} is not valid JSON (${(error as Error).message})`,
       );
     }
-    if (this.array === "Events") {
-      value = this.eventRecord(value as Record<string, unknown>);
-    }
+    this.take(value);
+  }
+
+  /** A parsed candidate: the record itself, or for lookup-events the record inside it. */
+  private take(value: unknown): void {
+    const record =
+      this.array === "Events" ? this.eventRecord(value as Record<string, unknown>) : value;
     this.parsed += 1;
-    this.sink.candidate(value);
+    this.sink.candidate(record);
   }
 
   /** The CloudTrail record of one element of lookup-events' `Events`. */

@@ -2,6 +2,8 @@ import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from "no
 import * as path from "node:path";
 import { MatchSink, ReplayDetection, ReplayMatch } from "./replay";
 
+const SPOOL_BLOCK = 1 << 16;
+
 function formatBytes(bytes: number): string {
   return bytes >= 1 << 30
     ? `${(bytes / (1 << 30)).toFixed(1)} GiB`
@@ -77,57 +79,85 @@ export class ReplayProgress {
 /**
  * Every match as one line of JSON in a scratch file, written as found: the report's `matches`
  * without holding them. A file's matches are taken back, by rewinding to where the file began,
- * when the file is read again or turns out bad.
+ * when the file is read again or turns out bad. Writes are gathered into 64 KiB blocks: a file in
+ * which every record matches would otherwise cost a system call per record.
  */
 class MatchSpool {
   private readonly fd: number;
-  private position = 0;
+  /** Bytes on disk; the texts in `pending` follow them. */
+  private flushed = 0;
+  private pending: string[] = [];
+  private pendingLength = 0;
   private count = 0;
-  private fileStart = 0;
-  private fileStartCount = 0;
+  /** Where the file being read began: an index into `pending`, or -1 when on disk at `startByte`. */
+  private startIndex = 0;
+  private startByte = 0;
+  private startCount = 0;
 
   constructor(readonly file: string) {
     this.fd = openSync(file, "w+");
   }
 
   add(match: ReplayMatch): void {
-    const text = Buffer.from(`${this.count > 0 ? "," : ""}\n    ${JSON.stringify(match)}`);
-    writeSync(this.fd, text, 0, text.length, this.position);
-    this.position += text.length;
+    const text = `${this.count > 0 ? "," : ""}\n    ${JSON.stringify(match)}`;
+    this.pending.push(text);
+    this.pendingLength += text.length;
     this.count += 1;
+    if (this.pendingLength >= SPOOL_BLOCK) {
+      this.flush();
+    }
+  }
+
+  private flush(): void {
+    if (this.startIndex >= 0) {
+      this.startByte =
+        this.flushed + Buffer.byteLength(this.pending.slice(0, this.startIndex).join(""));
+      this.startIndex = -1;
+    }
+    const block = Buffer.from(this.pending.join(""));
+    writeSync(this.fd, block, 0, block.length, this.flushed);
+    this.flushed += block.length;
+    this.pending = [];
+    this.pendingLength = 0;
   }
 
   discardFile(): void {
-    this.position = this.fileStart;
-    this.count = this.fileStartCount;
+    if (this.startIndex >= 0) {
+      this.pending.length = this.startIndex;
+      this.pendingLength = this.pending.reduce((sum, text) => sum + text.length, 0);
+    } else {
+      // Part of the file's matches is on disk: later ones are written over them.
+      this.flushed = this.startByte;
+      this.pending = [];
+      this.pendingLength = 0;
+      this.startIndex = 0;
+    }
+    this.count = this.startCount;
   }
 
   keepFile(): void {
-    this.fileStart = this.position;
-    this.fileStartCount = this.count;
+    this.startIndex = this.pending.length;
+    this.startCount = this.count;
   }
 
-  /** Appends what the spool holds (the kept files' matches) to `out` at `at`; returns the new end. */
+  /** Appends the kept files' matches to `out` at `at`; returns the new end. */
   copyTo(out: number, at: number): number {
-    const buffer = Buffer.alloc(1 << 16);
+    const onDisk = this.startIndex >= 0 ? this.flushed : this.startByte;
+    const buffer = Buffer.alloc(SPOOL_BLOCK);
     let end = at;
-    for (let from = 0; from < this.fileStart;) {
-      const read = readSync(
-        this.fd,
-        buffer,
-        0,
-        Math.min(buffer.length, this.fileStart - from),
-        from,
-      );
+    for (let from = 0; from < onDisk;) {
+      const read = readSync(this.fd, buffer, 0, Math.min(buffer.length, onDisk - from), from);
       writeSync(out, buffer, 0, read, end);
       from += read;
       end += read;
     }
-    return end;
+    const tail = Buffer.from(this.pending.slice(0, Math.max(0, this.startIndex)).join(""));
+    writeSync(out, tail, 0, tail.length, end);
+    return end + tail.length;
   }
 
   get kept(): number {
-    return this.fileStartCount;
+    return this.startCount;
   }
 
   close(): void {

@@ -159,6 +159,11 @@ describe("replay's match tally", () => {
     tally.add(match("RootAccountUsage", "bad.json", 2));
     tally.add(match("RootAccountUsage", "bad.json", 3));
     tally.discardFile();
+    // Enough for the spool to write some to disk before the file turns out bad.
+    for (let n = 0; n < 2000; n += 1) {
+      tally.add(match("RootAccountUsage", "big-bad.json", n % 60));
+    }
+    tally.discardFile();
     tally.add(match("RootAccountUsage", "c.json", 4));
     tally.discardFile(); // read again by the exact scanner...
     tally.add(match("RootAccountUsage", "c.json", 4)); // ...which finds it once more
