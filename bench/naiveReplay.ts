@@ -1,6 +1,7 @@
 /**
  * The naive baseline the replay benchmark compares against: per file, gunzip it whole,
- * JSON.parse it whole, and run every deployed pattern on every record. Prints JSON counts.
+ * JSON.parse it whole (and, for lookup-events output, each event's CloudTrailEvent), and run every
+ * deployed pattern on every record. Prints JSON counts.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -15,7 +16,14 @@ const started = process.hrtime.bigint();
 for (const name of readdirSync(directory).sort()) {
   const raw = readFileSync(path.join(directory, name));
   const text = (name.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8");
-  for (const record of (JSON.parse(text) as { Records: unknown[] }).Records) {
+  const document = JSON.parse(text) as {
+    Records?: unknown[];
+    Events?: { CloudTrailEvent: string }[];
+  };
+  // aws cloudtrail lookup-events output: each event's record is a JSON string of its own.
+  const fileRecords =
+    document.Records ?? (document.Events ?? []).map((event) => JSON.parse(event.CloudTrailEvent));
+  for (const record of fileRecords) {
     records += 1;
     for (const detection of detections) {
       if (detection.matches(record)) {

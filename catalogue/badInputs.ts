@@ -640,6 +640,15 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   },
   {
     area: "arguments",
+    command: "replay",
+    input: "replay of a folder holding only JSON Lines files",
+    prepare: logFile("events.jsonl", `${JSON.stringify({ eventVersion: "1.08" })}\n`),
+    args: (w) => [w.scratch],
+    expect: "found 1 JSON Lines file (one record per line), such as",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
     command: "breakglass",
     input: "breakglass without a command",
     args: (w) => ["--stack", "dev", "--stacks", w.stacks],
@@ -800,6 +809,80 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     input: "a path that does not exist",
     args: (w) => [path.join(w.scratch, "missing.json")],
     expect: "missing.json: no such file",
+    exitCode: 1,
+  },
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: "a .json.gz path that does not exist",
+    args: (w) => ["--json", w.output, path.join(w.scratch, "missing.json.gz")],
+    expect: "missing.json.gz: no such file",
+    exitCode: 1,
+  },
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: "JSON Lines (one record per line) named as a file",
+    prepare: logFile(
+      "events.jsonl",
+      `${JSON.stringify({ eventVersion: "1.08", eventName: "ConsoleLogin" })}\n${JSON.stringify({ eventVersion: "1.08", eventName: "GetRole" })}\n`,
+    ),
+    args: (w) => [path.join(w.scratch, "events.jsonl")],
+    expect:
+      "events.jsonl: JSON Lines (one record per line), not a CloudTrail log file; CloudTrail log files are {\"Records\": [...]}; convert with: jq -c -s '{Records: .}'",
+    exitCode: 1,
+  },
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: "one CloudTrail record alone",
+    prepare: logFile("record.json", JSON.stringify({ eventVersion: "1.08", eventName: "GetRole" })),
+    args: (w) => [w.scratch],
+    expect: "record.json: one CloudTrail record, not a log file; CloudTrail log files are",
+    exitCode: 1,
+  },
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: "a CloudTrail digest file named as a file",
+    prepare: logFile(
+      "111122223333_CloudTrail-Digest_eu-west-1_org_eu-west-1_20261101T000000Z.json.gz",
+      gzipSync(
+        JSON.stringify({
+          awsAccountId: "111122223333",
+          digestStartTime: "2026-11-01T00:00:00Z",
+          logFiles: [],
+        }),
+      ),
+    ),
+    args: (w) => [
+      path.join(
+        w.scratch,
+        "111122223333_CloudTrail-Digest_eu-west-1_org_eu-west-1_20261101T000000Z.json.gz",
+      ),
+    ],
+    expect: "a CloudTrail digest file (log file validation): it holds no records",
+    exitCode: 1,
+  },
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: "two log files joined into one",
+    prepare: logFile("joined.json", `${GOOD_RECORDS}\n${GOOD_RECORDS}`),
+    args: (w) => [w.scratch],
+    expect: "joined.json: several JSON documents in one file (files joined?)",
+    exitCode: 1,
+  },
+  {
+    area: "CloudTrail file",
+    command: "replay",
+    input: "lookup-events output whose events have no CloudTrailEvent",
+    prepare: logFile(
+      "history.json",
+      JSON.stringify({ Events: [{ EventId: "1", EventName: "ConsoleLogin", Username: "root" }] }),
+    ),
+    args: (w) => [w.scratch],
+    expect: 'history.json: event 1 of "Events" has no CloudTrailEvent',
     exitCode: 1,
   },
 ];

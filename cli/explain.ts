@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { parseProjectConfig, projectConfigFromPulumi } from "../config/validate";
 import { InputError } from "../lib/errors";
 import { writeFileAtomic } from "../lib/files";
+import { nothingToRead } from "../detection/replay";
 import { explainFiles, ExplainOptions } from "../notifier/explain";
 import { windowsOf } from "../notifier/breakGlass";
 import { readStackFile } from "../offline/stackFile";
@@ -69,7 +70,7 @@ export const explainCommand = defineCommand(
       args.stack === undefined ? { windows: [] } : stackKnowledge(args.stack, args.stacksDir);
     const explanation = await explainFiles(args.paths, options);
     if (explanation.files === 0) {
-      throw new InputError(`no .json or .json.gz files under ${args.paths.join(", ")}`);
+      throw new InputError(nothingToRead(args.paths, explanation.jsonLines));
     }
     if (args.json !== undefined) {
       writeFileAtomic(

@@ -1,12 +1,21 @@
-import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { compileDeployedDetections } from "../detection/compile";
-import { FileOutcome, logFiles, replayFile, ReplayMatch } from "../detection/replay";
+import {
+  conversionHint,
+  logFiles,
+  nothingToRead,
+  replayFile,
+  SkipReason,
+} from "../detection/replay";
+import { ReplayProgress, ReplayTally } from "../detection/replayReport";
 import { InputError } from "../lib/errors";
-import { checkOutputPath, writeFileAtomic } from "../lib/files";
+import { checkOutputPath } from "../lib/files";
 import { runCli } from "./run";
 
 const USAGE = "usage: npm run replay -- [--json <file>] <file-or-directory>...";
+
+/** Matches listed per detection on the terminal; `--json` has all of them. */
+const SHOWN_PER_DETECTION = 20;
 
 export function parseReplayArgs(argv: string[]): { paths: string[]; json?: string } {
   let parsed;
@@ -26,10 +35,8 @@ export function parseReplayArgs(argv: string[]): { paths: string[]; json?: strin
   return { paths: parsed.positionals, json: parsed.values.json };
 }
 
-function formatBytes(bytes: number): string {
-  return bytes >= 1 << 30
-    ? `${(bytes / (1 << 30)).toFixed(1)} GiB`
-    : `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 runCli("replay", async () => {
@@ -38,90 +45,119 @@ runCli("replay", async () => {
     checkOutputPath("--json", args.json);
   }
   const { detections, mustContain } = compileDeployedDetections();
-  const files: string[] = [];
-  for await (const file of logFiles(args.paths)) {
-    files.push(file);
-  }
-  if (files.length === 0) {
-    throw new InputError(`no .json or .json.gz files under ${args.paths.join(", ")}`);
-  }
-  const totalBytes = files.reduce((sum, file) => {
-    try {
-      return sum + statSync(file).size;
-    } catch {
-      return sum;
+
+  // The whole list first: the progress line needs the total size.
+  const toRead: { file: string; size: number }[] = [];
+  const bad: { file: string; error: string }[] = [];
+  const skipped: Record<SkipReason, number> = { "json-lines": 0, digest: 0, other: 0 };
+  const jsonLines: string[] = [];
+  for await (const entry of logFiles(args.paths)) {
+    if (entry.kind === "log") {
+      toRead.push({ file: entry.file, size: entry.size });
+    } else if (entry.kind === "bad") {
+      bad.push({ file: entry.file, error: entry.error });
+    } else {
+      skipped[entry.reason] += 1;
+      if (entry.reason === "json-lines" && jsonLines.length === 0) {
+        jsonLines.push(entry.file);
+      }
     }
-  }, 0);
-  const progress = process.stderr.isTTY && args.json === undefined;
-  let readBytes = 0;
-  let lastDraw = 0;
-  const draw = (done: number): void => {
-    const now = Date.now();
-    if (progress && now - lastDraw > 200) {
-      lastDraw = now;
-      const share = totalBytes > 0 ? Math.min(100, (100 * readBytes) / totalBytes) : 100;
+  }
+  if (toRead.length === 0 && bad.length === 0) {
+    throw new InputError(nothingToRead(args.paths, jsonLines));
+  }
+
+  const totalBytes = toRead.reduce((sum, entry) => sum + entry.size, 0);
+  const showProgress = process.stderr.isTTY === true && args.json === undefined;
+  const progress = new ReplayProgress(totalBytes, toRead.length, (line) => {
+    if (showProgress) {
+      process.stderr.write(`\r${line}\u001b[K`);
+    }
+  });
+  const tally = new ReplayTally(detections, SHOWN_PER_DETECTION, args.json);
+  let records = 0;
+  let read = 0;
+  let seconds = 0;
+  try {
+    const started = process.hrtime.bigint();
+    for (const entry of toRead) {
+      progress.startFile(entry.size);
+      const outcome = await replayFile(entry.file, detections, mustContain, tally, (bytes) =>
+        progress.position(bytes),
+      );
+      progress.endFile();
+      if (outcome.error === undefined) {
+        read += 1;
+        records += outcome.records;
+      } else {
+        bad.push({ file: outcome.file, error: outcome.error });
+      }
+    }
+    if (showProgress) {
+      process.stderr.write("\r\u001b[K");
+    }
+    seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const skippedTotal = skipped["json-lines"] + skipped.digest + skipped.other;
+
+    if (args.json !== undefined) {
+      tally.writeReport({
+        files: { read, bad: bad.length, skipped: skippedTotal },
+        badFiles: bad,
+        skippedFiles: {
+          jsonLines: skipped["json-lines"],
+          digest: skipped.digest,
+          notLogFiles: skipped.other,
+        },
+        records,
+        seconds,
+        detections: detections.map((d) => ({
+          name: d.name,
+          pattern: d.pattern,
+          matches: tally.count(d.name),
+        })),
+      });
+    }
+    for (const detection of detections) {
+      const count = tally.count(detection.name);
+      const shown = tally.shown(detection.name);
+      process.stdout.write(`${detection.name}: ${count} match${count === 1 ? "" : "es"}\n`);
+      for (const match of shown) {
+        process.stdout.write(
+          `  ${match.eventTime || "(no time)"}  ${match.accountId || "?"}  ${match.eventSource} ${match.eventName}  ${match.principal}  ${match.sourceIPAddress}\n`,
+        );
+      }
+      if (count > shown.length) {
+        process.stdout.write(
+          `  ... ${count - shown.length} more` +
+            (args.json === undefined
+              ? " (--json <file> lists every match)\n"
+              : ` in ${args.json}\n`),
+        );
+      }
+    }
+    for (const entry of bad) {
+      process.stderr.write(`replay: skipped ${entry.file}: ${entry.error}\n`);
+    }
+    if (jsonLines.length > 0) {
       process.stderr.write(
-        `\r${share.toFixed(0)}%  ${formatBytes(readBytes)} of ${formatBytes(totalBytes)}  ${done}/${files.length} files`,
+        `replay: not read: ${plural(skipped["json-lines"], "JSON Lines file")} (one record per line) such as ${jsonLines[0]}; ${conversionHint(jsonLines[0], "json-lines")}\n`,
       );
     }
-  };
-
-  const started = process.hrtime.bigint();
-  const outcomes: FileOutcome[] = [];
-  const matches: ReplayMatch[] = [];
-  for (const file of files) {
-    const result = await replayFile(file, detections, mustContain, (bytes) => {
-      readBytes += bytes;
-      draw(outcomes.length);
-    });
-    outcomes.push(result.outcome);
-    matches.push(...result.matches);
-    draw(outcomes.length);
-  }
-  if (progress) {
-    process.stderr.write("\r\u001b[K");
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const records = outcomes.reduce((sum, outcome) => sum + outcome.records, 0);
-  const bad = outcomes.filter((outcome) => outcome.error !== undefined);
-  const counts = Object.fromEntries(
-    detections.map((d) => [d.name, matches.filter((m) => m.detection === d.name).length]),
-  );
-
-  if (args.json !== undefined) {
-    const report = {
-      files: outcomes.length,
-      badFiles: bad.map((outcome) => ({ file: outcome.file, error: outcome.error })),
-      records,
-      seconds,
-      detections: detections.map((d) => ({
-        name: d.name,
-        pattern: d.pattern,
-        matches: counts[d.name],
-      })),
-      matches,
-    };
-    writeFileAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);
-  }
-  for (const detection of detections) {
-    const found = matches.filter((m) => m.detection === detection.name);
+    const notRead = [
+      skipped.digest > 0 ? `${skipped.digest} digest` : "",
+      skipped["json-lines"] > 0 ? `${skipped["json-lines"]} JSON Lines` : "",
+      skipped.other > 0 ? `${skipped.other} not .json or .json.gz` : "",
+    ].filter((text) => text !== "");
     process.stdout.write(
-      `${detection.name}: ${found.length} match${found.length === 1 ? "" : "es"}\n`,
+      `\n${plural(records, "record")} in ${plural(read, "file")} read, ${bad.length} bad, ` +
+        `${skippedTotal} skipped${notRead.length > 0 ? ` (${notRead.join(", ")})` : ""}; ` +
+        `${seconds.toFixed(2)} s` +
+        (seconds > 0 ? `, ${Math.round(records / seconds)} records/s` : "") +
+        (args.json !== undefined ? `; wrote ${args.json}` : "") +
+        "\n",
     );
-    for (const match of found) {
-      process.stdout.write(
-        `  ${match.eventTime}  ${match.accountId}  ${match.eventSource} ${match.eventName}  ${match.principal}  ${match.sourceIPAddress}\n`,
-      );
-    }
+  } finally {
+    tally.close();
   }
-  for (const outcome of bad) {
-    process.stderr.write(`replay: skipped ${outcome.file}: ${outcome.error}\n`);
-  }
-  process.stdout.write(
-    `\n${records} records in ${outcomes.length - bad.length} files (${bad.length} bad) in ${seconds.toFixed(2)} s` +
-      (seconds > 0 ? `, ${Math.round(records / seconds)} records/s` : "") +
-      (args.json !== undefined ? `; wrote ${args.json}` : "") +
-      "\n",
-  );
   return bad.length > 0 ? 1 : 0;
 });

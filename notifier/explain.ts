@@ -35,6 +35,8 @@ export interface Explanation {
   readonly badFiles: { readonly file: string; readonly error: string }[];
   readonly files: number;
   readonly records: number;
+  /** A JSON Lines file found in a folder and not read (at most one: for the hint). */
+  readonly jsonLines: readonly string[];
 }
 
 /**
@@ -50,9 +52,20 @@ export async function explainFiles(
   const calls = new RecordCallSource();
   const events: JudgedRootEvent[] = [];
   const outcomes: FileOutcome[] = [];
-  for await (const file of logFiles(paths)) {
+  const jsonLines: string[] = [];
+  for await (const entry of logFiles(paths)) {
+    if (entry.kind === "skipped") {
+      if (entry.reason === "json-lines" && jsonLines.length === 0) {
+        jsonLines.push(entry.file);
+      }
+      continue;
+    }
+    if (entry.kind === "bad") {
+      outcomes.push({ file: entry.file, records: 0, parsed: 0, bytes: 0, error: entry.error });
+      continue;
+    }
     // Every root event and every AssumeRoot call contains "Root": the others are never parsed.
-    const { outcome, kept } = await scanRecords(file, (record) => [record], ["Root"]);
+    const { outcome, kept } = await scanRecords(entry.file, (record) => [record], ["Root"]);
     outcomes.push(outcome);
     if (outcome.error !== undefined) {
       continue;
@@ -124,5 +137,6 @@ export async function explainFiles(
     ),
     files: outcomes.length,
     records: outcomes.reduce((sum, o) => sum + o.records, 0),
+    jsonLines,
   };
 }

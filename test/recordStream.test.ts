@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  BadLogFile,
   ExactRecordScanner,
   FastRecordScanner,
   NeedsExactScan,
@@ -140,5 +141,161 @@ describe("record scanners", () => {
   it("should report a candidate record that is not valid JSON", () => {
     const broken = '{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"Root",}}]}';
     expect(() => run(exact, broken, ["Root"])).toThrow(/^record 1 is not valid JSON/);
+  });
+});
+
+describe("the exact scanner on any layout", () => {
+  // Strings full of what a byte scanner could trip on: quotes, backslash runs, brackets, escapes.
+  const tricky = fc.oneof(
+    fc.string(),
+    fc
+      .array(
+        fc.constantFrom('"', "\\", "\\\\", "{", "}", "[", "]", ",", ":", "Root", "é", "\u2028"),
+        {
+          maxLength: 12,
+        },
+      )
+      .map((parts) => parts.join("")),
+  );
+  const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small" },
+      tricky,
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie("value"), { maxLength: 4 }),
+      fc.dictionary(tricky, tie("value"), { maxKeys: 4 }),
+    ),
+  })).value;
+  const record = fc.dictionary(tricky, value, { maxKeys: 6 });
+  const layout = fc.constantFrom<(doc: unknown) => string>(
+    (doc) => JSON.stringify(doc),
+    (doc) => JSON.stringify(doc, null, 2),
+    (doc) => JSON.stringify(doc, null, "\t"),
+    // Python's json.dumps: a space after `:` and `,`.
+    (doc) => JSON.stringify(doc, null, 1).replace(/\n\s*/g, " "),
+  );
+
+  it("property: finds exactly the records JSON.parse finds, for any strings, layout and chunking", () => {
+    fc.assert(
+      fc.property(
+        fc.array(record, { maxLength: 8 }),
+        layout,
+        // Tiny chunks (every record split, strings and escapes cut anywhere) or larger ones
+        // (records whole within a chunk, found by the chunk's literal hits).
+        fc.oneof(
+          fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 10 }),
+          fc.array(fc.integer({ min: 8, max: 4000 }), { minLength: 1, maxLength: 10 }),
+        ),
+        (records, write, sizes) => {
+          const text = write({ before: { Records: "not these" }, Records: records, after: [1] });
+          const result = run(exact, text, undefined, sizes);
+          expect(result.records).toBe(records.length);
+          expect(result.candidates).toEqual(records);
+          // With a literal: exactly the records whose text has it (or an escape that could
+          // spell it); whitespace never splits a literal made of letters.
+          expect(run(exact, text, ["Root"], sizes).candidates).toEqual(
+            records.filter((r) => /Root|\\u00/.test(JSON.stringify(r))),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("checks by parsing its guess of where an indented record ends", () => {
+    // After a parsed record, the scanner guesses the next one ends at the next line indented
+    // like its `{` that starts with `}`; here a nested object closes at that indentation first.
+    const records = [{ a: "Root" }, { a: "Root", b: {}, c: 1 }, { x: "Root" }, { y: "other" }];
+    const text = [
+      '{"Records": [',
+      '  {"a": "Root"',
+      "  },",
+      '  {"a": "Root", "b": {',
+      '  }, "c": 1',
+      "  },",
+      '  {"x": "Root"',
+      "  },",
+      '  {"y": "other"',
+      "  }",
+      "]}",
+    ].join("\n");
+    expect(JSON.parse(text).Records).toEqual(records);
+    for (const sizes of [[1 << 20], [5]]) {
+      const result = run(exact, text, ["Root"], sizes);
+      expect(result.records).toBe(4);
+      expect(result.candidates).toEqual(records.slice(0, 3));
+    }
+  });
+
+  it("reads aws cloudtrail lookup-events output: the records are the CloudTrailEvent strings", () => {
+    const history = JSON.stringify(
+      {
+        Events: corpus.map((record, index) => ({
+          EventId: `id-${index}`,
+          EventName: record.eventName,
+          Resources: [],
+          CloudTrailEvent: JSON.stringify(record),
+        })),
+      },
+      null,
+      4,
+    );
+    const withRootInCorpus = corpus.filter((record) => JSON.stringify(record).includes("Root"));
+    for (const sizes of [[1 << 20], [13], [1, 2, 3]]) {
+      const result = run(exact, history, ["Root"], sizes);
+      expect(result.records).toBe(67);
+      expect(result.candidates).toEqual(withRootInCorpus);
+      expect(run(exact, history, undefined, sizes).candidates).toEqual(corpus);
+    }
+  });
+
+  it("names lookup-events elements without a usable CloudTrailEvent", () => {
+    expect(() => run(exact, '{"Events":[{"EventName":"ConsoleLogin"}]}', ["Root"])).toThrow(
+      'event 1 of "Events" has no CloudTrailEvent',
+    );
+    expect(() =>
+      run(exact, '{"Events":[{"Username":"Root","CloudTrailEvent":7}]}', ["Root"]),
+    ).toThrow('event 1 of "Events" has no CloudTrailEvent string');
+    expect(() =>
+      run(exact, '{"Events":[{"CloudTrailEvent":"{\\"type\\":\\"Root\\""}]}', ["Root"]),
+    ).toThrow('event 1 of "Events": its CloudTrailEvent is not valid JSON');
+    expect(() => run(exact, '{"Events":[{"CloudTrailEvent":"[\\"Root\\"]"}]}', ["Root"])).toThrow(
+      'event 1 of "Events": its CloudTrailEvent is not a JSON object',
+    );
+    expect(() => run(exact, '{"Events":["Root"]}', ["Root"])).toThrow(
+      'an element of "Events" is not a JSON object',
+    );
+  });
+
+  it("tells JSON Lines, a lone record, a digest file and joined files from a log file", () => {
+    const lines = corpus
+      .slice(0, 3)
+      .map((r) => JSON.stringify(r))
+      .join("\n");
+    const shapeOf = (text: string): string | undefined => {
+      try {
+        run(exact, text, ["Root"]);
+      } catch (error) {
+        expect(error).toBeInstanceOf(BadLogFile);
+        return `${(error as BadLogFile).shape}: ${(error as Error).message}`;
+      }
+      return "read";
+    };
+    expect(shapeOf(lines)).toBe(
+      "json-lines: JSON Lines (one record per line), not a CloudTrail log file",
+    );
+    expect(shapeOf(JSON.stringify(corpus[0], null, 2))).toBe(
+      "one-record: one CloudTrail record, not a log file",
+    );
+    expect(
+      shapeOf('{"awsAccountId":"111122223333","digestStartTime":"2026-11-01T00:00:00Z"}'),
+    ).toBe("undefined: a CloudTrail digest file (log file validation): it holds no records");
+    expect(shapeOf('{"Records":[]}\n{"Records":[]}')).toBe(
+      "undefined: several JSON documents in one file (files joined?); a CloudTrail log file is one",
+    );
+    // A key spelled with escapes is the same key.
+    expect(shapeOf('{"Rec\\u006frds":[]}')).toBe("read");
   });
 });

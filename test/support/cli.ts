@@ -12,7 +12,7 @@ export interface CliResult {
 export function runCommand(
   name: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
 ): CliResult {
   const result = spawnSync(
     process.execPath,
@@ -22,6 +22,8 @@ export function runCommand(
       env: { ...process.env, ...options.env },
       encoding: "utf8",
       timeout: 60_000,
+      uid: options.uid,
+      gid: options.gid,
     },
   );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
