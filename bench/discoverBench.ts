@@ -9,7 +9,7 @@ import {
   pages,
   UNITS,
 } from "../test/support/organizationsService";
-import { machineLine, QUICK, sized, writeSection } from "./harness";
+import { BenchOptions, machineLine, sized } from "./harness";
 
 /**
  * Discovery benchmark: a generated organization of 5,000 accounts in 200 OUs served by a mocked
@@ -21,8 +21,6 @@ import { machineLine, QUICK, sized, writeSection } from "./harness";
  */
 
 /** What the benchmark runs: full scale, or a small organization for `--quick` (CI's smoke test). */
-const BENCH_ACCOUNTS = sized(ACCOUNTS, 300);
-const BENCH_UNITS = sized(UNITS, 20);
 /** generateOrganization's default seed, named in the report. */
 const SEED = 20261201;
 /** One-way network delay range in milliseconds: a round trip takes twice that. */
@@ -39,7 +37,10 @@ function bucketSeconds(calls: number, limit: RateLimit): number {
 
 const number = (n: number): string => n.toLocaleString("en-US");
 
-export async function runDiscoverBenchmark(): Promise<string> {
+export async function runDiscoverBenchmark(options: BenchOptions): Promise<string> {
+  const QUICK = options.quick;
+  const BENCH_ACCOUNTS = sized(options, ACCOUNTS, 300);
+  const BENCH_UNITS = sized(options, UNITS, 20);
   const org = generateOrganization({ accounts: BENCH_ACCOUNTS, units: BENCH_UNITS });
   const fewest = fewestCalls(org);
   const operations = Object.keys(fewest);
@@ -185,17 +186,4 @@ export async function runDiscoverBenchmark(): Promise<string> {
       `(${((100 * listAccountsPages) / fewestTotal).toFixed(0)}% over the fewest). The rates marked assumed are not in the published ` +
       "table the project uses; the mock enforces the same assumption.",
   ].join("\n");
-}
-
-if (require.main === module) {
-  runDiscoverBenchmark().then(
-    (markdown) => {
-      writeSection("discover", markdown);
-      process.stdout.write(`${markdown}\n`);
-    },
-    (error: unknown) => {
-      process.stderr.write(`${String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
 }

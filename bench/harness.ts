@@ -6,22 +6,27 @@ import { PROJECT_DIR } from "../lib/paths";
 import { writeFileAtomic } from "../lib/files";
 
 export { PROJECT_DIR };
-export const BENCH_DIR = path.join(
-  PROJECT_DIR,
-  ".bench",
-  process.env.AWS_ORG_GUARDRAILS_BENCH_QUICK === "1" ? "quick" : "full",
-);
-/**
- * `npm run bench -- --quick` runs every benchmark on small data, once, into a scratch document:
- * a smoke test for CI that the benchmarks still work, never a figure for docs/benchmarks.md.
- */
-export const QUICK = process.env.AWS_ORG_GUARDRAILS_BENCH_QUICK === "1";
-export const BENCHMARKS_DOC =
-  process.env.AWS_ORG_GUARDRAILS_BENCH_DOC ?? path.join(PROJECT_DIR, "docs", "benchmarks.md");
+/** What `npm run bench` passes every benchmark (cli/bench.ts). */
+export interface BenchOptions {
+  /**
+   * `--quick`: small data, one run, into a scratch document: a smoke test for CI that the
+   * benchmarks still work, never a figure for docs/benchmarks.md.
+   */
+  readonly quick: boolean;
+  /** The document the sections are written to. */
+  readonly doc: string;
+}
+
+export const BENCHMARKS_DOC = path.join(PROJECT_DIR, "docs", "benchmarks.md");
+
+/** Where a benchmark keeps its generated data (kept between runs, apart per size). */
+export function benchDir(options: BenchOptions): string {
+  return path.join(PROJECT_DIR, ".bench", options.quick ? "quick" : "full");
+}
 
 /** The full-size value, or the small one in quick mode. */
-export function sized<T>(full: T, quick: T): T {
-  return QUICK ? quick : full;
+export function sized<T>(options: BenchOptions, full: T, quick: T): T {
+  return options.quick ? quick : full;
 }
 
 export interface Measured {
@@ -89,13 +94,13 @@ export function machineLine(): string {
 }
 
 /** Replaces (or appends) one benchmark's section in docs/benchmarks.md, keeping the others. */
-export function writeSection(id: string, markdown: string): void {
+export function writeSection(doc: string, id: string, markdown: string): void {
   const start = `<!-- bench:${id} -->`;
   const end = `<!-- /bench:${id} -->`;
   const header =
     "# Benchmarks\n\nWritten by `npm run bench` (each section by its benchmark; `npm run bench -- <name>` reruns one). " +
     "Figures are measured, never edited by hand.\n";
-  const current = existsSync(BENCHMARKS_DOC) ? readFileSync(BENCHMARKS_DOC, "utf8") : header;
+  const current = existsSync(doc) ? readFileSync(doc, "utf8") : header;
   const block = `${start}\n${markdown.trim()}\n${end}`;
   const from = current.indexOf(start);
   const to = current.indexOf(end);
@@ -103,7 +108,7 @@ export function writeSection(id: string, markdown: string): void {
     from >= 0 && to > from
       ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}`
       : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileAtomic(BENCHMARKS_DOC, next);
+  writeFileAtomic(doc, next);
 }
 
 export function formatRate(perSecond: number): string {

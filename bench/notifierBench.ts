@@ -13,7 +13,7 @@ import {
   LogGroupCallSource,
   lookupsPerSecond,
 } from "../notifier/logGroupCallSource";
-import { machineLine, sized } from "./harness";
+import { BenchOptions, machineLine, sized } from "./harness";
 
 /**
  * The notifier under an audit: every member account gets one AssumeRoot session (the call in the
@@ -31,7 +31,8 @@ import { machineLine, sized } from "./harness";
  * code did.
  */
 
-const ACCOUNTS = sized(5_000, 200);
+// Set from the options at the start of each run.
+let ACCOUNTS = 0;
 const MANAGEMENT = "111111111111";
 const ORG = "o-exampleorgid";
 const SCALE = 100;
@@ -245,7 +246,8 @@ async function run(scenario: Scenario): Promise<Outcome> {
   };
 }
 
-export async function runNotifierBenchmark(): Promise<string> {
+export async function runNotifierBenchmark(options: BenchOptions): Promise<string> {
+  ACCOUNTS = sized(options, 5_000, 200);
   const scenarios: Scenario[] = [
     {
       name: "calls delivered before their sessions' events",

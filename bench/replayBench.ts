@@ -1,31 +1,50 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import { generateLogFile, randomGenerator } from "./cloudtrailGenerator";
+import { generateLogFile, randomGenerator } from "../test/support/cloudtrailGenerator";
 import {
-  BENCH_DIR,
+  BenchOptions,
+  benchDir,
   formatRate,
   machineLine,
   measure,
   sized,
   tsxCommand,
-  writeSection,
 } from "./harness";
 
-const FILES = sized(200, 4);
 const RECORDS_PER_FILE = 5_000;
-const BIG_FILE_RECORDS = sized(400_000, 20_000);
 const ROOT_SHARE = 0.002;
-const MANIFEST = { version: 2, FILES, RECORDS_PER_FILE, BIG_FILE_RECORDS, ROOT_SHARE };
+// Sizes and places, set from the options at the start of each run (configure).
+let FILES = 0;
+let BIG_FILE_RECORDS = 0;
+let LAYOUT_RECORDS = 0;
+let RUNS = 0;
+let dataDir = "";
+let filesDir = "";
+let bigDir = "";
+let layoutsDir = "";
 
-const dataDir = path.join(BENCH_DIR, "replay");
-const filesDir = path.join(dataDir, "files");
-const bigDir = path.join(dataDir, "big");
+function configure(options: BenchOptions): void {
+  FILES = sized(options, 200, 4);
+  BIG_FILE_RECORDS = sized(options, 400_000, 20_000);
+  LAYOUT_RECORDS = sized(options, 60_000, 2_000);
+  RUNS = sized(options, 3, 1);
+  dataDir = path.join(benchDir(options), "replay");
+  filesDir = path.join(dataDir, "files");
+  bigDir = path.join(dataDir, "big");
+  layoutsDir = path.join(dataDir, "layouts");
+}
+
+const manifest = () => ({ version: 2, FILES, RECORDS_PER_FILE, BIG_FILE_RECORDS, ROOT_SHARE });
+const layoutManifest = () => ({ version: 1, LAYOUT_RECORDS, ROOT_SHARE });
 
 /** Generates the benchmark's CloudTrail files once; reused while the manifest matches. */
 function ensureData(): void {
   const manifestFile = path.join(dataDir, "manifest.json");
-  if (existsSync(manifestFile) && readFileSync(manifestFile, "utf8") === JSON.stringify(MANIFEST)) {
+  if (
+    existsSync(manifestFile) &&
+    readFileSync(manifestFile, "utf8") === JSON.stringify(manifest())
+  ) {
     return;
   }
   rmSync(dataDir, { recursive: true, force: true });
@@ -62,7 +81,7 @@ function ensureData(): void {
     path.join(bigDir, "one-large-file.json.gz"),
     gzipSync(Buffer.concat(parts), { level: 6 }),
   );
-  writeFileSync(manifestFile, JSON.stringify(MANIFEST));
+  writeFileSync(manifestFile, JSON.stringify(manifest()));
 }
 
 /**
@@ -71,9 +90,6 @@ function ensureData(): void {
  * every record a root record (every one parsed, and a match list as long as the file), and as
  * `aws cloudtrail lookup-events` prints them (4-space indent, each record a JSON string).
  */
-const LAYOUT_RECORDS = sized(60_000, 2_000);
-const LAYOUT_MANIFEST = { version: 1, LAYOUT_RECORDS, ROOT_SHARE };
-const layoutsDir = path.join(dataDir, "layouts");
 const LAYOUTS = ["pretty", "pretty-all-root", "lookup-events"] as const;
 type Layout = (typeof LAYOUTS)[number];
 
@@ -81,7 +97,7 @@ function ensureLayoutData(): void {
   const manifestFile = path.join(layoutsDir, "manifest.json");
   if (
     existsSync(manifestFile) &&
-    readFileSync(manifestFile, "utf8") === JSON.stringify(LAYOUT_MANIFEST)
+    readFileSync(manifestFile, "utf8") === JSON.stringify(layoutManifest())
   ) {
     return;
   }
@@ -115,7 +131,7 @@ function ensureLayoutData(): void {
     };
   });
   write("lookup-events", JSON.stringify({ Events: events }, null, 4));
-  writeFileSync(manifestFile, JSON.stringify(LAYOUT_MANIFEST));
+  writeFileSync(manifestFile, JSON.stringify(layoutManifest()));
 }
 
 interface ReplayReport {
@@ -124,8 +140,7 @@ interface ReplayReport {
   detections: { name: string; matches: number }[];
 }
 
-/** Throughput on a shared machine varies by 10-15% from run to run: keep the best of a few. */
-const RUNS = sized(3, 1);
+/** Throughput on a shared machine varies by 10-15% from run to run: keep the best of a few (RUNS). */
 
 function bestOf<T extends { seconds: number }>(
   run: () => { result: T; rss: number },
@@ -167,7 +182,8 @@ function runNaive(dir: string): { result: NaiveResult; rss: number } {
   });
 }
 
-export function runReplayBenchmark(): string {
+export function runReplayBenchmark(options: BenchOptions): string {
+  configure(options);
   ensureData();
   const uncompressedFiles = FILES * RECORDS_PER_FILE;
 
@@ -286,8 +302,4 @@ export function runReplayBenchmark(): string {
       `Memory does not grow with matches: ${(layoutRows.find((row) => row.layout === "pretty-all-root")?.matches ?? 0).toLocaleString("en-US")} matches took ` +
       `${layoutRows.find((row) => row.layout === "pretty-all-root")?.exactRss.toFixed(0)} MiB, ${(layoutRows.find((row) => row.layout === "pretty")?.matches ?? 0).toLocaleString("en-US")} took ${layoutRows.find((row) => row.layout === "pretty")?.exactRss.toFixed(0)} MiB.`,
   ].join("\n");
-}
-
-if (require.main === module) {
-  writeSection("replay", runReplayBenchmark());
 }

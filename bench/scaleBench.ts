@@ -1,10 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { DEV_SNAPSHOT_PATH, DEV_STACKS_DIR, growOrganization } from "./organizationGenerator";
-import { BENCH_DIR, machineLine, measure, sized, tsxCommand } from "./harness";
+import {
+  DEV_SNAPSHOT_PATH,
+  DEV_STACKS_DIR,
+  growOrganization,
+} from "../test/support/organizationGenerator";
+import { BenchOptions, benchDir, machineLine, measure, sized, tsxCommand } from "./harness";
 
-const RUNS = sized(3, 1);
-const dataDir = path.join(BENCH_DIR, "scale");
+// Set from the options at the start of each run.
+let RUNS = 0;
+let dataDir = "";
 
 interface PlanRun {
   seconds: number;
@@ -80,7 +85,9 @@ function timeCoverage(orgFile: string): { seconds: number; accounts: number } {
   return { seconds: best, accounts: report.accounts.length };
 }
 
-export function runScaleBenchmark(): string {
+export function runScaleBenchmark(options: BenchOptions): string {
+  RUNS = sized(options, 3, 1);
+  dataDir = path.join(benchDir(options), "scale");
   mkdirSync(dataDir, { recursive: true });
   const big = path.join(dataDir, "org.5000.json");
   const base = JSON.parse(readFileSync(DEV_SNAPSHOT_PATH, "utf8"));

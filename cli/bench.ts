@@ -1,55 +1,62 @@
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { BenchOptions } from "../bench/harness";
 import { InputError } from "../lib/errors";
-import { runCli } from "./run";
+import { defineCommand, runWhenMain } from "./command";
 
-/** Every benchmark, by name; each rewrites its own section of docs/benchmarks.md. */
-const BENCHMARKS: Record<string, () => Promise<string>> = {
-  replay: async () => (await import("../bench/replayBench")).runReplayBenchmark(),
-  discover: async () => (await import("../bench/discoverBench")).runDiscoverBenchmark(),
-  scale: async () => (await import("../bench/scaleBench")).runScaleBenchmark(),
-  notifier: async () => (await import("../bench/notifierBench")).runNotifierBenchmark(),
+/** Every benchmark, by name; each rewrites its own section of the benchmarks document. */
+const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<string>> = {
+  replay: async (options) => (await import("../bench/replayBench")).runReplayBenchmark(options),
+  discover: async (options) =>
+    (await import("../bench/discoverBench")).runDiscoverBenchmark(options),
+  scale: async (options) => (await import("../bench/scaleBench")).runScaleBenchmark(options),
+  notifier: async (options) =>
+    (await import("../bench/notifierBench")).runNotifierBenchmark(options),
 };
 
-const USAGE = `usage: npm run bench -- [--quick --out <file>] [${Object.keys(BENCHMARKS).join("|")}]...`;
+export const benchCommand = defineCommand(
+  {
+    name: "bench",
+    summary: `run the benchmarks (${Object.keys(BENCHMARKS).join(", ")}; all when none is named) and write their figures to docs/benchmarks.md`,
+    options: {
+      quick: {
+        type: "boolean",
+        description:
+          "small data, one run: a smoke test that the benchmarks work (needs --out; never docs/benchmarks.md)",
+      },
+      out: {
+        type: "string",
+        value: "<file>",
+        output: true,
+        description: "write the sections to this file instead of docs/benchmarks.md",
+      },
+    },
+    positionals: { name: "benchmark", min: 0 },
+  },
+  async ({ values, positionals }, io) => {
+    const unknown = positionals.filter((name) => !(name in BENCHMARKS));
+    if (unknown.length > 0) {
+      throw new InputError(
+        `unknown benchmark ${unknown.join(", ")}; choose from ${Object.keys(BENCHMARKS).join(", ")} (or none for all)`,
+      );
+    }
+    if (values.quick && values.out === undefined) {
+      throw new InputError(
+        "--quick needs --out <file>: quick figures must never overwrite docs/benchmarks.md",
+      );
+    }
+    const { BENCHMARKS_DOC, writeSection } = await import("../bench/harness");
+    const options: BenchOptions = {
+      quick: values.quick,
+      doc: values.out === undefined ? BENCHMARKS_DOC : path.resolve(values.out),
+    };
+    for (const name of positionals.length > 0 ? positionals : Object.keys(BENCHMARKS)) {
+      io.stdout(`bench: ${name} ...\n`);
+      const markdown = await BENCHMARKS[name](options);
+      writeSection(options.doc, name, markdown);
+      io.stdout(`${markdown}\n\n`);
+    }
+    io.stdout(`bench: wrote ${path.relative(process.cwd(), options.doc)}\n`);
+  },
+);
 
-runCli("bench", async () => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: process.argv.slice(2).filter((arg) => arg !== "--"),
-      options: { quick: { type: "boolean" }, out: { type: "string" } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new InputError(`${(error as Error).message.split("\n").join(" ")}; ${USAGE}`);
-  }
-  const wanted = parsed.positionals;
-  const unknown = wanted.filter((name) => !(name in BENCHMARKS));
-  if (unknown.length > 0) {
-    throw new InputError(
-      `unknown benchmark ${unknown.join(", ")}; choose from ${Object.keys(BENCHMARKS).join(", ")} (or none for all)`,
-    );
-  }
-  if (parsed.values.quick && parsed.values.out === undefined) {
-    throw new InputError(
-      `--quick needs --out <file>: quick figures must never overwrite docs/benchmarks.md; ${USAGE}`,
-    );
-  }
-  // Read by bench/harness.ts when the benchmarks load.
-  if (parsed.values.quick) {
-    process.env.AWS_ORG_GUARDRAILS_BENCH_QUICK = "1";
-  }
-  if (parsed.values.out !== undefined) {
-    process.env.AWS_ORG_GUARDRAILS_BENCH_DOC = path.resolve(parsed.values.out);
-  }
-  const { BENCHMARKS_DOC, writeSection } = await import("../bench/harness");
-  for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
-    process.stdout.write(`bench: ${name} ...\n`);
-    const markdown = await BENCHMARKS[name]();
-    writeSection(name, markdown);
-    process.stdout.write(`${markdown}\n\n`);
-  }
-  process.stdout.write(`bench: wrote ${path.relative(process.cwd(), BENCHMARKS_DOC)}\n`);
-});
+runWhenMain(module, benchCommand);

@@ -47,7 +47,12 @@ export interface CommandSpec<O extends Record<string, OptionSpec>> {
   readonly summary: string;
   readonly options: O;
   /** Positional arguments: their name in the usage and the fewest allowed (default: none taken). */
-  readonly positionals?: { readonly name: string; readonly min: number };
+  readonly positionals?: {
+    readonly name: string;
+    readonly min: number;
+    /** How the error for too few names them, e.g. "CloudTrail log file or directory". */
+    readonly noun?: string;
+  };
   /** One level of subcommands (`breakglass open ...`): the first positional. */
   readonly subcommands?: Readonly<Record<string, SubcommandSpec>>;
   /** What exit code 1 means for this command, when it can give one. */
@@ -185,7 +190,9 @@ export function defineCommand<O extends Record<string, OptionSpec>>(
       );
     }
     if (spec.positionals !== undefined && positionals.length < spec.positionals.min) {
-      throw new InputError(`name at least one ${spec.positionals.name}; ${usageOf(spec)}`);
+      throw new InputError(
+        `name at least one ${spec.positionals.noun ?? spec.positionals.name}; ${usageOf(spec)}`,
+      );
     }
     const required = [
       ...Object.entries(spec.options)

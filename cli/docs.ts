@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { renderBadInputCatalogue } from "../catalogue/badInputs";
+import { renderBadInputCatalogue } from "../test/cases/badInputsDoc";
 import { renderConfigReference } from "../config/reference";
 import { writeFileAtomic } from "../lib/files";
 import { PROJECT_DIR } from "../offline/stackFile";

@@ -50,7 +50,11 @@ export const explainCommand = defineCommand(
         description: 'also write {"alerts": [...], "badFiles": [...]} to this file',
       },
     },
-    positionals: { name: "CloudTrail file or directory", min: 1 },
+    positionals: {
+      name: "CloudTrail file or directory",
+      min: 1,
+      noun: "CloudTrail log file or directory",
+    },
     verdict: "some file could not be read (named on stderr; the others were explained)",
     details: [
       "The files are taken as the content of the central log group: an AssumeRoot call in them proves its session.",

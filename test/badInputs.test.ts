@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BAD_INPUTS, newWorkspace, renderBadInputCatalogue } from "../catalogue/badInputs";
+import { BAD_INPUTS, newWorkspace } from "./cases/badInputs";
+import { renderBadInputCatalogue } from "./cases/badInputsDoc";
 import { PROJECT_DIR } from "../offline/stackFile";
 import { expectCleanFailure, runCommandAsync } from "./support/cli";
 

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { defineCommand, EXIT, helpOf } from "../cli/command";
@@ -8,8 +8,15 @@ import { PROJECT_DIR } from "../offline/stackFile";
 import { runCommandAsync } from "./support/cli";
 import { FIXTURE_STACKS } from "./support/fixtures";
 
-/** Every command of package.json's scripts that is a shell in cli/. */
-const COMMANDS = ["plan", "coverage", "adopt", "discover", "docs", "explain", "breakglass"];
+/** Every command of package.json's scripts that is a shell in cli/: a new one gets --help too. */
+const COMMANDS = Object.entries(
+  JSON.parse(readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts as Record<
+    string,
+    string
+  >,
+)
+  .filter(([, script]) => script.startsWith("tsx cli/"))
+  .map(([name]) => name);
 
 function captured() {
   const out: string[] = [];
@@ -22,6 +29,10 @@ function captured() {
 }
 
 describe("one command layer", () => {
+  it("finds the commands", () => {
+    expect(COMMANDS).toEqual(expect.arrayContaining(["plan", "replay", "bench", "breakglass"]));
+  });
+
   it("every command answers --help with its usage, options and exit codes, exit 0, and changes nothing", async () => {
     const docs = path.join(PROJECT_DIR, "docs");
     const before = readdirSync(docs).map((file) => [file, statSync(path.join(docs, file)).mtimeMs]);

@@ -15,11 +15,10 @@ import {
   selectorsOf,
 } from "../detection/filterPattern";
 import { ROOT_DETECTIONS } from "../detection/patterns";
+import { CORPUS_DIR } from "./support/fixtures";
 
 const CIS =
   '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }';
-
-const CORPUS_DIR = path.resolve(__dirname, "../../shared/data/cloudtrail-root-events");
 
 function jsonLines(file: string): string[] {
   return readFileSync(path.join(CORPUS_DIR, file), "utf8")

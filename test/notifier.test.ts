@@ -28,11 +28,10 @@ import {
   MAX_SUBJECT_LENGTH,
   RootAlert,
 } from "../notifier/rootEvent";
+import { CORPUS_DIR } from "./support/fixtures";
 
 // ---------------------------------------------------------------------------------------------
 // The labelled corpus (see its README.md): AWS documentation, Panther and Stratus Red Team records.
-
-const CORPUS_DIR = path.resolve(__dirname, "../../shared/data/cloudtrail-root-events");
 
 function readJsonLines(file: string): Record<string, any>[] {
   return readFileSync(path.join(CORPUS_DIR, file), "utf8")

@@ -153,7 +153,7 @@ describe("README", () => {
       .filter((name) => name.endsWith(".ts"))
       .map((name) => readFileSync(path.join(PROJECT_DIR, "test", name), "utf8"))
       .join("\n");
-    const catalogue = readFileSync(path.join(PROJECT_DIR, "catalogue", "badInputs.ts"), "utf8");
+    const catalogue = readFileSync(path.join(PROJECT_DIR, "test", "cases", "badInputs.ts"), "utf8");
     const ci = readFileSync(path.join(PROJECT_DIR, ".ci", "run"), "utf8");
     for (const command of new Set(commands)) {
       const exercised =

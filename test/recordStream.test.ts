@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   BadLogFile,
@@ -9,8 +8,9 @@ import {
   NeedsExactScan,
   Scanner,
 } from "../detection/recordStream";
+import { CORPUS_EVENTS } from "./support/fixtures";
 
-const CORPUS = path.resolve(__dirname, "../../shared/data/cloudtrail-root-events/events.jsonl");
+const CORPUS = CORPUS_EVENTS;
 const corpus = readFileSync(CORPUS, "utf8")
   .split("\n")
   .filter((line) => line.trim() !== "")

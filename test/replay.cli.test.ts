@@ -12,8 +12,8 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { compileDeployedDetections } from "../detection/compile";
 import { expectCleanFailure, runCommand } from "./support/cli";
+import { CORPUS_DIR } from "./support/fixtures";
 
-const CORPUS_DIR = path.resolve(__dirname, "../../shared/data/cloudtrail-root-events");
 const records = readFileSync(path.join(CORPUS_DIR, "events.jsonl"), "utf8")
   .split("\n")
   .filter((line) => line.trim() !== "")

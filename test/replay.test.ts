@@ -15,8 +15,9 @@ import { describe, expect, it } from "vitest";
 import { compileDeployedDetections } from "../detection/compile";
 import { LogFileEntry, logFiles, readLogFile, replayFile, ReplayMatch } from "../detection/replay";
 import { ReplayProgress, ReplayTally } from "../detection/replayReport";
+import { CORPUS_EVENTS } from "./support/fixtures";
 
-const CORPUS = path.resolve(__dirname, "../../shared/data/cloudtrail-root-events/events.jsonl");
+const CORPUS = CORPUS_EVENTS;
 const corpus = readFileSync(CORPUS, "utf8")
   .split("\n")
   .filter((line) => line.trim() !== "")

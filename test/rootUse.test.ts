@@ -23,14 +23,14 @@ import {
 import { LogGroupCallSource } from "../notifier/logGroupCallSource";
 import { describeRootEvent, RootAlert } from "../notifier/rootEvent";
 import { expectCleanFailure, runCommand } from "./support/cli";
-import { DEV_STACK_FILE } from "./support/fixtures";
+import { CORPUS_EVENTS, DEV_STACK_FILE } from "./support/fixtures";
 
 /**
  * Root alerts that tell the truth: an AssumeRoot session only with its AssumeRoot call, break-glass
  * windows at the event's time, and everything else unexplained, paged once per event.
  */
 
-const CORPUS = path.resolve(__dirname, "../../shared/data/cloudtrail-root-events/events.jsonl");
+const CORPUS = CORPUS_EVENTS;
 const records = readFileSync(CORPUS, "utf8")
   .split("\n")
   .filter((line) => line.trim() !== "")

@@ -12,6 +12,10 @@ export const FIXTURE_STACKS = path.join(PROJECT_DIR, "test", "fixtures", "stacks
 export const DEV_STACK_FILE = path.join(FIXTURE_STACKS, "Pulumi.dev.yaml");
 export const DEV_SNAPSHOT = path.join(FIXTURE_STACKS, "org.dev.json");
 
+/** The shared corpus of real CloudTrail records (../shared beside the clone, as CI has it). */
+export const CORPUS_DIR = path.join(PROJECT_DIR, "..", "shared", "data", "cloudtrail-root-events");
+export const CORPUS_EVENTS = path.join(CORPUS_DIR, "events.jsonl");
+
 /** Accounts of the example organization in test/fixtures/stacks/org.dev.json. */
 export const DEV = {
   organizationId: "o-7h2kq9x4mz",

@@ -15,7 +15,7 @@ import {
   TooManyRequestsException,
 } from "@aws-sdk/client-organizations";
 import { mockClient } from "aws-sdk-client-mock";
-import { randomGenerator } from "../../bench/cloudtrailGenerator";
+import { randomGenerator } from "./cloudtrailGenerator";
 import { DELEGATED_SERVICES, PAGE_SIZE } from "../../org/discover";
 import { createOrganizationsClient } from "../../org/live";
 import { RateLimit, UNPUBLISHED_RATE_LIMIT } from "../../org/rateLimiter";

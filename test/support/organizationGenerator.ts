@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { PROJECT_DIR } from "../lib/paths";
-import { OrganizationSnapshot } from "../org/snapshot";
+import { PROJECT_DIR } from "../../lib/paths";
+import { OrganizationSnapshot } from "../../org/snapshot";
 import { randomGenerator } from "./cloudtrailGenerator";
 
 /** The tests' dev stack and organization, which the benchmarks plan against (never stacks/). */
