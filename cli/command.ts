@@ -2,6 +2,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { InputError } from "../lib/errors";
 import { checkOutputPath } from "../lib/files";
+import { PROJECT_DIR } from "../lib/paths";
+import { defaultSnapshotPath, stackFilePath } from "../offline/stackFile";
 
 /**
  * The one command layer: every `npm run <command>` declares its options once (with descriptions),
@@ -59,6 +61,8 @@ export interface CommandSpec<O extends Record<string, OptionSpec>> {
   readonly verdict?: string;
   /** More lines for --help. */
   readonly details?: readonly string[];
+  /** Files the command reads that no option names (a stack's file and snapshot). */
+  readonly inputs?: (values: OptionValues<O>) => readonly string[];
 }
 
 type ValueOf<S extends OptionSpec> = S extends { type: "boolean" }
@@ -110,10 +114,8 @@ export function usageOf<O extends Record<string, OptionSpec>>(spec: CommandSpec<
     spec.positionals === undefined
       ? ""
       : ` ${spec.positionals.min > 0 ? `<${spec.positionals.name}>...` : `[<${spec.positionals.name}>...]`}`;
-  return `usage: npm run ${spec.name} --${subcommand} ${shown.join(" ")}${positionals}`.replace(
-    /\s+$/,
-    "",
-  );
+  const rest = `${subcommand} ${shown.join(" ")}${positionals}`.trim();
+  return rest === "" ? `usage: npm run ${spec.name}` : `usage: npm run ${spec.name} -- ${rest}`;
 }
 
 export function helpOf<O extends Record<string, OptionSpec>>(spec: CommandSpec<O>): string {
@@ -124,18 +126,22 @@ export function helpOf<O extends Record<string, OptionSpec>>(spec: CommandSpec<O
       const needs = sub.requires?.length
         ? ` (needs ${sub.requires.map((r) => `--${r}`).join(", ")})`
         : "";
-      lines.push(`  ${name.padEnd(22)}${sub.summary}${needs}`);
+      lines.push(`  ${name.padEnd(8)}${sub.summary}${needs}`);
     }
     lines.push("");
   }
   lines.push("options:");
   const entries = [
     ...Object.entries(spec.options),
-    ["help", { type: "boolean", description: "show this help and exit" } as OptionSpec] as const,
+    [
+      "help",
+      { type: "boolean", description: "show this help and exit (also -h)" } as OptionSpec,
+    ] as const,
   ];
+  const width = Math.max(...entries.map(([name, option]) => shownOption(name, option).length)) + 2;
   for (const [name, option] of entries) {
     lines.push(
-      `  ${shownOption(name, option).padEnd(22)}${option.description}${option.required ? " (required)" : ""}`,
+      `  ${shownOption(name, option).padEnd(width)}${option.description}${option.required ? " (required)" : ""}`,
     );
   }
   if (spec.details !== undefined) {
@@ -154,7 +160,9 @@ export function defineCommand<O extends Record<string, OptionSpec>>(
 ): Command<O> {
   const hint = `npm run ${spec.name} -- --help shows the usage`;
   function parse(argv: readonly string[]): ParsedArgs<O> | undefined {
-    const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
+    const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+      help: { type: "boolean", short: "h" },
+    };
     for (const [name, option] of Object.entries(spec.options)) {
       options[name] = { type: option.type };
     }
@@ -223,10 +231,12 @@ export function defineCommand<O extends Record<string, OptionSpec>>(
         values[name] = undefined;
       }
     }
-    // Output paths first: a long run must not end in a path it cannot write.
+    // Output paths first: a long run must not end in a path it cannot write, and an output
+    // never replaces what the command reads (a log file, the stack file, the snapshot).
+    const inputs = [...positionals, ...(spec.inputs?.(values as OptionValues<O>) ?? [])];
     for (const [name, option] of Object.entries(spec.options)) {
       if (option.output && typeof parsed.values[name] === "string") {
-        checkOutputPath(`--${name}`, parsed.values[name] as string);
+        checkOutputPath(`--${name}`, parsed.values[name] as string, inputs);
       }
     }
     return {
@@ -277,6 +287,19 @@ export function runWhenMain(
   void command.run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/**
+ * The files a stack command reads: its stack file and its organization snapshot (the default one
+ * beside the stack file, or --org), so no output overwrites them.
+ */
+export function stackInputs(values: {
+  readonly stack: string;
+  readonly stacks?: string;
+  readonly org?: string;
+}): string[] {
+  const stackFile = stackFilePath(values.stack, PROJECT_DIR, values.stacks);
+  return [stackFile, values.org ?? defaultSnapshotPath(values.stack, PROJECT_DIR, values.stacks)];
 }
 
 /** The options of the commands that read a stack, declared once. */

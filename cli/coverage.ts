@@ -2,7 +2,7 @@ import { computeCoverage, CoverageReport, coverageField } from "../coverage/cove
 import { writeFileAtomic } from "../lib/files";
 import { loadStackInputs } from "../offline/stackInputs";
 import { SCP_DEFINITIONS } from "../policies/scpDefinitions";
-import { defineCommand, JSON_OPTION, runWhenMain, STACK_OPTIONS } from "./command";
+import { defineCommand, JSON_OPTION, runWhenMain, STACK_OPTIONS, stackInputs } from "./command";
 
 function yesNo(value: boolean): string {
   return value ? "yes" : "NO";
@@ -63,6 +63,7 @@ export const coverageCommand = defineCommand(
   {
     name: "coverage",
     summary: "which guardrails reach each member account once the stack is applied",
+    inputs: stackInputs,
     options: {
       ...STACK_OPTIONS,
       json: { ...JSON_OPTION.json, description: "also write the report as JSON to this file" },

@@ -6,7 +6,7 @@ import { nothingToRead } from "../detection/replay";
 import { explainFiles, ExplainOptions } from "../notifier/explain";
 import { windowsOf } from "../notifier/breakGlass";
 import { readStackFile } from "../offline/stackFile";
-import { defineCommand, JSON_OPTION, runWhenMain, STACK_OPTIONS } from "./command";
+import { defineCommand, JSON_OPTION, runWhenMain, STACK_OPTIONS, stackInputs } from "./command";
 
 /**
  * What the notifier would know from the stack: its break-glass windows (judged at each event's
@@ -50,6 +50,10 @@ export const explainCommand = defineCommand(
         description: 'also write {"alerts": [...], "badFiles": [...]} to this file',
       },
     },
+    inputs: (values) =>
+      values.stack === undefined
+        ? []
+        : stackInputs({ stack: values.stack, stacks: values.stacks }).slice(0, 1),
     positionals: {
       name: "CloudTrail file or directory",
       min: 1,

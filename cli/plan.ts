@@ -1,11 +1,12 @@
 import { writeFileAtomic } from "../lib/files";
 import { loadStackInputs } from "../offline/stackInputs";
-import { defineCommand, JSON_OPTION, runWhenMain, STACK_OPTIONS } from "./command";
+import { defineCommand, JSON_OPTION, runWhenMain, STACK_OPTIONS, stackInputs } from "./command";
 
 export const planCommand = defineCommand(
   {
     name: "plan",
     summary: "what `pulumi preview` would create for a stack, offline (Pulumi mocks)",
+    inputs: stackInputs,
     options: {
       ...STACK_OPTIONS,
       json: {

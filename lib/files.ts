@@ -1,4 +1,4 @@
-import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { InputError } from "./errors";
 
@@ -6,7 +6,29 @@ import { InputError } from "./errors";
  * Checks, before any work, that an output file can be written where the user asked: a missing
  * folder is their input to fix, not a failure after minutes of work.
  */
-export function checkOutputPath(option: string, file: string): void {
+export function checkOutputPath(
+  option: string,
+  file: string,
+  /** What the command reads: an output must never overwrite one, or land inside an input folder. */
+  inputs: readonly string[] = [],
+): void {
+  if (file.trim() === "") {
+    throw new InputError(`${option}: name a file to write, such as ${option} out.json`);
+  }
+  const resolved = realOrResolved(file);
+  for (const input of inputs) {
+    const target = realOrResolved(input);
+    if (resolved === target) {
+      throw new InputError(
+        `${option}: ${file} is also an input of this command; writing it would replace what is read. Choose another path`,
+      );
+    }
+    if (isDirectory(target) && resolved.startsWith(`${target}${path.sep}`)) {
+      throw new InputError(
+        `${option}: ${file} is inside the input folder ${input}, which the next run would read; write it elsewhere`,
+      );
+    }
+  }
   const folder = path.dirname(path.resolve(file));
   let isFolder = false;
   try {
@@ -29,6 +51,27 @@ export function checkOutputPath(option: string, file: string): void {
     throw new InputError(
       `${option}: ${file} is a folder; name a file, such as ${path.join(file, "out.json")}`,
     );
+  }
+}
+
+function realOrResolved(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    // Not there yet: its folder may be a link.
+    try {
+      return path.join(realpathSync(path.dirname(path.resolve(file))), path.basename(file));
+    } catch {
+      return path.resolve(file);
+    }
+  }
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { humanIssueMessage } from "../config/messages";
 import { formatIssuePath, InputError } from "../lib/errors";
 import { AccountState, OrganizationModel } from "./model";
 
@@ -115,7 +116,8 @@ export type OrganizationSnapshot = z.infer<typeof snapshotSchema>;
  * need them). Throws an `InputError` listing every problem, each prefixed with `source`.
  */
 export function parseSnapshot(document: unknown, source: string): OrganizationModel {
-  const parsed = snapshotSchema.safeParse(document);
+  // The same readable messages as the stack config: what was given, what is expected.
+  const parsed = snapshotSchema.safeParse(document, { error: humanIssueMessage });
   if (!parsed.success) {
     throw new InputError(
       `${source}: not a valid organization snapshot`,

@@ -41,7 +41,7 @@ describe("one command layer", () => {
       const name = COMMANDS[index];
       expect(result.status, name).toBe(0);
       expect(result.stderr, name).toBe("");
-      expect(result.stdout, name).toContain(`usage: npm run ${name} --`);
+      expect(result.stdout, name).toMatch(new RegExp(`usage: npm run ${name}( -- \\S|$)`, "m"));
       expect(result.stdout, name).toContain("--help");
       expect(result.stdout, name).toMatch(
         /exit codes: 0 ok, .*2 bad input .*70 unexpected failure/,
@@ -110,5 +110,40 @@ describe("one command layer", () => {
     expect(code).toBe(EXIT.badInput);
     expect(io.stderr()).toContain("--json: ");
     expect(io.stderr()).toContain("is a folder; name a file");
+  });
+
+  it("never lets an output replace or land inside what the command reads", async () => {
+    const stackFile = path.join(FIXTURE_STACKS, "Pulumi.dev.yaml");
+    const snapshot = path.join(FIXTURE_STACKS, "org.dev.json");
+    const cases: [string[], RegExp][] = [
+      [["--json", stackFile], /--json: .*is also an input of this command/],
+      [["--json", snapshot], /--json: .*is also an input of this command/],
+      [["--json", ""], /--json: name a file to write/],
+      [["--json", " "], /--json: name a file to write/],
+    ];
+    for (const [extra, message] of cases) {
+      const before = readFileSync(stackFile, "utf8");
+      const io = captured();
+      const code = await planCommand.run(
+        ["--stack", "dev", "--stacks", FIXTURE_STACKS, ...extra],
+        io.io,
+      );
+      expect(code, extra.join(" ")).toBe(EXIT.badInput);
+      expect(io.stderr(), extra.join(" ")).toMatch(message);
+      expect(readFileSync(stackFile, "utf8")).toBe(before);
+    }
+    const replayed = await runCommandAsync("replay", [
+      "--json",
+      path.join(FIXTURE_STACKS, "x.json"),
+      FIXTURE_STACKS,
+    ]);
+    expect(replayed.status).toBe(EXIT.badInput);
+    expect(replayed.stderr).toMatch(/inside the input folder/);
+  });
+
+  it("-h is --help", async () => {
+    const io = captured();
+    expect(await planCommand.run(["-h"], io.io)).toBe(EXIT.ok);
+    expect(io.stdout()).toContain("usage: npm run plan -- --stack <env>");
   });
 });
