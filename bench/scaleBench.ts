@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import {
   DEV_SNAPSHOT_PATH,
-  DEV_STACKS_DIR,
+  FIXTURE_STACKS_DIR,
   growOrganization,
 } from "../test/support/organizationGenerator";
 import { BenchOptions, benchDir, machineLine, measure, sized, tsxCommand } from "./harness";
@@ -26,7 +26,7 @@ function timePlan(orgFile: string): PlanRun {
         "--stack",
         "dev",
         "--stacks",
-        DEV_STACKS_DIR,
+        FIXTURE_STACKS_DIR,
         "--org",
         orgFile,
         "--json",
@@ -64,7 +64,7 @@ function timeCoverage(orgFile: string): { seconds: number; accounts: number } {
           "--stack",
           "dev",
           "--stacks",
-          DEV_STACKS_DIR,
+          FIXTURE_STACKS_DIR,
           "--org",
           orgFile,
           "--json",

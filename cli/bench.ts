@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import { BenchOptions } from "../bench/harness";
 import { InputError } from "../lib/errors";
@@ -45,6 +46,15 @@ export const benchCommand = defineCommand(
       );
     }
     const { BENCHMARKS_DOC, writeSection } = await import("../bench/harness");
+    if (
+      values.quick &&
+      values.out !== undefined &&
+      sameFile(path.resolve(values.out), BENCHMARKS_DOC)
+    ) {
+      throw new InputError(
+        `--out ${values.out}: --quick figures must never overwrite docs/benchmarks.md; write them elsewhere`,
+      );
+    }
     const options: BenchOptions = {
       quick: values.quick,
       doc: values.out === undefined ? BENCHMARKS_DOC : path.resolve(values.out),
@@ -60,3 +70,14 @@ export const benchCommand = defineCommand(
 );
 
 runWhenMain(module, benchCommand);
+
+function sameFile(a: string, b: string): boolean {
+  const real = (file: string): string => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return file;
+    }
+  };
+  return real(a) === real(b);
+}

@@ -101,7 +101,16 @@ export const coverageCommand = defineCommand(
       );
       return 1;
     }
-    io.stdout(`\nAll ${report.accounts.length} active member accounts are covered.\n`);
+    // Accounts the stack is about to create are counted apart: they are not in the organization
+    // yet, and "all N active accounts" must mean accounts that exist.
+    const toBeCreated = report.accounts.filter(
+      (account) => account.state === "TO BE CREATED",
+    ).length;
+    const active = report.accounts.length - toBeCreated;
+    io.stdout(
+      `\nAll ${active} active member accounts are covered` +
+        (toBeCreated > 0 ? `, and the ${toBeCreated} to be created will be on creation.\n` : ".\n"),
+    );
     return 0;
   },
 );

@@ -94,7 +94,10 @@ export const replayCommand = defineCommand(
 
       if (args.json !== undefined) {
         tally.writeReport({
-          files: { read, bad: bad.length, skipped: skippedTotal },
+          // `files` stays what it always was, a number (the log files opened, bad ones included),
+          // so scripts reading it keep working; the breakdown is beside it.
+          files: read + bad.length,
+          fileCounts: { read, bad: bad.length, skipped: skippedTotal },
           badFiles: bad,
           skippedFiles: {
             jsonLines: skipped["json-lines"],

@@ -15,7 +15,26 @@ export class ServiceControlPolicy extends pulumi.ComponentResource {
   readonly attachments: aws.organizations.PolicyAttachment[];
 
   constructor(scp: PlannedScp, opts: pulumi.ComponentResourceOptions) {
-    super(scp.definition.componentType, scp.resourceName, {}, opts);
+    super(
+      scp.definition.componentType,
+      scp.resourceName,
+      {},
+      {
+        ...opts,
+        // A renamed definition keeps its deployed resources: the old token or name is an alias, so
+        // Pulumi moves the component (and its children, whose URNs embed it) instead of replacing.
+        aliases: [
+          ...(opts.aliases ?? []),
+          ...(scp.definition.previously ?? []).map((old) => ({
+            type: old.componentType ?? scp.definition.componentType,
+            name:
+              old.resourceName === undefined
+                ? scp.resourceName
+                : old.resourceName + scp.resourceName.slice(scp.definition.resourceName.length),
+          })),
+        ],
+      },
+    );
     const name = scp.resourceName;
     this.policy = new aws.organizations.Policy(
       `${name}-policy`,

@@ -85,7 +85,10 @@ export function allKnownRegions(): readonly RegionInfo[] {
   return cached;
 }
 
-/** The known region nearest to a mistyped name (edit distance), preferring `inPartition`. */
+/**
+ * The known region nearest to a mistyped name (edit distance), preferring `inPartition`; none when
+ * even the nearest is more than 3 edits away (a guess that far off misleads more than it helps).
+ */
 export function nearestRegion(name: string, inPartition?: string): string | undefined {
   let best: { region: string; score: number } | undefined;
   for (const info of allKnownRegions()) {
@@ -97,5 +100,7 @@ export function nearestRegion(name: string, inPartition?: string): string | unde
       best = { region: info.region, score };
     }
   }
-  return best?.region;
+  return best !== undefined && best.score <= MAX_SUGGESTION_DISTANCE ? best.region : undefined;
 }
+
+const MAX_SUGGESTION_DISTANCE = 3;

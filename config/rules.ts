@@ -71,7 +71,9 @@ export const regionSchema = z.string().superRefine((value, context) => {
       input: value,
       message:
         `"${value}" is not an AWS region` +
-        (nearest === undefined ? "" : `; did you mean ${nearest}?`),
+        (nearest === undefined
+          ? "; give a region code such as eu-west-1 (aws account list-regions lists yours)"
+          : `; did you mean ${nearest}?`),
     });
   }
 });

@@ -5,7 +5,7 @@ import { resolveDeclared } from "./declared";
 import { encodeWindows, windowsOf } from "../notifier/breakGlass";
 import { formatKey } from "./keys";
 import { humanIssueMessage, keysAt, misspeltNamespaceProblem, unknownKeyMessage } from "./messages";
-import { knownRegion, nearestRegion } from "./regions";
+import { allKnownRegions, knownRegion, nearestRegion } from "./regions";
 import { isAccountId, PROJECT_NAMESPACE, ROOT_TARGET } from "./rules";
 import { DELEGATED_TRAIL_SUFFIX, GuardrailConfig, guardrailConfigSchema } from "./schema";
 import { centralLogsFields } from "./sections/centralLogs";
@@ -153,7 +153,10 @@ function organizationProblems(raw: Loose, context: ValidationContext, key: KeyOf
   if (typeof raw.homeRegion === "string") {
     const home = knownRegion(raw.homeRegion);
     if (home !== undefined && home.partition !== organization.partition) {
-      const nearest = nearestRegion(raw.homeRegion, organization.partition);
+      // Any region of the right partition answers "such as"; the nearest name reads best.
+      const nearest =
+        nearestRegion(raw.homeRegion, organization.partition) ??
+        allKnownRegions().find((info) => info.partition === organization.partition)?.region;
       problems.push(
         `${key(["homeRegion"])}: ${raw.homeRegion} is in the ${home.partition} partition, but ` +
           `${organization.organization.id} is in ${organization.partition}` +

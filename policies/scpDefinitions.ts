@@ -19,7 +19,7 @@ export interface ScpBuildInput {
  *
  * The component type token and the Pulumi names are part of every deployed stack's URNs: changing
  * either of an existing entry is a replacement of its policy and attachments, so never rename
- * them (add a Pulumi alias in components/serviceControlPolicy.ts if one must change).
+ * them without recording the old ones in `previously` (they become Pulumi aliases).
  */
 export interface ScpDefinition {
   /** Also the stem of its stack outputs (`<kind>PolicyId`...) and coverage field (`<kind>Scp`). */
@@ -39,6 +39,14 @@ export interface ScpDefinition {
   readonly splittable: boolean;
   /** What to do when it does not fit, for the one-line error. */
   readonly overBudgetHint: string;
+  /**
+   * What it was called in earlier releases, if its token or name ever changed: each becomes a
+   * Pulumi alias, so deployed stacks move the component instead of replacing the policy.
+   */
+  readonly previously?: readonly {
+    readonly componentType?: string;
+    readonly resourceName?: string;
+  }[];
   /** The coverage report's column header. */
   readonly column: string;
   /** How errors and the coverage report's gaps name it: "the <label> SCP". */

@@ -141,6 +141,19 @@ describe("one command layer", () => {
     expect(replayed.stderr).toMatch(/inside the input folder/);
   });
 
+  it("bench --quick never writes docs/benchmarks.md, however it is named", async () => {
+    const doc = path.join(PROJECT_DIR, "docs", "benchmarks.md");
+    const before = readFileSync(doc, "utf8");
+    for (const out of [doc, "docs/benchmarks.md", "docs/../docs/benchmarks.md"]) {
+      const result = await runCommandAsync("bench", ["--quick", "--out", out, "scale"]);
+      expect(result.status, out).toBe(EXIT.badInput);
+      expect(result.stderr, out).toMatch(
+        /--quick figures must never overwrite docs\/benchmarks.md/,
+      );
+    }
+    expect(readFileSync(doc, "utf8")).toBe(before);
+  });
+
   it("-h is --help", async () => {
     const io = captured();
     expect(await planCommand.run(["-h"], io.io)).toBe(EXIT.ok);

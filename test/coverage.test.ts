@@ -99,6 +99,10 @@ describe("coverage", () => {
     expect(table.split("\n").find((line) => line.includes("data-lake"))).toMatch(
       /^\(new\) data-lake\s+data-lake\s+Root\/Workloads\/Data\s+TO BE CREATED\s+yes\s+yes\s+yes\s+-\s+covered/,
     );
+    // Counted apart from the accounts that exist.
+    expect(table).toContain(
+      "All 11 active member accounts are covered, and the 1 to be created will be on creation.",
+    );
   });
 });
 

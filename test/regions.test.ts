@@ -26,7 +26,10 @@ describe("AWS regions from the SDK's partition data", () => {
     expect(nearestRegion("eu-west-9")).toBe("eu-west-1");
     expect(nearestRegion("eu-wset-1")).toBe("eu-west-1");
     expect(nearestRegion("us-east-3")).toMatch(/^us-east-[12]$/);
-    expect(nearestRegion("cn-north-1", "aws")).not.toMatch(/^cn-/);
+    expect(nearestRegion("cn-north-1", "aws") ?? "none").not.toMatch(/^cn-/);
+    // Far from every region: no suggestion rather than a misleading one.
+    expect(nearestRegion("frankfurt")).toBeUndefined();
+    expect(nearestRegion("mars-north-1", "aws")).toBeUndefined();
     expect(nearestRegion("us-gov-west-3", "aws-us-gov")).toBe("us-gov-west-1");
   });
 });

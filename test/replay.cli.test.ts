@@ -42,7 +42,8 @@ describe("npm run replay", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const report = JSON.parse(readFileSync(out, "utf8"));
-    expect(report.files).toEqual({ read: 2, bad: 0, skipped: 1 });
+    expect(report.files).toBe(2);
+    expect(report.fileCounts).toEqual({ read: 2, bad: 0, skipped: 1 });
     expect(report.skippedFiles).toEqual({ jsonLines: 0, digest: 0, notLogFiles: 1 });
     expect(report.records).toBe(67);
     expect(Object.fromEntries(report.detections.map((d: any) => [d.name, d.matches]))).toEqual(
@@ -156,12 +157,14 @@ describe("npm run replay", () => {
     writeFileSync(path.join(dir, "README.txt"), "notes");
     // A link back up the tree is walked once, not forever.
     symlinkSync(dir, path.join(sub, "loop"));
-    const out = path.join(dir, "report.json");
+    // Outside the folder replayed: an output inside an input folder is refused.
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "replay-report-")), "report.json");
     const result = runCommand("replay", ["--json", out, dir]);
     expectCleanFailure(result);
     expect(result.status).toBe(1);
     const report = JSON.parse(readFileSync(out, "utf8"));
-    expect(report.files).toEqual({ read: 2, bad: 1, skipped: 3 });
+    expect(report.files).toBe(3);
+    expect(report.fileCounts).toEqual({ read: 2, bad: 1, skipped: 3 });
     expect(report.skippedFiles).toEqual({ jsonLines: 1, digest: 1, notLogFiles: 1 });
     expect(report.badFiles).toEqual([{ file: path.join(sub, "broken.json"), error: "not JSON" }]);
     expect(report.records).toBe(72);
@@ -204,7 +207,8 @@ describe("npm run replay", () => {
     const dir = folder("many");
     const many = [...records, ...records, ...records];
     writeFileSync(path.join(dir, "many.json"), JSON.stringify({ Records: many }, null, 2));
-    const out = path.join(dir, "report.json");
+    // Outside the folder replayed: an output inside an input folder is refused.
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "replay-report-")), "report.json");
     const result = runCommand("replay", ["--json", out, dir]);
     expect(result.status).toBe(0);
     const total = expected.RootAccountUsage * 3;
@@ -236,7 +240,8 @@ describe("npm run replay", () => {
       path.join(dir, "b-truncated.json"),
       JSON.stringify({ Records: cloudTrail }).slice(0, -100),
     );
-    const out = path.join(dir, "report.json");
+    // Outside the folder replayed: an output inside an input folder is refused.
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "replay-report-")), "report.json");
     const result = runCommand("replay", ["--json", out, dir]);
     expect(result.status).toBe(1);
     const report = JSON.parse(readFileSync(out, "utf8"));

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ServiceControlPolicy } from "../components/serviceControlPolicy";
 import { SCP_DEFINITIONS } from "../policies/scpDefinitions";
@@ -62,6 +63,34 @@ describe("ServiceControlPolicy component", () => {
     );
     expect(byType(resources, TYPES.attachment).map((a) => a.name)).toEqual(["prod-root-r-4f8a"]);
     expect(one(resources, TYPES.policy).name).toBe("prod-root-policy");
+  });
+
+  it("turns a definition's earlier token and name into aliases, so a rename moves instead of replacing", async () => {
+    const renamed: PlannedScp = {
+      ...scp,
+      resourceName: "member-root-2",
+      definition: {
+        ...rootAccessDefinition,
+        componentType: "aws-org-guardrails:scp:MemberRoot",
+        resourceName: "member-root",
+        previously: [
+          { componentType: rootAccessDefinition.componentType, resourceName: "root-access" },
+        ],
+      },
+    };
+    let aliases: string[] = [];
+    await evaluateComponent((provider) => {
+      const component = new ServiceControlPolicy(renamed, { provider });
+      // Pulumi keeps a resource's aliases as URN outputs (and derives its children's from them).
+      const held = (component as unknown as { __aliases: pulumi.Output<string>[] }).__aliases;
+      pulumi.all(held).apply((urns) => {
+        aliases = urns;
+      });
+    });
+    // The split part keeps its suffix under the old name.
+    expect(aliases).toEqual([
+      expect.stringMatching(/::aws-org-guardrails:scp:RootAccessGuardrail::root-access-2$/),
+    ]);
   });
 });
 

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectConfigFromPulumi, validateGuardrailConfig } from "../config/validate";
 import { InputError } from "../lib/errors";
 import { PROJECT_DIR, readStackFile } from "../offline/stackFile";
+import { runCommandAsync } from "./support/cli";
 import { DEV, devOrganization } from "./support/fixtures";
 
 /** The production template a real repository starts from (README, "Using it for real"). */
@@ -58,5 +59,33 @@ describe("templates/Pulumi.prod.yaml", () => {
     expect(config.centralLogs.location).toBe("delegatedAdministrator");
     expect(config.alerts.paging?.emails).toEqual(["oncall@example.com"]);
     expect(config.protectAuditData).toBe(true);
+  });
+});
+
+/**
+ * Every environment this repository deploys (`stacks/Pulumi.<env>.yaml`, the files the pipeline
+ * lists) must plan offline against its own snapshot: a change that breaks a real stack's config
+ * fails here, not in its pipeline. A repository without stack files has none to plan.
+ */
+const STACKS_DIR = path.join(PROJECT_DIR, "stacks");
+const ENVIRONMENTS = existsSync(STACKS_DIR)
+  ? readdirSync(STACKS_DIR)
+      .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+      .filter((env): env is string => env !== undefined)
+      .sort()
+  : [];
+
+// (In this file, beside the template they start from, so a repository without stacks still has
+// tests here.)
+describe("the repository's own stacks", () => {
+  it.each(ENVIRONMENTS)("stacks/Pulumi.%s.yaml plans against its snapshot", async (env) => {
+    const snapshot = path.join(STACKS_DIR, `org.${env}.json`);
+    expect(existsSync(snapshot), `${snapshot}: run npm run discover -- --out ${snapshot}`).toBe(
+      true,
+    );
+    const result = await runCommandAsync("plan", ["--stack", env]);
+    expect(result.stderr, env).toBe("");
+    expect(result.status, env).toBe(0);
+    expect(result.stdout).toMatch(/\d+ AWS resources/);
   });
 });

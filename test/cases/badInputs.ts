@@ -209,7 +209,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     input: "home region that is not a region",
     prepare: editConfig((c) => (c[`${NS}:homeRegion`] = "Ireland")),
     args: plan,
-    expect: `${NS}:homeRegion: "Ireland" is not an AWS region; did you mean `,
+    expect: `${NS}:homeRegion: "Ireland" is not an AWS region; give a region code such as eu-west-1`,
     exitCode: 2,
   },
   {

@@ -4,8 +4,8 @@ import { OrganizationSnapshot } from "../../org/snapshot";
 import { randomGenerator } from "./cloudtrailGenerator";
 
 /** The tests' dev stack and organization, which the benchmarks plan against (never stacks/). */
-export const DEV_STACKS_DIR = path.join(PROJECT_DIR, "test", "fixtures", "stacks");
-export const DEV_SNAPSHOT_PATH = path.join(DEV_STACKS_DIR, "org.dev.json");
+export const FIXTURE_STACKS_DIR = path.join(PROJECT_DIR, "test", "fixtures", "stacks");
+export const DEV_SNAPSHOT_PATH = path.join(FIXTURE_STACKS_DIR, "org.dev.json");
 
 /**
  * The dev organization grown to `accounts` accounts with `units` more OUs, nested up to four deep
