@@ -11,11 +11,24 @@ export function importCommands(
   project: string,
   topology: DeclaredTopology,
 ): string[] {
+  return adoptions(stack, project, topology).map((adoption) => adoption.command);
+}
+
+/** Each declared OU and account that exists already: its type, Pulumi name, id and command. */
+export function adoptions(
+  stack: string,
+  project: string,
+  topology: DeclaredTopology,
+): { type: string; name: string; id: string; command: string }[] {
   const component = MEMBER_ACCOUNTS_COMPONENT;
   const parent = `${component}=urn:pulumi:${stack}::${project}::aws-org-guardrails:accounts:MemberAccounts::${component}`;
   const provider = `management=urn:pulumi:${stack}::${project}::pulumi:providers:aws::management`;
-  const command = (type: string, name: string, id: string): string =>
-    `pulumi import --stack ${stack} --yes --parent ${parent} --provider ${provider} ${type} ${name} ${id}`;
+  const command = (type: string, name: string, id: string) => ({
+    type,
+    name,
+    id,
+    command: `pulumi import --stack ${stack} --yes --parent ${parent} --provider ${provider} ${type} ${name} ${id}`,
+  });
   return [
     ...topology.units
       .filter((unit) => unit.existingId !== undefined)

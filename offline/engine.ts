@@ -110,7 +110,12 @@ function mockState(args: pulumi.runtime.MockResourceArgs): {
   const id = `${args.name}-id`;
   return {
     id,
-    state: { ...args.inputs, arn: args.inputs.arn ?? `arn:aws:mock::${args.type}:${args.name}` },
+    state: {
+      ...args.inputs,
+      arn: args.inputs.arn ?? `arn:aws:mock::${args.type}:${args.name}`,
+      // A key's id is an output the provider always sets (aliases and policies refer to it).
+      ...(args.type === "aws:kms/key:Key" ? { keyId: id } : {}),
+    },
   };
 }
 

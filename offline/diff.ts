@@ -1,0 +1,356 @@
+import { Baseline, BaselineResource } from "./baseline";
+import { RecordedResource, UNKNOWN } from "./engine";
+import { PROVIDER_FACTS } from "./providerFacts";
+
+/**
+ * The offline plan compared with a baseline, resource by resource, the way `pulumi preview` decides:
+ * a URN only in the plan is a create (or an import), only in the baseline a delete, in both a
+ * `same`, an `update`, or a `replace` when a changed input is one the provider cannot change in
+ * place (offline/providerFacts.ts `forceNew`, read from the provider's source; a type the table
+ * does not list is assumed to replace, the safe guess). Pulumi's rules followed here, from its
+ * engine (pkg/resource/deploy/step_generator.go): a replacement of a resource protected before and
+ * after, and any delete of a protected resource, is refused; a resource whose provider is replaced
+ * is replaced too; an input that depends on a resource being created or replaced is unknown until
+ * apply, so it changes.
+ */
+export type LogicalOp = "same" | "create" | "update" | "replace" | "delete" | "import";
+
+export interface PropertyChange {
+  /** Pulumi's property path (`tags.owner`, `statement[0].sid`, `tags["a.b"]`). */
+  readonly path: string;
+  /** As `pulumi preview --json` detailedDiff writes them. */
+  readonly kind: "add" | "delete" | "update" | "add-replace" | "delete-replace" | "update-replace";
+  readonly old?: unknown;
+  readonly new?: unknown;
+}
+
+export interface StatementChange {
+  readonly change: "+" | "-" | "~";
+  /** The statement's Sid, or its position when it has none. */
+  readonly statement: string;
+  /** For "~": the statement's keys that changed. */
+  readonly keys?: readonly string[];
+  readonly old?: unknown;
+  readonly new?: unknown;
+}
+
+export interface ResourceDiff {
+  readonly op: LogicalOp;
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly old?: BaselineResource;
+  readonly new?: RecordedResource;
+  readonly changes: readonly PropertyChange[];
+  /** Top-level inputs (or `provider`) that force the replacement. */
+  readonly replaceReasons: readonly string[];
+  /** Policy documents (JSON strings) diffed statement by statement, per input. */
+  readonly statements: Readonly<Record<string, readonly StatementChange[]>>;
+  /** Pulumi would stop: the resource is protected. */
+  readonly refused?: "protected";
+  /** Replaced delete-first (the resource's deleteBeforeReplace option). */
+  readonly deleteBeforeReplace?: boolean;
+  /** For an import: the command that adopts it. */
+  readonly importCommand?: string;
+}
+
+export interface Adoption {
+  readonly type: string;
+  readonly name: string;
+  readonly id: string;
+  readonly command: string;
+}
+
+export interface DiffOptions {
+  /** Declared resources that exist in the organization, with their `pulumi import` commands. */
+  readonly adoptions?: readonly Adoption[];
+}
+
+export function diffPlan(
+  baseline: Baseline,
+  current: readonly RecordedResource[],
+  options: DiffOptions = {},
+): ResourceDiff[] {
+  const old = new Map(baseline.resources.map((resource) => [resource.urn, resource]));
+  const planned = current.filter((resource) => resource.type !== "pulumi:pulumi:Stack");
+  const plannedUrns = new Set(planned.map((resource) => resource.urn));
+  /** URNs whose id (and so every output) is new: created or replaced. */
+  const renewed = new Set<string>();
+  const providerUrnOf = (ref: string): string => ref.split("::").slice(0, -1).join("::");
+  const results: ResourceDiff[] = [];
+
+  // Registration order puts dependencies (and providers) first, so `renewed` is complete for
+  // each resource's dependencies by the time it is compared.
+  for (const resource of planned) {
+    const before = old.get(resource.urn);
+    if (before === undefined) {
+      const adoption =
+        baseline.kind === "state"
+          ? options.adoptions?.find(
+              (entry) => entry.type === resource.type && entry.name === resource.name,
+            )
+          : undefined;
+      if (adoption !== undefined || resource.importId !== "") {
+        results.push({
+          ...base(resource, undefined),
+          op: "import",
+          importCommand: adoption?.command,
+        });
+        continue;
+      }
+      renewed.add(resource.urn);
+      results.push({ ...base(resource, undefined), op: "create" });
+      continue;
+    }
+    const dependsOnRenewed =
+      resource.dependencies.some((urn) => renewed.has(urn)) ||
+      (resource.provider !== "" && renewed.has(providerUrnOf(resource.provider)));
+    const ignored = new Set(resource.ignoreChanges.map(topLevel));
+    const changes = diffInputs(before.inputs, resource.inputs, "", dependsOnRenewed).filter(
+      (change) =>
+        !ignored.has(topLevel(change.path)) &&
+        // An input the provider defaulted, which the program does not set, keeps its value.
+        !(change.kind === "delete" && before.defaults.includes(topLevel(change.path))),
+    );
+    const replaceReasons = new Set<string>();
+    const facts = PROVIDER_FACTS[resource.type];
+    if (resource.custom) {
+      for (const change of changes) {
+        const key = topLevel(change.path);
+        if (facts === undefined || facts.forceNew.includes(key)) {
+          replaceReasons.add(key);
+        }
+      }
+      const oldProvider = providerUrnOf(before.provider);
+      const newProvider = providerUrnOf(resource.provider);
+      if (
+        before.provider !== "" &&
+        resource.provider !== "" &&
+        (oldProvider !== newProvider || renewed.has(newProvider))
+      ) {
+        replaceReasons.add("provider");
+      }
+    }
+    const marked: PropertyChange[] = changes.map((change) =>
+      replaceReasons.has(topLevel(change.path))
+        ? { ...change, kind: `${change.kind}-replace` as PropertyChange["kind"] }
+        : change,
+    );
+    const statements = statementDiffs(before.inputs, resource.inputs);
+    if (replaceReasons.size > 0) {
+      renewed.add(resource.urn);
+      results.push({
+        ...base(resource, before),
+        op: "replace",
+        changes: marked,
+        replaceReasons: [...replaceReasons].sort(),
+        statements,
+        ...(resource.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+        ...(before.protect && resource.protect ? { refused: "protected" as const } : {}),
+      });
+    } else if (marked.length > 0) {
+      results.push({ ...base(resource, before), op: "update", changes: marked, statements });
+    } else {
+      results.push({ ...base(resource, before), op: "same" });
+    }
+  }
+  for (const before of baseline.resources) {
+    if (!plannedUrns.has(before.urn)) {
+      results.push({
+        op: "delete",
+        urn: before.urn,
+        type: before.type,
+        name: before.name,
+        old: before,
+        changes: [],
+        replaceReasons: [],
+        statements: {},
+        ...(before.protect ? { refused: "protected" as const } : {}),
+      });
+    }
+  }
+  return results;
+}
+
+function base(
+  resource: RecordedResource,
+  before: BaselineResource | undefined,
+): Omit<ResourceDiff, "op"> {
+  return {
+    urn: resource.urn,
+    type: resource.type,
+    name: resource.name,
+    ...(before === undefined ? {} : { old: before }),
+    new: resource,
+    changes: [],
+    replaceReasons: [],
+    statements: {},
+  };
+}
+
+/** The top-level input of a property path: `tags` of `tags.owner`, `rules` of `rules[0].id`. */
+export function topLevel(path: string): string {
+  if (path.startsWith('["')) {
+    return JSON.parse(path.slice(1, path.indexOf('"]') + 1)) as string;
+  }
+  return /^[^.[]*/.exec(path)?.[0] ?? path;
+}
+
+/** Pulumi's PropertyPath.String() (sdk/go/common/resource/properties_path.go). */
+function join(prefix: string, key: string | number): string {
+  if (typeof key === "number") {
+    return `${prefix}[${key}]`;
+  }
+  if (!/^[A-Za-z0-9_]+$/.test(key)) {
+    return `${prefix}[${JSON.stringify(key)}]`;
+  }
+  return prefix === "" ? key : `${prefix}.${key}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function diffInputs(
+  before: unknown,
+  after: unknown,
+  path: string,
+  unknownChanges: boolean,
+): PropertyChange[] {
+  if (after === UNKNOWN) {
+    // Not known until apply: it changes only if what it comes from is new.
+    if (before === undefined) {
+      return [{ path, kind: "add", new: UNKNOWN }];
+    }
+    return unknownChanges ? [{ path, kind: "update", old: before, new: UNKNOWN }] : [];
+  }
+  if (before === UNKNOWN && after !== undefined) {
+    // A plan baseline had it unknown; now it is a value of its own.
+    return [{ path, kind: "update", old: UNKNOWN, new: after }];
+  }
+  if (isRecord(before) && isRecord(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) =>
+      diffInputs(before[key], after[key], join(path, key), unknownChanges),
+    );
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const length = Math.max(before.length, after.length);
+    return Array.from({ length }, (_, index) =>
+      diffInputs(before[index], after[index], join(path, index), unknownChanges),
+    ).flat();
+  }
+  if (before === undefined && after === undefined) {
+    return [];
+  }
+  if (before === undefined) {
+    return [{ path, kind: "add", new: after }];
+  }
+  if (after === undefined) {
+    return [{ path, kind: "delete", old: before }];
+  }
+  if (typeof before === "string" && typeof after === "string" && before !== after) {
+    // Policy documents: the same JSON written differently is no change (the provider compares
+    // them as IAM policies too, offline/providerFacts.ts normalisations).
+    const a = parseDocument(before);
+    const b = parseDocument(after);
+    if (a !== undefined && b !== undefined && canonical(a) === canonical(b)) {
+      return [];
+    }
+  }
+  return canonical(before) === canonical(after)
+    ? []
+    : [{ path, kind: "update", old: before, new: after }];
+}
+
+function parseDocument(text: string): Record<string, unknown> | undefined {
+  if (!text.trimStart().startsWith("{")) {
+    return undefined;
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isRecord(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An asset by its content hash alone: state may hold the hash without the byte count. */
+function assetIdentity(text: string): string {
+  return /^\[asset sha256:([0-9a-f]{64})/.exec(text)?.[1] ?? text;
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === "string" && inner.startsWith("[asset ")
+      ? assetIdentity(inner)
+      : isRecord(inner)
+        ? Object.fromEntries(
+            Object.keys(inner)
+              .sort()
+              .map((key) => [key, inner[key]]),
+          )
+        : inner,
+  );
+}
+
+function statementsOf(document: Record<string, unknown> | undefined): unknown[] | undefined {
+  if (document === undefined) {
+    return undefined;
+  }
+  const statement = document.Statement;
+  return Array.isArray(statement) ? statement : isRecord(statement) ? [statement] : undefined;
+}
+
+/** Every input holding an IAM-style policy document, diffed statement by statement (by Sid). */
+function statementDiffs(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, StatementChange[]> {
+  const result: Record<string, StatementChange[]> = {};
+  for (const key of Object.keys(after)) {
+    const oldText = before[key];
+    const newText = after[key];
+    if (typeof oldText !== "string" || typeof newText !== "string" || oldText === newText) {
+      continue;
+    }
+    const oldStatements = statementsOf(parseDocument(oldText));
+    const newStatements = statementsOf(parseDocument(newText));
+    if (oldStatements === undefined || newStatements === undefined) {
+      continue;
+    }
+    const label = (statement: unknown, index: number): string =>
+      isRecord(statement) && typeof statement.Sid === "string" && statement.Sid !== ""
+        ? statement.Sid
+        : `#${index + 1}`;
+    const oldBy = new Map(oldStatements.map((s, i) => [label(s, i), s]));
+    const newBy = new Map(newStatements.map((s, i) => [label(s, i), s]));
+    const changes: StatementChange[] = [];
+    for (const [sid, statement] of newBy) {
+      const previous = oldBy.get(sid);
+      if (previous === undefined) {
+        changes.push({ change: "+", statement: sid, new: statement });
+      } else if (canonical(previous) !== canonical(statement)) {
+        const keys = [
+          ...new Set([...Object.keys(previous as object), ...Object.keys(statement as object)]),
+        ]
+          .filter(
+            (k) =>
+              canonical((previous as Record<string, unknown>)[k]) !==
+              canonical((statement as Record<string, unknown>)[k]),
+          )
+          .sort();
+        changes.push({ change: "~", statement: sid, keys, old: previous, new: statement });
+      }
+    }
+    for (const [sid, statement] of oldBy) {
+      if (!newBy.has(sid)) {
+        changes.push({ change: "-", statement: sid, old: statement });
+      }
+    }
+    if (changes.length > 0) {
+      result[key] = changes;
+    }
+  }
+  return result;
+}
