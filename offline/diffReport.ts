@@ -198,6 +198,14 @@ function resourceLines(diff: ResourceDiff): string[] {
   const lines = [
     `${SIGN[diff.op].padEnd(2)} ${diff.op.padEnd(7)} ${diff.type}  ${diff.name}${tags.length > 0 ? `  ${tags.join("  ")}` : ""}`,
   ];
+  if (diff.op === "create" && diff.new !== undefined) {
+    // What a reviewer checks in a new resource: each input it is created with.
+    for (const [key, value] of Object.entries(diff.new.inputs).sort(([a], [b]) =>
+      a.localeCompare(b),
+    )) {
+      lines.push(`      + ${key}: ${shown(value)}`);
+    }
+  }
   const covered = new Set(Object.keys(diff.statements));
   for (const [key, changes] of Object.entries(diff.statements)) {
     lines.push(`      ${key}:`, ...statementLines(changes).map((line) => `        ${line}`));

@@ -21,12 +21,12 @@ function contents(folder: string): Map<string, string> {
 }
 
 describe("bad-input catalogue", () => {
-  it("has at least 40 cases across stack config, snapshots, arguments of every command and CloudTrail files", () => {
+  it("has at least 40 cases across stack config, snapshots, arguments of every command and CloudTrail files and plan baselines", () => {
     expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(40);
     expect(new Set(BAD_INPUTS.map((item) => item.command))).toEqual(
       new Set(["plan", "coverage", "discover", "replay", "breakglass", "bench", "adopt"]),
     );
-    expect(new Set(BAD_INPUTS.map((item) => item.area)).size).toBe(4);
+    expect(new Set(BAD_INPUTS.map((item) => item.area)).size).toBe(5);
   });
 
   it("docs/bad-input.md lists every case (npm run docs regenerates it)", () => {

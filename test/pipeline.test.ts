@@ -47,6 +47,34 @@ const runs = (job: Job): string[] => job.steps.map((step) => step.run ?? "").fil
 const uses = (job: Job): string[] => job.steps.map((step) => step.uses ?? "").filter(Boolean);
 
 describe("GitHub Actions pipeline", () => {
+  it("shows a pull request's diff in the job summary and guards every deployment before pulumi up", () => {
+    const preview = workflow.jobs.preview.steps;
+    const diff = preview.findIndex((step) => (step.run ?? "").includes("--baseline"));
+    const credentialed = preview.findIndex((step) => step.with?.command === "preview");
+    expect(diff).toBeGreaterThan(-1);
+    expect(diff).toBeLessThan(credentialed);
+    const diffRun = preview[diff].run ?? "";
+    // Base and head planned against the same snapshot, the Markdown into the job summary.
+    expect(diffRun.match(/--org "\$RUNNER_TEMP\/snapshot.json"/g)).toHaveLength(2);
+    expect(diffRun).toContain('--markdown "$RUNNER_TEMP/diff.md"');
+    expect(diffRun).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    expect(diffRun).toContain("exit $status");
+
+    const deploy = workflow.jobs.deploy.steps;
+    const guard = deploy.findIndex((step) => (step.run ?? "").includes("--baseline"));
+    const up = deploy.findIndex((step) => step.with?.command === "up");
+    expect(guard).toBeGreaterThan(-1);
+    expect(guard).toBeLessThan(up);
+    const guardRun = deploy[guard].run ?? "";
+    expect(guardRun).toContain(
+      'pulumi stack export --stack "$STACK" --file "$RUNNER_TEMP/state.json"',
+    );
+    expect(guardRun).toContain('--baseline "$RUNNER_TEMP/state.json"');
+    // Destructive changes pass only when the environment says so, never by default.
+    expect(guardRun).not.toMatch(/--allow-destructive(?! *\$ALLOW)/);
+    expect(JSON.stringify(deploy[guard])).toContain("vars.ALLOW_DESTRUCTIVE == 'true'");
+  });
+
   it("runs the README's test commands on every pull request", () => {
     expect(Object.keys(workflow.on)).toEqual(["pull_request", "push"]);
     expect(readme).toContain("npm ci && npm test");
@@ -92,13 +120,14 @@ describe("GitHub Actions pipeline", () => {
     );
     expect(aws?.with?.["role-to-assume"]).toBe("${{ vars.AWS_ROLE_ARN }}");
     expect(JSON.stringify(preview.steps)).not.toMatch(/aws-access-key-id|aws-secret-access-key/);
-    expect(runs(preview)).toEqual([
+    expect(runs(preview).slice(0, 3)).toEqual([
       "npm ci",
       "npm run discover -- --out stacks/org.${{ matrix.stack }}.json",
       "npm run coverage -- --stack ${{ matrix.stack }}",
     ]);
-    const pulumi = preview.steps.find((step) =>
-      step.uses?.startsWith("pulumi/actions@"),
+    expect(runs(preview)).toHaveLength(4);
+    const pulumi = preview.steps.find(
+      (step) => step.uses?.startsWith("pulumi/actions@") && step.with !== undefined,
     ) as Step & { env?: Record<string, string> };
     expect(pulumi?.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}" });
     // The program plans against the snapshot the coverage gate checked.
@@ -116,7 +145,7 @@ describe("GitHub Actions pipeline", () => {
     expect(deploy.environment).toBe("${{ matrix.stack }}");
     expect(runs(deploy)).toContain("npm run coverage -- --stack ${{ matrix.stack }}");
     expect(
-      deploy.steps.find((step) => step.uses?.startsWith("pulumi/actions@"))?.with,
+      deploy.steps.find((step) => step.uses?.startsWith("pulumi/actions@") && step.with)?.with,
     ).toMatchObject({ command: "up" });
   });
 

@@ -122,7 +122,7 @@ describe("npm run plan (the offline plan)", () => {
     const usage = runCommand("plan", []);
     expectCleanFailure(usage);
     expect(usage.stderr.trim()).toBe(
-      "plan: --stack is required; usage: npm run plan -- --stack <env> [--org <snapshot.json>] [--stacks <dir>] [--json <file>]",
+      "plan: --stack is required; usage: npm run plan -- --stack <env> [--org <snapshot.json>] [--stacks <dir>] [--baseline <file>] [--allow-destructive] [--json <file>] [--markdown <file>]",
     );
   });
 });

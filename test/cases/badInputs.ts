@@ -20,7 +20,7 @@ export interface Workspace {
 }
 
 export interface BadInputCase {
-  readonly area: "stack config" | "org snapshot" | "arguments" | "CloudTrail file";
+  readonly area: "stack config" | "org snapshot" | "arguments" | "CloudTrail file" | "baseline";
   readonly command: "plan" | "coverage" | "discover" | "replay" | "breakglass" | "bench" | "adopt";
   /** What is wrong, for the catalogue. */
   readonly input: string;
@@ -107,8 +107,30 @@ const GOOD_RECORDS = JSON.stringify({
   ],
 });
 
+const withBaseline =
+  (name: string) =>
+  (work: Workspace): string[] => [...plan(work), "--baseline", path.join(work.scratch, name)];
+const baselineFile = (name: string, content: unknown) => (work: Workspace) =>
+  writeFileSync(
+    path.join(work.scratch, name),
+    typeof content === "string" ? content : JSON.stringify(content),
+  );
+const OTHER_STACK_PLAN = {
+  steps: [
+    {
+      op: "create",
+      urn: "urn:pulumi:prod::aws-org-guardrails::pulumi:providers:aws::management",
+      newState: {
+        type: "pulumi:providers:aws",
+        urn: "urn:pulumi:prod::aws-org-guardrails::pulumi:providers:aws::management",
+        custom: true,
+        inputs: {},
+      },
+    },
+  ],
+};
+
 export const BAD_INPUTS: readonly BadInputCase[] = [
-  // Stack config, through the offline plan.
   {
     area: "stack config",
     command: "plan",
@@ -885,6 +907,52 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     expect: 'history.json: event 1 of "Events" has no CloudTrailEvent',
     exitCode: 1,
   },
+  {
+    area: "baseline",
+    command: "plan",
+    input: "baseline that is not JSON (a YAML file)",
+    prepare: baselineFile("base.yaml", "steps: []\n"),
+    args: withBaseline("base.yaml"),
+    expect: "base.yaml: not JSON (",
+    exitCode: 2,
+  },
+  {
+    area: "baseline",
+    command: "plan",
+    input: "baseline of another stack",
+    prepare: baselineFile("prod-plan.json", OTHER_STACK_PLAN),
+    args: withBaseline("prod-plan.json"),
+    expect:
+      "prod-plan.json: is of stack prod of project aws-org-guardrails, not dev of aws-org-guardrails",
+    exitCode: 2,
+  },
+  {
+    area: "baseline",
+    command: "plan",
+    input: "baseline in an unknown format",
+    prepare: baselineFile("coverage.json", { accounts: [], uncovered: [] }),
+    args: withBaseline("coverage.json"),
+    expect: "coverage.json: an unknown format",
+    exitCode: 2,
+  },
+  {
+    area: "baseline",
+    command: "plan",
+    input: "stack export of a version Pulumi does not write",
+    prepare: baselineFile("state.json", { version: 9, deployment: { resources: [] } }),
+    args: withBaseline("state.json"),
+    expect: "state.json: a stack export of version 9, expected 1 to 4",
+    exitCode: 2,
+  },
+  {
+    area: "baseline",
+    command: "plan",
+    input: "baseline that is the output file too",
+    args: (work) => [...plan(work), "--baseline", work.output],
+    expect: "is also an input of this command",
+    exitCode: 2,
+  },
+  // Stack config, through the offline plan.
 ];
 
 /** The catalogue as Markdown, for docs/bad-input.md. */

@@ -54,7 +54,9 @@ export function stackExportOf(evaluation: Evaluation): Record<string, unknown> {
   };
   const resources = evaluation.resources.map((resource) => {
     if (Object.values(resource.inputs).includes(UNKNOWN)) {
-      throw new Error(`${resource.urn}: a deployment's inputs are known; evaluate with preview off`);
+      throw new Error(
+        `${resource.urn}: a deployment's inputs are known; evaluate with preview off`,
+      );
     }
     const bridged = resource.custom && !resource.type.startsWith("pulumi:");
     const inputs = stateValue(resource.inputs) as Record<string, unknown>;
