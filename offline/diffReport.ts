@@ -320,11 +320,23 @@ export function renderDiffMarkdown(report: DiffReport): string {
     lines.push("", note);
   }
   if (changed.length > 0) {
-    lines.push("", "<details><summary>Every change</summary>", "", "```text");
-    for (const diff of changed) {
-      lines.push(...resourceLines(diff));
-    }
-    lines.push("```", "", "</details>");
+    const details = changed.flatMap(resourceLines);
+    // A fence longer than any run of backticks in the values: config text cannot close it.
+    const longest = Math.max(
+      2,
+      ...details.map((line) => Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length))),
+    );
+    const fence = "`".repeat(longest + 1);
+    lines.push(
+      "",
+      "<details><summary>Every change</summary>",
+      "",
+      `${fence}text`,
+      ...details,
+      fence,
+      "",
+      "</details>",
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -420,6 +420,58 @@ describe("diffPlan", () => {
     expect(kept.map((diff) => diff.op)).toEqual(["same", "same", "delete"]);
   });
 
+  it("reads what real exports hold besides managed resources: the root stack, default providers, pending deletes, pending operations, older versions", () => {
+    const resources = [
+      {
+        urn: "urn:pulumi:dev::aws-org-guardrails::pulumi:pulumi:Stack::aws-org-guardrails-dev",
+        custom: false,
+        type: "pulumi:pulumi:Stack",
+        outputs: { rootAccessPolicyId: "p-1" },
+      },
+      {
+        urn: "urn:pulumi:dev::aws-org-guardrails::pulumi:providers:aws::default_7_0_0",
+        custom: true,
+        id: "2c5a6f0e-6f1d-4c1e-9d6e-0b8f1c1d2e3f",
+        type: "pulumi:providers:aws",
+        inputs: { region: "eu-west-1" },
+      },
+      {
+        urn: "urn:pulumi:dev::aws-org-guardrails::aws:sns/topic:Topic::alerts",
+        custom: true,
+        delete: true,
+        id: "old",
+        type: "aws:sns/topic:Topic",
+      },
+      {
+        urn: "urn:pulumi:dev::aws-org-guardrails::aws:sns/topic:Topic::alerts",
+        custom: true,
+        id: "arn:aws:sns:eu-west-1:314159265358:alerts",
+        type: "aws:sns/topic:Topic",
+        inputs: { __defaults: [], name: "alerts" },
+      },
+    ];
+    for (const version of [1, 2, 3, 4]) {
+      const file = path.join(work, `export-v${version}.json`);
+      writeFileSync(
+        file,
+        JSON.stringify({
+          version,
+          deployment: {
+            manifest: { time: "2026-11-30T09:12:44Z", magic: "", version: "" },
+            resources,
+            pending_operations: [{ resource: resources[3], type: "updating" }],
+          },
+        }),
+      );
+      const baseline = readBaseline(file, { stack: "dev", project: "aws-org-guardrails" });
+      expect(baseline.kind).toBe("state");
+      expect(baseline.resources.map((resource) => [resource.name, resource.id])).toEqual([
+        ["alerts", "arn:aws:sns:eu-west-1:314159265358:alerts"],
+      ]);
+      expect(baseline.resources[0].inputs).toEqual({ name: "alerts" });
+    }
+  });
+
   it("names paths as Pulumi does", () => {
     expect(topLevel("tags.owner")).toBe("tags");
     expect(topLevel("statement[0].sid")).toBe("statement");
