@@ -177,10 +177,18 @@ function resourceOf(value: unknown, where: string, label: string): BaselineResou
   const defaults = Array.isArray(rawInputs.__defaults)
     ? rawInputs.__defaults.filter((key): key is string => typeof key === "string")
     : [];
+  const isProvider = value.type.startsWith("pulumi:providers:");
   const inputs = Object.fromEntries(
     Object.entries(rawInputs)
-      // The bridge's bookkeeping (`__defaults`, `__meta`), not inputs.
-      .filter(([key]) => !key.startsWith("__"))
+      // The bridge's bookkeeping (`__defaults`, `__meta`) and the engine's (`__internal`), not
+      // inputs; on a provider, the plugin version and download URL the engine records beside its
+      // config (pkg/resource/deploy/providers/registry.go, SetProviderVersion): an upgrade of the
+      // plugin is not a change of the provider's configuration.
+      .filter(
+        ([key]) =>
+          !key.startsWith("__") &&
+          !(isProvider && (key === "version" || key === "pluginDownloadURL")),
+      )
       .map(([key, inner]) => [key, plainStateValue(inner)]),
   );
   return {

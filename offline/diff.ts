@@ -46,6 +46,8 @@ export interface ResourceDiff {
   readonly replaceReasons: readonly string[];
   /** Policy documents (JSON strings) diffed statement by statement, per input. */
   readonly statements: Readonly<Record<string, readonly StatementChange[]>>;
+  /** The type has no entry in offline/providerFacts.ts: any change was assumed to replace it. */
+  readonly unverified?: true;
   /** Pulumi would stop: the resource is protected. */
   readonly refused?: "protected";
   /** Replaced delete-first (the resource's deleteBeforeReplace option). */
@@ -146,6 +148,7 @@ export function diffPlan(
         replaceReasons: [...replaceReasons].sort(),
         statements,
         ...(resource.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+        ...(facts === undefined && changes.length > 0 ? { unverified: true as const } : {}),
         ...(before.protect && resource.protect ? { refused: "protected" as const } : {}),
       });
     } else if (marked.length > 0) {

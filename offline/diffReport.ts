@@ -189,6 +189,9 @@ function resourceLines(diff: ResourceDiff): string[] {
   if (diff.op === "replace") {
     tags.push(`[replace: ${diff.replaceReasons.join(", ")}]`);
   }
+  if (diff.unverified) {
+    tags.push("(no provider facts for this type: assumed to replace)");
+  }
   if (diff.op === "delete" && diff.old?.retainOnDelete) {
     tags.push("[retained in AWS: only removed from the stack]");
   }

@@ -401,6 +401,7 @@ describe("diffPlan", () => {
       ["a", "replace", ["policyId"]],
       ["t", "replace", ["size"]],
     ]);
+    expect(diffs.map((diff) => diff.unverified ?? false)).toEqual([false, false, true]);
     // Unchanged dependency: the unknown id is the one in the state.
     const kept = diffPlan(baseline, [
       resource({
@@ -436,6 +437,14 @@ describe("diffPlan", () => {
         inputs: { region: "eu-west-1" },
       },
       {
+        urn: "urn:pulumi:dev::aws-org-guardrails::pulumi:providers:aws::management",
+        custom: true,
+        id: "9b1d7a52-1c53-4e0a-8f2e-5d7c6b4a3e21",
+        type: "pulumi:providers:aws",
+        // The engine records the plugin version beside the config.
+        inputs: { region: "eu-west-1", version: "7.48.0" },
+      },
+      {
         urn: "urn:pulumi:dev::aws-org-guardrails::aws:sns/topic:Topic::alerts",
         custom: true,
         delete: true,
@@ -459,16 +468,20 @@ describe("diffPlan", () => {
           deployment: {
             manifest: { time: "2026-11-30T09:12:44Z", magic: "", version: "" },
             resources,
-            pending_operations: [{ resource: resources[3], type: "updating" }],
+            pending_operations: [{ resource: resources[4], type: "updating" }],
           },
         }),
       );
       const baseline = readBaseline(file, { stack: "dev", project: "aws-org-guardrails" });
       expect(baseline.kind).toBe("state");
       expect(baseline.resources.map((resource) => [resource.name, resource.id])).toEqual([
+        ["management", "9b1d7a52-1c53-4e0a-8f2e-5d7c6b4a3e21"],
         ["alerts", "arn:aws:sns:eu-west-1:314159265358:alerts"],
       ]);
-      expect(baseline.resources[0].inputs).toEqual({ name: "alerts" });
+      expect(baseline.resources.map((resource) => resource.inputs)).toEqual([
+        { region: "eu-west-1" },
+        { name: "alerts" },
+      ]);
     }
   });
 
