@@ -38,7 +38,7 @@ export const planCommand = defineCommand(
       },
     },
     verdict:
-      "with --baseline: a guarded resource would be replaced or deleted (without --allow-destructive), or Pulumi would refuse a step on a protected resource",
+      "with --baseline: a guarded resource would be replaced, deleted or unprotected (without --allow-destructive), Pulumi would refuse a step on a protected resource, or an existing resource must be imported first",
   },
   async ({ values }, io) => {
     if (values.baseline === undefined) {
@@ -95,7 +95,8 @@ export const planCommand = defineCommand(
     io.stdout(`${renderDiff(report)}\n`);
     const stopped =
       (report.verdict.destructive.length > 0 && !report.allowDestructive) ||
-      report.verdict.refused.length > 0;
+      report.verdict.refused.length > 0 ||
+      report.verdict.imports.length > 0;
     return stopped ? 1 : 0;
   },
 );

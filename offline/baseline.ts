@@ -33,6 +33,11 @@ export interface BaselineResource {
   readonly inputs: Record<string, unknown>;
   /** Inputs the provider filled in itself (the bridge's `__defaults`): absent in a program's. */
   readonly defaults: readonly string[];
+  /**
+   * Left marked for deletion by an earlier replacement that did not finish (`delete: true`):
+   * Pulumi deletes it on the next `pulumi up`.
+   */
+  readonly pendingDelete?: true;
 }
 
 export interface Baseline {
@@ -41,6 +46,8 @@ export interface Baseline {
   readonly stack: string;
   readonly project: string;
   readonly resources: readonly BaselineResource[];
+  /** What the reader must know about the baseline itself, one line each. */
+  readonly notes: readonly string[];
 }
 
 // Pulumi's signature key and values for special property values in state
@@ -99,27 +106,56 @@ export function readBaseline(file: string, expected: { stack: string; project: s
         `compare with the same stack (pulumi stack export --stack ${expected.stack})`,
     );
   }
+  const notes = [...parsed.notes];
+  if (resources.length === 0) {
+    notes.push(
+      `The baseline ${file} holds no resource: everything shows as created. If the stack is deployed, export it again (pulumi stack export --stack ${expected.stack}).`,
+    );
+  }
   return {
     kind: parsed.kind,
     file,
     stack: expected.stack,
     project: expected.project,
     resources,
+    notes,
   };
 }
 
 function parseBaseline(
   document: unknown,
   label: string,
-): { kind: BaselineKind; resources: BaselineResource[] } {
+): { kind: BaselineKind; resources: BaselineResource[]; notes: string[] } {
   if (!isRecord(document)) {
     throw new InputError(`${label}: not a plan or a stack export (a JSON object); ${HOW}`);
   }
   if (Array.isArray(document.steps)) {
-    return { kind: "plan", resources: planResources(document.steps, label) };
+    return { kind: "plan", resources: planResources(document.steps, label), notes: [] };
   }
   if ("deployment" in document || "version" in document) {
-    return { kind: "state", resources: stateResources(document, label) };
+    const deployment = isRecord(document.deployment) ? document.deployment : {};
+    const pending = Array.isArray(deployment.pending_operations)
+      ? deployment.pending_operations
+      : [];
+    return {
+      kind: "state",
+      resources: stateResources(document, label),
+      notes:
+        pending.length === 0
+          ? []
+          : [
+              // An interrupted update: a create may have happened that the state does not show.
+              `The state has ${pending.length} pending operation(s) from an interrupted update (${pending
+                .map((operation) =>
+                  isRecord(operation) && isRecord(operation.resource)
+                    ? `${String(operation.type)} ${String(operation.resource.urn).split("::").pop()}`
+                    : "?",
+                )
+                .join(
+                  ", ",
+                )}): what they did is not in the state. Resolve them first (pulumi refresh, or pulumi stack export, edit, import), then compare again.`,
+            ],
+    };
   }
   throw new InputError(
     `${label}: an unknown format (neither "steps" of a plan nor "deployment" of a stack export); ${HOW}`,
@@ -164,9 +200,12 @@ function stateResources(document: Record<string, unknown>, label: string): Basel
   if (!Array.isArray(resources)) {
     throw new InputError(`${label}: deployment.resources is not a list`);
   }
-  return resources
-    .filter((resource) => !(isRecord(resource) && resource.delete === true))
-    .map((resource, index) => resourceOf(resource, `deployment.resources[${index}]`, label));
+  return resources.map((resource, index) => {
+    const read = resourceOf(resource, `deployment.resources[${index}]`, label);
+    return isRecord(resource) && resource.delete === true
+      ? { ...read, pendingDelete: true as const }
+      : read;
+  });
 }
 
 function resourceOf(value: unknown, where: string, label: string): BaselineResource {
@@ -189,6 +228,7 @@ function resourceOf(value: unknown, where: string, label: string): BaselineResou
           !key.startsWith("__") &&
           !(isProvider && (key === "version" || key === "pluginDownloadURL")),
       )
+      .filter(([key]) => !defaults.includes(key))
       .map(([key, inner]) => [key, plainStateValue(inner)]),
   );
   return {
@@ -237,10 +277,15 @@ function plainStateValue(value: unknown): unknown {
       return isRecord(value.assets)
         ? { archive: plainStateValue(value.assets) }
         : `[archive ${String(value.path ?? value.uri ?? value.hash ?? "")}]`;
-    default:
+    default: {
+      // Nested objects carry the bridge's `__defaults` too: the keys the provider filled in.
+      const defaulted = Array.isArray(value.__defaults) ? value.__defaults : [];
       return Object.fromEntries(
-        Object.entries(value).map(([key, inner]) => [key, plainStateValue(inner)]),
+        Object.entries(value)
+          .filter(([key]) => !key.startsWith("__") && !defaulted.includes(key))
+          .map(([key, inner]) => [key, plainStateValue(inner)]),
       );
+    }
   }
 }
 

@@ -48,6 +48,10 @@ export interface ResourceDiff {
   readonly statements: Readonly<Record<string, readonly StatementChange[]>>;
   /** The type has no entry in offline/providerFacts.ts: any change was assumed to replace it. */
   readonly unverified?: true;
+  /** Resource options that change (`protect`, `retainOnDelete`, `deleteBeforeReplace`). */
+  readonly options?: readonly { option: string; old: boolean; new: boolean }[];
+  /** A resource the state marks for deletion (an unfinished replacement). */
+  readonly pendingDelete?: true;
   /** Pulumi would stop: the resource is protected. */
   readonly refused?: "protected";
   /** Replaced delete-first (the resource's deleteBeforeReplace option). */
@@ -73,7 +77,11 @@ export function diffPlan(
   current: readonly RecordedResource[],
   options: DiffOptions = {},
 ): ResourceDiff[] {
-  const old = new Map(baseline.resources.map((resource) => [resource.urn, resource]));
+  const old = new Map(
+    baseline.resources
+      .filter((resource) => resource.pendingDelete !== true)
+      .map((resource) => [resource.urn, resource]),
+  );
   const planned = current.filter((resource) => resource.type !== "pulumi:pulumi:Stack");
   const plannedUrns = new Set(planned.map((resource) => resource.urn));
   /** URNs whose id (and so every output) is new: created or replaced. */
@@ -107,19 +115,30 @@ export function diffPlan(
     const dependsOnRenewed =
       resource.dependencies.some((urn) => renewed.has(urn)) ||
       (resource.provider !== "" && renewed.has(providerUrnOf(resource.provider)));
-    const ignored = new Set(resource.ignoreChanges.map(topLevel));
+    // ignoreChanges names a property path; a change at or under it is not one.
+    const ignored = (changePath: string): boolean =>
+      resource.ignoreChanges.some(
+        (entry) =>
+          changePath === entry ||
+          changePath.startsWith(`${entry}.`) ||
+          changePath.startsWith(`${entry}[`),
+      );
     const changes = diffInputs(before.inputs, resource.inputs, "", dependsOnRenewed).filter(
       (change) =>
-        !ignored.has(topLevel(change.path)) &&
+        !ignored(change.path) &&
         // An input the provider defaulted, which the program does not set, keeps its value.
         !(change.kind === "delete" && before.defaults.includes(topLevel(change.path))),
     );
     const replaceReasons = new Set<string>();
     const facts = PROVIDER_FACTS[resource.type];
+    const isProvider = resource.type.startsWith("pulumi:providers:");
     if (resource.custom) {
       for (const change of changes) {
         const key = topLevel(change.path);
-        if (facts === undefined || facts.forceNew.includes(key)) {
+        const forcesNew = isProvider
+          ? PROVIDER_MOVES.includes(key)
+          : facts === undefined || facts.forceNew.includes(key);
+        if (forcesNew) {
           replaceReasons.add(key);
         }
       }
@@ -139,6 +158,15 @@ export function diffPlan(
         : change,
     );
     const statements = statementDiffs(before.inputs, resource.inputs);
+    const optionChanges = (
+      [
+        ["protect", before.protect, resource.protect],
+        ["retainOnDelete", before.retainOnDelete, resource.retainOnDelete],
+      ] as const
+    )
+      .filter(([, a, b]) => a !== b)
+      .map(([option, a, b]) => ({ option, old: a, new: b }));
+    const withOptions = optionChanges.length > 0 ? { options: optionChanges } : {};
     if (replaceReasons.size > 0) {
       renewed.add(resource.urn);
       results.push({
@@ -148,17 +176,28 @@ export function diffPlan(
         replaceReasons: [...replaceReasons].sort(),
         statements,
         ...(resource.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
-        ...(facts === undefined && changes.length > 0 ? { unverified: true as const } : {}),
+        ...(facts === undefined && !isProvider && changes.length > 0
+          ? { unverified: true as const }
+          : {}),
+        ...withOptions,
         ...(before.protect && resource.protect ? { refused: "protected" as const } : {}),
       });
     } else if (marked.length > 0) {
-      results.push({ ...base(resource, before), op: "update", changes: marked, statements });
+      results.push({
+        ...base(resource, before),
+        op: "update",
+        changes: marked,
+        statements,
+        ...withOptions,
+      });
     } else {
-      results.push({ ...base(resource, before), op: "same" });
+      // Pulumi shows a `same` step whose protect changed (pkg/backend/display/display.go
+      // shouldShow): an option change is worth a line although nothing in AWS changes.
+      results.push({ ...base(resource, before), op: "same", ...withOptions });
     }
   }
   for (const before of baseline.resources) {
-    if (!plannedUrns.has(before.urn)) {
+    if (before.pendingDelete === true || !plannedUrns.has(before.urn)) {
       results.push({
         op: "delete",
         urn: before.urn,
@@ -168,12 +207,24 @@ export function diffPlan(
         changes: [],
         replaceReasons: [],
         statements: {},
-        ...(before.protect ? { refused: "protected" as const } : {}),
+        ...(before.pendingDelete === true ? { pendingDelete: true as const } : {}),
+        ...(before.protect && before.pendingDelete !== true
+          ? { refused: "protected" as const }
+          : {}),
       });
     }
   }
   return results;
 }
+
+/**
+ * A provider's inputs whose change moves its resources to another account or region: they cannot
+ * follow, so they are replaced (Pulumi replaces a resource whose provider is replaced,
+ * step_generator.go, replace key `provider`). Every other provider input (tags, session names,
+ * validation flags) is configuration applied in place. This is the program's judgement, stated
+ * here because no provider table lists it.
+ */
+const PROVIDER_MOVES = ["region", "allowedAccountIds", "assumeRoles", "assumeRole"];
 
 function base(
   resource: RecordedResource,
@@ -322,12 +373,24 @@ function statementDiffs(
     if (oldStatements === undefined || newStatements === undefined) {
       continue;
     }
-    const label = (statement: unknown, index: number): string =>
-      isRecord(statement) && typeof statement.Sid === "string" && statement.Sid !== ""
-        ? statement.Sid
-        : `#${index + 1}`;
-    const oldBy = new Map(oldStatements.map((s, i) => [label(s, i), s]));
-    const newBy = new Map(newStatements.map((s, i) => [label(s, i), s]));
+    // By Sid; a statement without one by position, and a repeated Sid by occurrence, so no
+    // statement can hide behind another's label.
+    const labelled = (statements: readonly unknown[]): Map<string, unknown> => {
+      const seen = new Map<string, number>();
+      return new Map(
+        statements.map((statement, index) => {
+          const sid =
+            isRecord(statement) && typeof statement.Sid === "string" && statement.Sid !== ""
+              ? JSON.stringify(statement.Sid)
+              : `(no Sid, #${index + 1})`;
+          const count = (seen.get(sid) ?? 0) + 1;
+          seen.set(sid, count);
+          return [count === 1 ? sid : `${sid} (occurrence ${count})`, statement];
+        }),
+      );
+    };
+    const oldBy = labelled(oldStatements);
+    const newBy = labelled(newStatements);
     const changes: StatementChange[] = [];
     for (const [sid, statement] of newBy) {
       const previous = oldBy.get(sid);

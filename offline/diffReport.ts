@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { Baseline, BaselineResource } from "./baseline";
-import { LogicalOp, ResourceDiff, StatementChange } from "./diff";
+import { LogicalOp, ResourceDiff, StatementChange, topLevel } from "./diff";
 import { RecordedResource, UNKNOWN } from "./engine";
 
 /**
@@ -49,6 +49,11 @@ export interface DiffVerdict {
   readonly destructive: readonly GuardFinding[];
   /** What Pulumi itself would refuse (protected resources): exit 1 whatever the flags. */
   readonly refused: readonly GuardFinding[];
+  /**
+   * Resources that exist but are not in the state: the program does not import them itself, so
+   * `pulumi up` would try to create them. Exit 1 until they are imported.
+   */
+  readonly imports: readonly GuardFinding[];
   readonly notes: readonly string[];
 }
 
@@ -71,9 +76,11 @@ export function changeSummary(diffs: readonly ResourceDiff[]): Record<LogicalOp,
 export function summaryLine(diffs: readonly ResourceDiff[]): string {
   const counts = changeSummary(diffs);
   const parts = ORDER.filter((op) => counts[op] > 0).map((op) => `${counts[op]} ${VERB[op]}`);
-  return parts.length === 0
-    ? `no changes, ${counts.same} unchanged`
-    : `${parts.join(", ")}, ${counts.same} unchanged`;
+  const options = diffs.filter((diff) => diff.op === "same" && diff.options !== undefined).length;
+  const same = `${counts.same} unchanged${options > 0 ? ` (${options} with changed resource options)` : ""}`;
+  return parts.length === 0 && options === 0
+    ? `no changes, ${same}`
+    : `${[...parts, same].join(", ")}`;
 }
 
 function inputOf(diff: ResourceDiff, key: string): unknown {
@@ -87,7 +94,10 @@ export function judgeDiff(
 ): DiffVerdict {
   const destructive: GuardFinding[] = [];
   const refused: GuardFinding[] = [];
-  const notes: string[] = [];
+  const imports: GuardFinding[] = [];
+  const notes: string[] = [...context.baseline.notes];
+  const ACCOUNT = "aws:organizations/account:Account";
+  const createdAccounts = diffs.filter((diff) => diff.type === ACCOUNT && diff.op === "create");
   for (const diff of diffs) {
     const what = GUARDED_TYPES[diff.type];
     const guarded =
@@ -98,6 +108,29 @@ export function judgeDiff(
     const retained = diff.op === "delete" && diff.old?.retainOnDelete === true;
     if (guarded && (diff.op === "replace" || (diff.op === "delete" && !retained))) {
       destructive.push({ urn: diff.urn, line: guardLine(diff, what) });
+    }
+    // Losing protection is how a later destroy gets through: the guard names it.
+    for (const change of diff.options ?? []) {
+      if (guarded && change.old && !change.new) {
+        destructive.push({
+          urn: diff.urn,
+          line: `${what} ${diff.name}, ${diff.type}, would lose ${change.option}: Pulumi would no longer ${change.option === "protect" ? "refuse to replace or delete it" : "keep it in AWS when it leaves the stack"}; revert, or pass --allow-destructive if that is meant`,
+        });
+      }
+    }
+    // An account under a new name is a new URN: not a replacement to Pulumi, but a new AWS
+    // account all the same, while the old one leaves the stack.
+    if (diff.type === ACCOUNT && diff.op === "delete" && createdAccounts.length > 0) {
+      destructive.push({
+        urn: diff.urn,
+        line: `account ${diff.name}${diff.old?.id === undefined ? "" : ` (id ${diff.old.id})`} leaves the stack${retained ? " (it stays in the organization)" : ""} while ${createdAccounts.map((created) => created.name).join(", ")} is created: if this is a rename, pulumi up makes a new AWS account. Rename accounts in AWS, not here; --allow-destructive only if a new account is meant`,
+      });
+    }
+    if (diff.op === "import") {
+      imports.push({
+        urn: diff.urn,
+        line: `${diff.name} (${diff.type}) exists but is not in the stack's state: pulumi up would try to create it. Import it first: ${diff.importCommand ?? "pulumi import (see npm run adopt)"}`,
+      });
     }
     if (diff.refused === "protected") {
       refused.push({
@@ -121,7 +154,15 @@ export function judgeDiff(
       "The baseline is a plan, not the deployed state: whether an account or OU to create already exists (and must be imported, see npm run adopt) cannot be told from it. Compare with pulumi stack export output to know.",
     );
   }
-  return { destructive, refused, notes };
+  const secret = diffs.filter((diff) =>
+    JSON.stringify(diff.old?.inputs ?? {}).includes('"[secret]"'),
+  );
+  if (secret.length > 0) {
+    notes.push(
+      `${secret.length} resource(s) hold secret inputs (${secret.map((diff) => diff.name).join(", ")}): their values are neither printed nor compared, only whether they are secret.`,
+    );
+  }
+  return { destructive, refused, imports, notes };
 }
 
 function guardLine(diff: ResourceDiff, what: string): string {
@@ -134,8 +175,11 @@ function guardLine(diff: ResourceDiff, what: string): string {
           `its ${key === "email" ? "e-mail" : "name"} changes from ${shown(diff.old?.inputs[key])} to ${shown(diff.new?.inputs[key])}`,
       );
     const why = moved.length > 0 ? moved.join(" and ") : replaceWhy(diff.replaceReasons);
+    const outcome = diff.old?.retainOnDelete
+      ? "pulumi up would create a new account and leave this one in the organization, outside the stack"
+      : "pulumi up would close this account and create a new one";
     return (
-      `account ${diff.name}${id}: ${why}, which the provider cannot change in place: pulumi up would close this account and create a new one. ` +
+      `account ${diff.name}${id}: ${why}, which the provider cannot change in place: ${outcome}. ` +
       "Revert the change, or make it in AWS first (the account's own settings) and run pulumi refresh; --allow-destructive only if a new account is meant"
     );
   }
@@ -153,6 +197,23 @@ function replaceWhy(reasons: readonly string[]): string {
       ? ["its provider, the account or region it lives in, changes"]
       : []),
   ].join("; ");
+}
+
+/** A `same` resource is listed only when its options change. */
+function opLabel(diff: ResourceDiff): string {
+  return diff.op === "same" ? "options" : diff.op;
+}
+
+function policyStatements(text: string): unknown[] | undefined {
+  if (!text.trimStart().startsWith("{")) {
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(text) as { Statement?: unknown };
+    return Array.isArray(parsed.Statement) ? parsed.Statement : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const MAX_VALUE = 160;
@@ -198,15 +259,27 @@ function resourceLines(diff: ResourceDiff): string[] {
   if (diff.refused !== undefined) {
     tags.push("REFUSED: protected");
   }
+  if (diff.pendingDelete) {
+    tags.push("[left marked for deletion by an unfinished replacement]");
+  }
   const lines = [
-    `${SIGN[diff.op].padEnd(2)} ${diff.op.padEnd(7)} ${diff.type}  ${diff.name}${tags.length > 0 ? `  ${tags.join("  ")}` : ""}`,
+    `${(diff.op === "same" ? "~" : SIGN[diff.op]).padEnd(2)} ${opLabel(diff).padEnd(7)} ${diff.type}  ${diff.name}${tags.length > 0 ? `  ${tags.join("  ")}` : ""}`,
   ];
   if (diff.op === "create" && diff.new !== undefined) {
     // What a reviewer checks in a new resource: each input it is created with.
     for (const [key, value] of Object.entries(diff.new.inputs).sort(([a], [b]) =>
       a.localeCompare(b),
     )) {
-      lines.push(`      + ${key}: ${shown(value)}`);
+      const statements = typeof value === "string" ? policyStatements(value) : undefined;
+      if (statements === undefined) {
+        lines.push(`      + ${key}: ${shown(value)}`);
+      } else {
+        // A new policy is read statement by statement, like a changed one.
+        lines.push(
+          `      + ${key}:`,
+          ...statements.map((statement) => `          + statement ${shown(statement)}`),
+        );
+      }
     }
   }
   const covered = new Set(Object.keys(diff.statements));
@@ -224,6 +297,9 @@ function resourceLines(diff: ResourceDiff): string[] {
         ? shown(change.old)
         : `${shown(change.old)} => ${shown(change.new)}`;
     lines.push(`      ${sign} ${change.path}: ${value}`);
+  }
+  for (const change of diff.options ?? []) {
+    lines.push(`      ~ (option) ${change.option}: ${change.old} => ${change.new}`);
   }
   if (diff.importCommand !== undefined) {
     lines.push(`      exists in the organization; adopt it: ${diff.importCommand}`);
@@ -263,12 +339,16 @@ function guardLines(report: DiffReport): string[] {
     lines.push(`Pulumi would refuse ${refused.length} step(s):`);
     lines.push(...refused.map((finding) => `  ${finding.line}`));
   }
+  if (report.verdict.imports.length > 0) {
+    lines.push(`Import first, ${report.verdict.imports.length} resource(s):`);
+    lines.push(...report.verdict.imports.map((finding) => `  ${finding.line}`));
+  }
   return lines;
 }
 
 /** The text plan with a baseline: only what changes, then the summary line and the guard. */
 export function renderDiff(report: DiffReport): string {
-  const changed = report.diffs.filter((diff) => diff.op !== "same");
+  const changed = report.diffs.filter((diff) => diff.op !== "same" || diff.options !== undefined);
   const lines = [
     `Offline plan for stack ${report.stack} against ${baselineLabel(report.baseline)}`,
     "",
@@ -293,7 +373,7 @@ function escapeCell(text: string): string {
 
 /** For a job summary: the changes first, the guard's verdict, the details collapsed. */
 export function renderDiffMarkdown(report: DiffReport): string {
-  const changed = report.diffs.filter((diff) => diff.op !== "same");
+  const changed = report.diffs.filter((diff) => diff.op !== "same" || diff.options !== undefined);
   const lines = [
     `### Offline plan of stack \`${report.stack}\``,
     "",
@@ -307,7 +387,7 @@ export function renderDiffMarkdown(report: DiffReport): string {
         ...new Set([...Object.keys(diff.statements), ...diff.changes.map((change) => change.path)]),
       ];
       lines.push(
-        `| ${diff.op}${diff.refused ? " (refused: protected)" : ""} | \`${diff.name}\` | \`${diff.type}\` | ${escapeCell(inputs.join(", ")) || "-"} |`,
+        `| ${opLabel(diff)}${diff.refused ? " (refused: protected)" : ""} | \`${diff.name}\` | \`${diff.type}\` | ${escapeCell(inputs.join(", ")) || "-"} |`,
       );
     }
     lines.push("");
@@ -403,7 +483,7 @@ export function toDiffJson(report: DiffReport): Record<string, unknown> {
         ? {}
         : { newState: newStateOf(diff.new) }),
       ...(diff.changes.length > 0
-        ? { diffReasons: [...new Set(diff.changes.map((change) => change.path.split(/[.[]/)[0]))] }
+        ? { diffReasons: [...new Set(diff.changes.map((change) => topLevel(change.path)))] }
         : {}),
       ...(diff.replaceReasons.length > 0 ? { replaceReasons: diff.replaceReasons } : {}),
       detailedDiff,
@@ -430,6 +510,7 @@ export function toDiffJson(report: DiffReport): Record<string, unknown> {
       allowDestructive: report.allowDestructive,
       destructive: report.verdict.destructive,
       refused: report.verdict.refused,
+      imports: report.verdict.imports,
     },
     notes: report.verdict.notes,
   };

@@ -72,7 +72,7 @@ describe("GitHub Actions pipeline", () => {
     expect(guardRun).toContain('--baseline "$RUNNER_TEMP/state.json"');
     // Destructive changes pass only when the environment says so, never by default.
     expect(guardRun).not.toMatch(/--allow-destructive(?! *\$ALLOW)/);
-    expect(JSON.stringify(deploy[guard])).toContain("vars.ALLOW_DESTRUCTIVE == 'true'");
+    expect(JSON.stringify(deploy[guard])).toContain("vars.ALLOW_DESTRUCTIVE_SHA == github.sha");
   });
 
   it("runs the README's test commands on every pull request", () => {

@@ -109,7 +109,7 @@ describe("npm run plan -- --baseline", () => {
       "update root-access-policy",
       "update root-activity-notifier-function",
     ]);
-    expect(result.stdout).toContain(`+ statement BreakGlassEnds${DEV.webDev} `);
+    expect(result.stdout).toContain(`+ statement "BreakGlassEnds${DEV.webDev}" `);
     expect(result.stdout).toMatch(/~ environment\.variables\.BREAK_GLASS_WINDOWS: "\[\]" => /);
     expect(result.stdout).toMatch(/^Resources: 2 to update, \d+ unchanged\.$/m);
     // Only changes are printed: no line for an unchanged resource.
@@ -143,7 +143,7 @@ describe("npm run plan -- --baseline", () => {
     expect(changed(result.json)).toEqual(["replace member-accounts-sandbox-alice"]);
     expect(result.stdout).toContain("Guard: STOPPED, 1 destructive change(s):");
     expect(result.stdout).toMatch(
-      /account member-accounts-sandbox-alice \(id member-accounts-sandbox-alice-id\): its e-mail changes from "aws-sandbox-alice@example.com" to "aws-alice@example.com", .*pulumi up would close this account and create a new one/,
+      /account member-accounts-sandbox-alice \(id member-accounts-sandbox-alice-id\): its e-mail changes from "aws-sandbox-alice@example.com" to "aws-alice@example.com", .*pulumi up would create a new account and leave this one in the organization, outside the stack/,
     );
     // The replacement's steps, as pulumi preview --json --show-replacement-steps has them.
     const steps = result.json.steps.filter((step: any) =>
@@ -208,7 +208,9 @@ describe("npm run plan -- --baseline", () => {
     const file = path.join(work, "without-alice.json");
     writeFileSync(file, JSON.stringify(withoutAlice));
     const result = await planAgainst(FIXTURE_STACKS, file);
-    expect(result.status, result.stderr).toBe(0);
+    // The program does not import by itself: pulumi up would try to create it, so it stops here.
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stdout).toContain("Import first, 1 resource(s):");
     expect(changed(result.json)).toEqual(["import member-accounts-sandbox-alice"]);
     expect(result.stdout).toMatch(
       /adopt it: pulumi import --stack dev --yes --parent .* aws:organizations\/account:Account member-accounts-sandbox-alice \d{12}/,
@@ -225,6 +227,35 @@ describe("npm run plan -- --baseline", () => {
     expect(planned.status, planned.stderr).toBe(0);
     expect(changed(planned.json)).toEqual(["create member-accounts-data-lake"]);
     expect(planned.stdout.match(/cannot be told from it/g)).toHaveLength(1);
+  });
+
+  it("stops what weakens the guard later: a guarded resource losing protect, an account renamed into a new one", async () => {
+    const unprotected = stacksWith((config) => {
+      config["aws-org-guardrails:protectAuditData"] = false;
+    });
+    const renamed = stacksWith((config) => {
+      config["aws-org-guardrails:accounts"][1].name = "sandbox-robert";
+      config["aws-org-guardrails:accounts"][1].email = "aws-sandbox-robert@example.com";
+    });
+    const [lost, rename] = await Promise.all([
+      planAgainst(unprotected, stateBaseline),
+      planAgainst(renamed, stateBaseline),
+    ]);
+    expect(lost.status, lost.stderr).toBe(1);
+    expect(lost.stdout).not.toContain("no changes");
+    expect(lost.stdout).toMatch(/options +aws:cloudtrail\/trail:Trail +organization-trail-trail/);
+    expect(lost.stdout).toContain("~ (option) protect: true => false");
+    expect(lost.stdout).toMatch(
+      /the organization trail organization-trail-trail, .* would lose protect/,
+    );
+    expect(rename.status).toBe(1);
+    expect(changed(rename.json)).toEqual([
+      "create member-accounts-sandbox-robert",
+      "delete member-accounts-sandbox-bob",
+    ]);
+    expect(rename.stdout).toMatch(
+      /account member-accounts-sandbox-bob \(id member-accounts-sandbox-bob-id\) leaves the stack.* while member-accounts-sandbox-robert is created: if this is a rename, pulumi up makes a new AWS account/,
+    );
   });
 
   it("writes the diff as Markdown for a job summary: changes, the guard's verdict, details collapsed", async () => {
@@ -474,15 +505,81 @@ describe("diffPlan", () => {
       );
       const baseline = readBaseline(file, { stack: "dev", project: "aws-org-guardrails" });
       expect(baseline.kind).toBe("state");
-      expect(baseline.resources.map((resource) => [resource.name, resource.id])).toEqual([
-        ["management", "9b1d7a52-1c53-4e0a-8f2e-5d7c6b4a3e21"],
-        ["alerts", "arn:aws:sns:eu-west-1:314159265358:alerts"],
+      expect(
+        baseline.resources.map((resource) => [resource.name, resource.id, resource.pendingDelete]),
+      ).toEqual([
+        ["management", "9b1d7a52-1c53-4e0a-8f2e-5d7c6b4a3e21", undefined],
+        ["alerts", "old", true],
+        ["alerts", "arn:aws:sns:eu-west-1:314159265358:alerts", undefined],
       ]);
       expect(baseline.resources.map((resource) => resource.inputs)).toEqual([
         { region: "eu-west-1" },
+        {},
         { name: "alerts" },
       ]);
+      expect(baseline.notes).toEqual([
+        expect.stringMatching(
+          /^The state has 1 pending operation\(s\) from an interrupted update \(updating alerts\)/,
+        ),
+      ]);
     }
+  });
+
+  it("no statement hides behind another's Sid, nested provider defaults are no change, pending deletes are deletes", () => {
+    const policy = (statements: unknown[]) =>
+      JSON.stringify({ Version: "2012-10-17", Statement: statements });
+    const b = {
+      Sid: "B",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::314159265358:root" },
+      Action: "s3:GetObject",
+      Resource: "*",
+    };
+    const topicUrn = "urn:pulumi:dev::aws-org-guardrails::aws:sns/topic:Topic::alerts";
+    const file = stateOf([
+      {
+        urn: topicUrn,
+        custom: true,
+        id: "old-alerts",
+        type: "aws:sns/topic:Topic",
+        delete: true,
+        protect: true,
+        inputs: {},
+      },
+      {
+        urn: topicUrn,
+        custom: true,
+        id: "alerts",
+        type: "aws:sns/topic:Topic",
+        inputs: {
+          policy: policy([b]),
+          deliveryPolicy: { __defaults: ["retries"], retries: 3, http: { __defaults: [] } },
+        },
+      },
+    ]);
+    const baseline = readBaseline(file, { stack: "dev", project: "aws-org-guardrails" });
+    const diffs = diffPlan(baseline, [
+      resource({
+        inputs: {
+          policy: policy([
+            b,
+            { Sid: "B", Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" },
+          ]),
+          deliveryPolicy: { http: {} },
+        },
+      }),
+    ]);
+    expect(
+      diffs.map((diff) => [diff.op, diff.pendingDelete ?? false, diff.refused ?? "-"]),
+    ).toEqual([
+      ["update", false, "-"],
+      // Pulumi deletes it on the next up; its protect flag belongs to the replaced resource.
+      ["delete", true, "-"],
+    ]);
+    expect(diffs[0].changes.map((change) => change.path)).toEqual(["policy"]);
+    expect(diffs[0].statements.policy).toEqual([
+      expect.objectContaining({ change: "+", statement: '"B" (occurrence 2)' }),
+    ]);
   });
 
   it("names paths as Pulumi does", () => {
