@@ -308,7 +308,7 @@ function diffInputs(
     // them as IAM policies too, offline/providerFacts.ts normalisations).
     const a = parseDocument(before);
     const b = parseDocument(after);
-    if (a !== undefined && b !== undefined && canonical(a) === canonical(b)) {
+    if (a !== undefined && b !== undefined && canonicalPolicy(a) === canonicalPolicy(b)) {
       return [];
     }
   }
@@ -346,6 +346,23 @@ function canonical(value: unknown): string {
           )
         : inner,
   );
+}
+
+/**
+ * A policy document as IAM reads it: the order of a list of actions, resources or principals
+ * means nothing, and the provider compares policies as equivalent documents
+ * (SuppressEquivalentIAMPolicyDocuments, offline/providerFacts.ts), so neither is a change.
+ */
+function canonicalPolicy(value: unknown): string {
+  const sortLists = (inner: unknown): unknown =>
+    Array.isArray(inner)
+      ? inner.every((item) => typeof item === "string")
+        ? [...inner].sort()
+        : inner.map(sortLists)
+      : isRecord(inner)
+        ? Object.fromEntries(Object.entries(inner).map(([key, item]) => [key, sortLists(item)]))
+        : inner;
+  return canonical(sortLists(value));
 }
 
 function statementsOf(document: Record<string, unknown> | undefined): unknown[] | undefined {
@@ -396,7 +413,7 @@ function statementDiffs(
       const previous = oldBy.get(sid);
       if (previous === undefined) {
         changes.push({ change: "+", statement: sid, new: statement });
-      } else if (canonical(previous) !== canonical(statement)) {
+      } else if (canonicalPolicy(previous) !== canonicalPolicy(statement)) {
         const keys = [
           ...new Set([...Object.keys(previous as object), ...Object.keys(statement as object)]),
         ]

@@ -582,6 +582,32 @@ describe("diffPlan", () => {
     ]);
   });
 
+  it("a policy whose lists are only reordered is no change, as IAM and the provider read it", () => {
+    const doc = (actions: string[]) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Sid: "A", Effect: "Allow", Action: actions, Resource: "*" }],
+      });
+    const file = stateOf([
+      {
+        urn: "urn:pulumi:dev::aws-org-guardrails::aws:sns/topic:Topic::alerts",
+        custom: true,
+        id: "x",
+        type: "aws:sns/topic:Topic",
+        inputs: { policy: doc(["sns:Publish", "sns:Subscribe"]) },
+      },
+    ]);
+    const baseline = readBaseline(file, { stack: "dev", project: "aws-org-guardrails" });
+    expect(
+      diffPlan(baseline, [
+        resource({ inputs: { policy: doc(["sns:Subscribe", "sns:Publish"]) } }),
+      ])[0].op,
+    ).toBe("same");
+    expect(
+      diffPlan(baseline, [resource({ inputs: { policy: doc(["sns:Subscribe", "sns:*"]) } })])[0].op,
+    ).toBe("update");
+  });
+
   it("names paths as Pulumi does", () => {
     expect(topLevel("tags.owner")).toBe("tags");
     expect(topLevel("statement[0].sid")).toBe("statement");
