@@ -84,6 +84,10 @@ export function diffPlan(
   );
   const planned = current.filter((resource) => resource.type !== "pulumi:pulumi:Stack");
   const plannedUrns = new Set(planned.map((resource) => resource.urn));
+  const byUrn = new Map(current.map((resource) => [resource.urn, resource]));
+  const aliasMemo = new Map<string, string[]>();
+  /** Baseline URNs a planned resource took over through an alias: moved, not deleted. */
+  const moved = new Set<string>();
   /** URNs whose id (and so every output) is new: created or replaced. */
   const renewed = new Set<string>();
   const providerUrnOf = (ref: string): string => ref.split("::").slice(0, -1).join("::");
@@ -92,7 +96,17 @@ export function diffPlan(
   // Registration order puts dependencies (and providers) first, so `renewed` is complete for
   // each resource's dependencies by the time it is compared.
   for (const resource of planned) {
-    const before = old.get(resource.urn);
+    let before = old.get(resource.urn);
+    if (before === undefined) {
+      // Renamed with an alias: Pulumi compares it with the resource of the old URN.
+      const alias = aliasUrnsOf(resource, byUrn, aliasMemo).find(
+        (urn) => old.has(urn) && !plannedUrns.has(urn),
+      );
+      if (alias !== undefined) {
+        before = old.get(alias);
+        moved.add(alias);
+      }
+    }
     if (before === undefined) {
       const adoption =
         baseline.kind === "state"
@@ -197,7 +211,7 @@ export function diffPlan(
     }
   }
   for (const before of baseline.resources) {
-    if (before.pendingDelete === true || !plannedUrns.has(before.urn)) {
+    if (before.pendingDelete === true || (!plannedUrns.has(before.urn) && !moved.has(before.urn))) {
       results.push({
         op: "delete",
         urn: before.urn,
@@ -225,6 +239,58 @@ export function diffPlan(
  * here because no provider table lists it.
  */
 const PROVIDER_MOVES = ["region", "allowedAccountIds", "assumeRoles", "assumeRole"];
+
+/**
+ * The URNs a resource was known by: its own aliases (URNs, or specs resolved as the engine does,
+ * pkg/resource/deploy/alias.go), and those it inherits from its parent's aliases, with the
+ * parent's name prefix of its own name swapped for the alias's (sdk/nodejs/resource.ts,
+ * inheritedChildAlias).
+ */
+export function aliasUrnsOf(
+  resource: RecordedResource,
+  byUrn: ReadonlyMap<string, RecordedResource>,
+  memo: Map<string, string[]> = new Map(),
+): string[] {
+  const known = memo.get(resource.urn);
+  if (known !== undefined) {
+    return known;
+  }
+  const [stackPart, project] = resource.urn.split("::");
+  const qualifiedUnder = (parentUrn: string): string => {
+    if (parentUrn === "" || byUrn.get(parentUrn)?.type === "pulumi:pulumi:Stack") {
+      return "";
+    }
+    return `${parentUrn.split("::")[2]}$`;
+  };
+  const own = (resource.aliases ?? []).map((alias) => {
+    if (typeof alias === "string") {
+      return alias;
+    }
+    const parentUrn = alias.noParent ? "" : alias.parentUrn || resource.parent;
+    const stack = alias.stack === "" ? stackPart : `urn:pulumi:${alias.stack}`;
+    return [
+      stack,
+      alias.project || project,
+      `${qualifiedUnder(parentUrn)}${alias.type || resource.type}`,
+      alias.name || resource.name,
+    ].join("::");
+  });
+  const parent = byUrn.get(resource.parent);
+  const inherited =
+    parent === undefined
+      ? []
+      : aliasUrnsOf(parent, byUrn, memo).map((parentAlias) => {
+          const parts = parentAlias.split("::");
+          const aliasName = parts[parts.length - 1];
+          const name = resource.name.startsWith(parent.name)
+            ? `${aliasName}${resource.name.slice(parent.name.length)}`
+            : resource.name;
+          return [parts[0], parts[1], `${parts[2]}$${resource.type}`, name].join("::");
+        });
+  const result = [...new Set([...own, ...inherited])];
+  memo.set(resource.urn, result);
+  return result;
+}
 
 function base(
   resource: RecordedResource,

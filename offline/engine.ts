@@ -36,8 +36,20 @@ export interface RecordedResource {
   readonly ignoreChanges: readonly string[];
   readonly dependencies: readonly string[];
   readonly importId: string;
+  /** The resource's aliases as the SDK sends them: URNs, or specs the engine resolves. */
+  readonly aliases: readonly (string | AliasSpec)[];
   /** Inputs in plain JSON: unknowns as `UNKNOWN`, secrets as `[secret]`, resources as their URN. */
   readonly inputs: Record<string, unknown>;
+}
+
+/** An alias spec (pulumi/pulumi proto/pulumi/alias.proto): empty fields mean "as the resource". */
+export interface AliasSpec {
+  readonly name: string;
+  readonly type: string;
+  readonly stack: string;
+  readonly project: string;
+  readonly parentUrn: string;
+  readonly noParent: boolean;
 }
 
 export interface Evaluation {
@@ -131,6 +143,19 @@ interface MonitorRequest {
   getIgnorechangesList(): string[];
   getDependenciesList(): string[];
   getImportid(): string;
+  getAliasesList?(): {
+    getUrn(): string;
+    getSpec():
+      | {
+          getName(): string;
+          getType(): string;
+          getStack(): string;
+          getProject(): string;
+          getParenturn(): string;
+          getNoparent(): boolean;
+        }
+      | undefined;
+  }[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -186,6 +211,9 @@ function withEngineUrns(resources: readonly RecordedResource[]): RecordedResourc
     parent: rename(resource.parent),
     provider: rename(resource.provider),
     dependencies: resource.dependencies.map(rename),
+    aliases: resource.aliases.map((alias) =>
+      typeof alias === "string" ? alias : { ...alias, parentUrn: rename(alias.parentUrn) },
+    ),
     inputs: renameDeep(resource.inputs) as Record<string, unknown>,
   }));
 }
@@ -254,6 +282,19 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
           ignoreChanges: request.getIgnorechangesList(),
           dependencies: request.getDependenciesList(),
           importId: request.getImportid(),
+          aliases: (request.getAliasesList?.() ?? []).map((alias) => {
+            const spec = alias.getSpec();
+            return spec === undefined
+              ? alias.getUrn()
+              : {
+                  name: spec.getName(),
+                  type: spec.getType(),
+                  stack: spec.getStack(),
+                  project: spec.getProject(),
+                  parentUrn: spec.getParenturn(),
+                  noParent: spec.getNoparent(),
+                };
+          }),
           inputs: plainValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
         });
       }

@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readBaseline } from "../offline/baseline";
+import { ServiceControlPolicy } from "../components/serviceControlPolicy";
+import { Baseline, readBaseline } from "../offline/baseline";
+import { buildRootAccessScp } from "../policies/rootAccessScp";
+import { renderScp } from "../policies/scpBudget";
+import { SCP_DEFINITIONS } from "../policies/scpDefinitions";
+import { PlannedScp } from "../policies/scpPlan";
+import { evaluateComponent } from "./support/component";
 import { diffPlan, topLevel } from "../offline/diff";
 import { RecordedResource } from "../offline/engine";
 import { runCommandAsync } from "./support/cli";
@@ -342,6 +348,7 @@ describe("diffPlan", () => {
     ignoreChanges: [],
     dependencies: [],
     importId: "",
+    aliases: [],
     inputs: {},
     ...over,
   });
@@ -606,6 +613,82 @@ describe("diffPlan", () => {
     expect(
       diffPlan(baseline, [resource({ inputs: { policy: doc(["sns:Subscribe", "sns:*"]) } })])[0].op,
     ).toBe("update");
+  });
+
+  it("follows aliases: a renamed SCP definition that lists its old names is the same resources, not a delete and a create", async () => {
+    const [definition] = SCP_DEFINITIONS;
+    const planned: PlannedScp = {
+      kind: definition.kind,
+      definition,
+      name: "aws-org-guardrails-root-access",
+      resourceName: "root-access",
+      description: "Denies member root.",
+      rendered: renderScp(
+        "root-access",
+        buildRootAccessScp({ partition: "aws", breakGlass: [] }),
+        5120,
+        "",
+      ),
+      targets: [{ id: "r-4f8a", path: "Root" }],
+    };
+    // Previews, as plans are: ids are unknown, as they would be known from the state alike.
+    const before = await evaluateComponent(
+      (provider) => {
+        new ServiceControlPolicy(planned, { provider });
+      },
+      { preview: true },
+    );
+    const baseline: Baseline = {
+      kind: "plan",
+      file: "before.json",
+      stack: "test",
+      project: "aws-org-guardrails",
+      resources: before.resources
+        .filter((r) => r.type !== "pulumi:pulumi:Stack")
+        .map((r) => ({ ...r, defaults: [] })),
+      notes: [],
+    };
+    const renamed = (previously: boolean): PlannedScp => ({
+      ...planned,
+      resourceName: "member-root",
+      definition: {
+        ...definition,
+        componentType: "aws-org-guardrails:scp:MemberRoot",
+        resourceName: "member-root",
+        ...(previously
+          ? {
+              previously: [
+                { componentType: definition.componentType, resourceName: "root-access" },
+              ],
+            }
+          : {}),
+      },
+    });
+    const opsOf = async (previously: boolean) => {
+      const after = await evaluateComponent(
+        (provider) => {
+          new ServiceControlPolicy(renamed(previously), { provider });
+        },
+        { preview: true },
+      );
+      return diffPlan(baseline, after.resources)
+        .filter((diff) => !diff.type.startsWith("pulumi:"))
+        .map((diff) => `${diff.op} ${diff.name}`)
+        .sort();
+    };
+    expect(await opsOf(true)).toEqual([
+      "same member-root",
+      "same member-root-policy",
+      "same member-root-r-4f8a",
+    ]);
+    expect(await opsOf(false)).toEqual([
+      "create member-root",
+      "create member-root-policy",
+      "create member-root-r-4f8a",
+      "delete root-access",
+      "delete root-access-policy",
+      "delete root-access-r-4f8a",
+    ]);
   });
 
   it("names paths as Pulumi does", () => {
