@@ -100,7 +100,8 @@ export function diffPlan(
     if (before === undefined) {
       // Renamed with an alias: Pulumi compares it with the resource of the old URN.
       const alias = aliasUrnsOf(resource, byUrn, aliasMemo).find(
-        (urn) => old.has(urn) && !plannedUrns.has(urn),
+        // An old resource can be taken over once: a second claim is a new resource.
+        (urn) => old.has(urn) && !plannedUrns.has(urn) && !moved.has(urn),
       );
       if (alias !== undefined) {
         before = old.get(alias);
@@ -137,7 +138,13 @@ export function diffPlan(
           changePath.startsWith(`${entry}.`) ||
           changePath.startsWith(`${entry}[`),
       );
-    const changes = diffInputs(before.inputs, resource.inputs, "", dependsOnRenewed).filter(
+    const changes = diffInputs(
+      before.inputs,
+      resource.inputs,
+      "",
+      dependsOnRenewed,
+      jsonComparisons(resource.type),
+    ).filter(
       (change) =>
         !ignored(change.path) &&
         // An input the provider defaulted, which the program does not set, keeps its value.
@@ -232,13 +239,13 @@ export function diffPlan(
 }
 
 /**
- * A provider's inputs whose change moves its resources to another account or region: they cannot
- * follow, so they are replaced (Pulumi replaces a resource whose provider is replaced,
- * step_generator.go, replace key `provider`). Every other provider input (tags, session names,
- * validation flags) is configuration applied in place. This is the program's judgement, stated
- * here because no provider table lists it.
+ * The provider inputs whose change replaces the provider, and so every resource it manages
+ * (Pulumi replaces a resource whose provider is replaced: step_generator.go, replace key
+ * `provider`): pulumi-aws marks only `region` as ForcesProviderReplace (pulumi/pulumi-aws #4000).
+ * Every other provider input (allowed accounts, assumed roles, tags, session names) is updated in
+ * place; a change of account is named by the guard instead (offline/diffReport.ts).
  */
-const PROVIDER_MOVES = ["region", "allowedAccountIds", "assumeRoles", "assumeRole"];
+const PROVIDER_MOVES = ["region"];
 
 /**
  * The URNs a resource was known by: its own aliases (URNs, or specs resolved as the engine does,
@@ -331,11 +338,33 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+type JsonComparison = "iam" | "json";
+
+/**
+ * The top-level inputs the provider compares as documents rather than as text, from the
+ * normalisations of offline/providerFacts.ts: "IAM-policy equivalence" (an equivalent policy:
+ * lists of actions, resources, principals and condition values in any order, one item or a list
+ * of it, statements in any order) or "JSON-equivalence" (whitespace and key order only). Every
+ * other string, JSON or not, is compared exactly, as the provider does.
+ */
+function jsonComparisons(type: string): Readonly<Record<string, JsonComparison>> {
+  const result: Record<string, JsonComparison> = {};
+  for (const normalisation of PROVIDER_FACTS[type]?.normalised ?? []) {
+    if (normalisation.behaviour.startsWith("IAM-policy equivalence")) {
+      result[normalisation.input] = "iam";
+    } else if (normalisation.behaviour.startsWith("JSON-equivalence")) {
+      result[normalisation.input] = "json";
+    }
+  }
+  return result;
+}
+
 function diffInputs(
   before: unknown,
   after: unknown,
   path: string,
   unknownChanges: boolean,
+  comparisons: Readonly<Record<string, JsonComparison>> = {},
 ): PropertyChange[] {
   if (after === UNKNOWN) {
     // Not known until apply: it changes only if what it comes from is new.
@@ -351,7 +380,7 @@ function diffInputs(
   if (isRecord(before) && isRecord(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((key) =>
-      diffInputs(before[key], after[key], join(path, key), unknownChanges),
+      diffInputs(before[key], after[key], join(path, key), unknownChanges, comparisons),
     );
   }
   if (Array.isArray(before) && Array.isArray(after)) {
@@ -369,12 +398,21 @@ function diffInputs(
   if (after === undefined) {
     return [{ path, kind: "delete", old: before }];
   }
-  if (typeof before === "string" && typeof after === "string" && before !== after) {
-    // Policy documents: the same JSON written differently is no change (the provider compares
-    // them as IAM policies too, offline/providerFacts.ts normalisations).
+  const comparison = comparisons[path];
+  if (
+    comparison !== undefined &&
+    typeof before === "string" &&
+    typeof after === "string" &&
+    before !== after
+  ) {
+    // A document the provider compares as a document: equivalent is no change.
     const a = parseDocument(before);
     const b = parseDocument(after);
-    if (a !== undefined && b !== undefined && canonicalPolicy(a) === canonicalPolicy(b)) {
+    const same =
+      comparison === "iam"
+        ? canonicalPolicy(a) === canonicalPolicy(b)
+        : canonical(a) === canonical(b);
+    if (a !== undefined && b !== undefined && same) {
       return [];
     }
   }
@@ -420,15 +458,55 @@ function canonical(value: unknown): string {
  * (SuppressEquivalentIAMPolicyDocuments, offline/providerFacts.ts), so neither is a change.
  */
 function canonicalPolicy(value: unknown): string {
-  const sortLists = (inner: unknown): unknown =>
+  const asSet = (inner: unknown): unknown =>
     Array.isArray(inner)
-      ? inner.every((item) => typeof item === "string")
-        ? [...inner].sort()
-        : inner.map(sortLists)
-      : isRecord(inner)
-        ? Object.fromEntries(Object.entries(inner).map(([key, item]) => [key, sortLists(item)]))
-        : inner;
-  return canonical(sortLists(value));
+      ? [...inner].map((item) => canonical(item)).sort()
+      : inner === undefined
+        ? undefined
+        : [canonical(inner)];
+  const statement = (inner: unknown): unknown => {
+    if (!isRecord(inner)) {
+      return inner;
+    }
+    const out: Record<string, unknown> = { ...inner };
+    for (const key of ["Action", "NotAction", "Resource", "NotResource"]) {
+      if (key in out) {
+        out[key] = asSet(out[key]);
+      }
+    }
+    for (const key of ["Principal", "NotPrincipal"]) {
+      if (isRecord(out[key])) {
+        out[key] = Object.fromEntries(
+          Object.entries(out[key] as Record<string, unknown>).map(([kind, ids]) => [
+            kind,
+            asSet(ids),
+          ]),
+        );
+      }
+    }
+    if (isRecord(out.Condition)) {
+      out.Condition = Object.fromEntries(
+        Object.entries(out.Condition).map(([operator, keys]) => [
+          operator,
+          isRecord(keys)
+            ? Object.fromEntries(Object.entries(keys).map(([key, values]) => [key, asSet(values)]))
+            : keys,
+        ]),
+      );
+    }
+    return out;
+  };
+  if (isRecord(value) && ("Statement" in value || "Effect" in value)) {
+    const document = { ...value };
+    if ("Statement" in document) {
+      const list = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+      document.Statement = list.map((item) => canonical(statement(item))).sort();
+    } else {
+      return canonical(statement(document));
+    }
+    return canonical(document);
+  }
+  return canonical(value);
 }
 
 function statementsOf(document: Record<string, unknown> | undefined): unknown[] | undefined {

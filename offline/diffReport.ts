@@ -126,6 +126,19 @@ export function judgeDiff(
         line: `account ${diff.name}${diff.old?.id === undefined ? "" : ` (id ${diff.old.id})`} leaves the stack${retained ? " (it stays in the organization)" : ""} while ${createdAccounts.map((created) => created.name).join(", ")} is created: if this is a rename, pulumi up makes a new AWS account. Rename accounts in AWS, not here; --allow-destructive only if a new account is meant`,
       });
     }
+    // A provider pointed at another account or role: Pulumi updates it in place and keeps every
+    // resource in the state, which then sits in an account the provider no longer reaches.
+    if (diff.type.startsWith("pulumi:providers:") && diff.op === "update") {
+      const moved = diff.changes
+        .map((change) => topLevel(change.path))
+        .filter((key) => key === "allowedAccountIds" || key === "assumeRoles");
+      if (moved.length > 0) {
+        destructive.push({
+          urn: diff.urn,
+          line: `provider ${diff.name}: its ${[...new Set(moved)].join(" and ")} change, so it now reaches another account or role while its resources stay in the state as they are; pulumi up would look for them there. Revert, or pass --allow-destructive if the account really changes`,
+        });
+      }
+    }
     if (diff.op === "import") {
       imports.push({
         urn: diff.urn,

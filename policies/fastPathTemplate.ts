@@ -79,30 +79,43 @@ export function forwarderPolicy(centralBusArn: string): PolicyDocument {
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html, the
  * aws:PrincipalOrgID example).
  */
-export function centralBusPolicy(centralBusArn: string, organizationId: string): PolicyDocument {
+export function centralBusPolicy(
+  centralBusArn: string,
+  organizationId: string,
+  forwarderRoleName: string,
+): PolicyDocument {
+  const partition = centralBusArn.split(":")[1];
   return {
     Version: "2012-10-17",
     Statement: [
       {
-        Sid: "AccountsOfThisOrganization",
+        Sid: "ForwardersOfThisOrganization",
         Effect: "Allow",
         Principal: "*",
         Action: "events:PutEvents",
         Resource: centralBusArn,
-        Condition: { StringEquals: { "aws:PrincipalOrgID": organizationId } },
+        // Only the forwarding role, in accounts of this organization: no other principal there
+        // may write to the bus (the protection SCP is to keep that role name to the StackSet).
+        Condition: {
+          StringEquals: { "aws:PrincipalOrgID": organizationId },
+          ArnLike: { "aws:PrincipalArn": `arn:${partition}:iam::*:role/${forwarderRoleName}` },
+        },
       },
     ],
   } as PolicyDocument;
 }
 
-/** `${AWS::AccountId}` in a policy becomes a Fn::Sub: the account is the stack's own. */
+/**
+ * `${AWS::AccountId}` in a policy becomes a Fn::Sub: the account is the stack's own. Any other
+ * `${` (an IAM policy variable such as `${aws:username}`) is escaped as `${!`, which Fn::Sub
+ * writes out literally.
+ */
 function substituted(document: PolicyDocument): unknown {
-  const text = JSON.stringify(document);
-  return text.includes("${AWS::")
-    ? JSON.parse(text, (_key, value: unknown) =>
-        typeof value === "string" && value.includes("${AWS::") ? { "Fn::Sub": value } : value,
-      )
-    : document;
+  return JSON.parse(JSON.stringify(document), (_key, value: unknown) =>
+    typeof value === "string" && value.includes("${AWS::")
+      ? { "Fn::Sub": value.replace(/\$\{(?!AWS::)/g, "${!") }
+      : value,
+  );
 }
 
 export function buildFastPathTemplate(input: FastPathTemplateInput): CloudFormationTemplate {

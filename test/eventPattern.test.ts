@@ -65,6 +65,21 @@ describe("EventBridge event patterns, as AWS documents them", () => {
     });
   }
 
+  it("refuses patterns AWS would refuse, whatever the event holds", () => {
+    const refused: [EventPattern, RegExp][] = [
+      [{ nowhere: [{ bogus: 1 } as never] }, /unknown operator bogus/],
+      [{ $or: [{ source: ["a"] }] } as never, /\$or is not supported/],
+      [{ source: [{ wildcard: "a**b" }] }, /consecutive/],
+      [{ detail: { count: [{ numeric: [">", 6e9] }] } }, /within ±5e9/],
+      [{ detail: { count: [{ numeric: [">", 5, ">", 1] }] } }, /lower bound then an upper/],
+      [{ source: [{ "anything-but": { prefix: ["x", "y"] } } as never] }, /anything-but takes/],
+      [{ source: [{ "anything-but": ["x", 1] } as never] }, /not both/],
+    ];
+    for (const [pattern, message] of refused) {
+      expect(() => matchesEventPattern(pattern, {}), JSON.stringify(pattern)).toThrow(message);
+    }
+  });
+
   it("refuses patterns AWS would refuse", () => {
     expect(() => matchesEventPattern({ source: [] }, ec2)).toThrow(EventPatternError);
     expect(() => matchesEventPattern({ source: [{ bogus: 1 } as never] }, ec2)).toThrow(
@@ -86,6 +101,13 @@ describe("the fast path's rule selects exactly what the CIS metric filter does",
     expect(disagree.map((record) => record.eventID ?? record.eventName)).toEqual([]);
     // Both paths see the corpus's root activity, not nothing.
     expect(records.filter((record) => cis(record)).length).toBeGreaterThan(10);
+  });
+
+  it("never takes a custom event for root activity: PutEvents cannot use an aws. source", () => {
+    const record = records.find((r) => cis(r)) ?? {};
+    const forged = { ...cloudTrailEventOf(record), source: "my.app" };
+    expect(matchesEventPattern(ROOT_ACTIVITY_EVENT_PATTERN, cloudTrailEventOf(record))).toBe(true);
+    expect(matchesEventPattern(ROOT_ACTIVITY_EVENT_PATTERN, forged)).toBe(false);
   });
 
   it("wraps sign-ins and API calls under their own detail types", () => {

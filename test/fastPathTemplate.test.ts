@@ -88,18 +88,20 @@ describe("the fast path's StackSet template", () => {
   });
 
   it("the role may put events on the central bus, which takes them from this organization only, and nowhere else", async () => {
-    const session =
-      "arn:aws:sts::223606797749:assumed-role/aws-org-guardrails-root-activity-forwarder/events";
-    const ask = (action: string, resource: string, organization = "o-4f8a2b6c1d") =>
+    const ask = (
+      action: string,
+      resource: string,
+      organization = "o-4f8a2b6c1d",
+      roleName = "aws-org-guardrails-root-activity-forwarder",
+    ) =>
       decidePrincipalRequest({
         // A member account with only FullAWSAccess: the role's own policy decides.
         chain: [{ id: "r-4f8a" }, { id: "223606797749" }],
         managementAccount: false,
         principal: {
-          arn: session,
+          arn: `arn:aws:sts::223606797749:assumed-role/${roleName}/events`,
           context: {
-            "aws:PrincipalArn":
-              "arn:aws:iam::223606797749:role/aws-org-guardrails-root-activity-forwarder",
+            "aws:PrincipalArn": `arn:aws:iam::223606797749:role/${roleName}`,
             "aws:PrincipalAccount": "223606797749",
             "aws:CurrentTime": "2026-12-02T03:00:00Z",
             "aws:PrincipalOrgID": organization,
@@ -109,11 +111,21 @@ describe("the fast path's StackSet template", () => {
         resource: { arn: resource, accountId: resource.split(":")[4] },
         identityPolicies: [{ name: "put-events-on-the-central-bus", policy: forwarderPolicy(BUS) }],
         // Cross-account: the bus's own policy must let the caller in too.
-        ...(resource === BUS ? { resourcePolicy: centralBusPolicy(BUS, "o-4f8a2b6c1d") } : {}),
+        ...(resource === BUS
+          ? {
+              resourcePolicy: centralBusPolicy(
+                BUS,
+                "o-4f8a2b6c1d",
+                "aws-org-guardrails-root-activity-forwarder",
+              ),
+            }
+          : {}),
       });
     expect(await ask("events:PutEvents", BUS)).toBe("Allowed");
     // The same role name in an account of another organization.
     expect(await ask("events:PutEvents", BUS, "o-0therorg01")).not.toBe("Allowed");
+    // Another role of a member account, with the same identity policy: the bus refuses it.
+    expect(await ask("events:PutEvents", BUS, "o-4f8a2b6c1d", "developer")).not.toBe("Allowed");
     expect(
       await ask("events:PutEvents", "arn:aws:events:eu-west-1:314159265358:event-bus/default"),
     ).not.toBe("Allowed");

@@ -11,6 +11,7 @@ import { SCP_DEFINITIONS } from "../policies/scpDefinitions";
 import { PlannedScp } from "../policies/scpPlan";
 import { evaluateComponent } from "./support/component";
 import { diffPlan, topLevel } from "../offline/diff";
+import { judgeDiff } from "../offline/diffReport";
 import { RecordedResource } from "../offline/engine";
 import { runCommandAsync } from "./support/cli";
 import { DEV, FIXTURE_STACKS, hoursFromNow } from "./support/fixtures";
@@ -589,29 +590,118 @@ describe("diffPlan", () => {
     ]);
   });
 
-  it("a policy whose lists are only reordered is no change, as IAM and the provider read it", () => {
-    const doc = (actions: string[]) =>
+  it("compares documents only where the provider does, and as it does", () => {
+    const doc = (actions: unknown, statements: unknown[] = []) =>
       JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Sid: "A", Effect: "Allow", Action: actions, Resource: "*" }],
+        Statement: [{ Sid: "A", Effect: "Allow", Action: actions, Resource: "*" }, ...statements],
       });
+    const extra = { Sid: "B", Effect: "Deny", Action: "sns:DeleteTopic", Resource: "*" };
+    const topicPolicy = "urn:pulumi:dev::aws-org-guardrails::aws:sns/topicPolicy:TopicPolicy::tp";
+    const scp = "urn:pulumi:dev::aws-org-guardrails::aws:organizations/policy:Policy::scp";
+    const fn = "urn:pulumi:dev::aws-org-guardrails::aws:lambda/function:Function::fn";
     const file = stateOf([
       {
-        urn: "urn:pulumi:dev::aws-org-guardrails::aws:sns/topic:Topic::alerts",
+        urn: topicPolicy,
         custom: true,
-        id: "x",
-        type: "aws:sns/topic:Topic",
-        inputs: { policy: doc(["sns:Publish", "sns:Subscribe"]) },
+        id: "tp",
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        inputs: { arn: "t", policy: doc(["sns:Publish", "sns:Subscribe"], [extra]) },
+      },
+      {
+        urn: scp,
+        custom: true,
+        id: "p-1",
+        type: "aws:organizations/policy:Policy",
+        inputs: { type: "SERVICE_CONTROL_POLICY", content: doc(["iam:A", "iam:B"]) },
+      },
+      {
+        urn: fn,
+        custom: true,
+        id: "fn",
+        type: "aws:lambda/function:Function",
+        inputs: { environment: { variables: { ORDER: '{"order":["primary","secondary"]}' } } },
       },
     ]);
     const baseline = readBaseline(file, { stack: "dev", project: "aws-org-guardrails" });
-    expect(
+    const opsOf = (policy: string, content: string, order: string) =>
       diffPlan(baseline, [
-        resource({ inputs: { policy: doc(["sns:Subscribe", "sns:Publish"]) } }),
-      ])[0].op,
-    ).toBe("same");
+        resource({
+          urn: topicPolicy,
+          type: "aws:sns/topicPolicy:TopicPolicy",
+          name: "tp",
+          inputs: { arn: "t", policy },
+        }),
+        resource({
+          urn: scp,
+          type: "aws:organizations/policy:Policy",
+          name: "scp",
+          inputs: { type: "SERVICE_CONTROL_POLICY", content },
+        }),
+        resource({
+          urn: fn,
+          type: "aws:lambda/function:Function",
+          name: "fn",
+          inputs: { environment: { variables: { ORDER: order } } },
+        }),
+      ]).map((diff) => diff.op);
+    // IAM equivalence (topic policy): reordered lists, statements in another order, one item
+    // for a list of it: no change. A new action is.
     expect(
-      diffPlan(baseline, [resource({ inputs: { policy: doc(["sns:Subscribe", "sns:*"]) } })])[0].op,
+      opsOf(
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            extra,
+            {
+              Sid: "A",
+              Effect: "Allow",
+              Action: ["sns:Subscribe", "sns:Publish"],
+              Resource: ["*"],
+            },
+          ],
+        }),
+        doc(["iam:A", "iam:B"]),
+        '{"order":["primary","secondary"]}',
+      ),
+    ).toEqual(["same", "same", "same"]);
+    expect(
+      opsOf(
+        doc(["sns:Publish", "sns:*"], [extra]),
+        doc(["iam:A", "iam:B"]),
+        '{"order":["primary","secondary"]}',
+      )[0],
+    ).toBe("update");
+    // An SCP is compared as JSON only (whitespace, key order): reordered actions are an update,
+    // as Pulumi would plan; layout alone is not.
+    expect(
+      opsOf(
+        doc(["sns:Publish", "sns:Subscribe"], [extra]),
+        doc(["iam:B", "iam:A"]),
+        '{"order":["primary","secondary"]}',
+      )[1],
+    ).toBe("update");
+    expect(
+      opsOf(
+        doc(["sns:Publish", "sns:Subscribe"], [extra]),
+        JSON.stringify(JSON.parse(doc(["iam:A", "iam:B"])), null, 2),
+        '{"order":["primary","secondary"]}',
+      )[1],
+    ).toBe("same");
+    // Any other string is text: an ordered list in JSON changes, so does its layout.
+    expect(
+      opsOf(
+        doc(["sns:Publish", "sns:Subscribe"], [extra]),
+        doc(["iam:A", "iam:B"]),
+        '{"order":["secondary","primary"]}',
+      )[2],
+    ).toBe("update");
+    expect(
+      opsOf(
+        doc(["sns:Publish", "sns:Subscribe"], [extra]),
+        doc(["iam:A", "iam:B"]),
+        '{ "order": ["primary","secondary"] }',
+      )[2],
     ).toBe("update");
   });
 
@@ -689,6 +779,56 @@ describe("diffPlan", () => {
       "delete root-access-policy",
       "delete root-access-r-4f8a",
     ]);
+  });
+
+  it("a provider is replaced only when its region changes; pointed at another account it is updated, and the guard says so", () => {
+    const providerUrn = "urn:pulumi:dev::aws-org-guardrails::pulumi:providers:aws::log-archive";
+    const file = stateOf([
+      {
+        urn: providerUrn,
+        custom: true,
+        id: "9b1d7a52-1c53-4e0a-8f2e-5d7c6b4a3e21",
+        type: "pulumi:providers:aws",
+        inputs: { region: "eu-west-1", allowedAccountIds: '["271828182845"]', defaultTags: "{}" },
+      },
+    ]);
+    const baseline = readBaseline(file, { stack: "dev", project: "aws-org-guardrails" });
+    const provider = (inputs: Record<string, unknown>) =>
+      resource({
+        urn: providerUrn,
+        type: "pulumi:providers:aws",
+        name: "log-archive",
+        provider: "",
+        inputs,
+      });
+    const tags = diffPlan(baseline, [
+      provider({
+        region: "eu-west-1",
+        allowedAccountIds: '["271828182845"]',
+        defaultTags: '{"tags":{"a":"b"}}',
+      }),
+    ]);
+    expect(tags.map((diff) => diff.op)).toEqual(["update"]);
+    expect(judgeDiff(tags, { centralLogGroupName: "/x", baseline }).destructive).toEqual([]);
+    const account = diffPlan(baseline, [
+      provider({ region: "eu-west-1", allowedAccountIds: '["161803398874"]', defaultTags: "{}" }),
+    ]);
+    expect(account.map((diff) => diff.op)).toEqual(["update"]);
+    expect(judgeDiff(account, { centralLogGroupName: "/x", baseline }).destructive).toEqual([
+      expect.objectContaining({
+        line: expect.stringMatching(
+          /^provider log-archive: its allowedAccountIds change, so it now reaches another account/,
+        ),
+      }),
+    ]);
+    const region = diffPlan(baseline, [
+      provider({
+        region: "eu-central-1",
+        allowedAccountIds: '["271828182845"]',
+        defaultTags: "{}",
+      }),
+    ]);
+    expect(region.map((diff) => [diff.op, diff.replaceReasons])).toEqual([["replace", ["region"]]]);
   });
 
   it("names paths as Pulumi does", () => {
