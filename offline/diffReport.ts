@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import { Baseline, BaselineResource } from "./baseline";
 import { LogicalOp, ResourceDiff, StatementChange, topLevel } from "./diff";
-import { RecordedResource, UNKNOWN } from "./engine";
+import { UNKNOWN } from "./engine";
+import { newStateOf } from "./plan";
 
 /**
  * What a plan diff says: the summary line, the guard's verdict, and the three renderings (the
@@ -447,21 +448,6 @@ function oldStateOf(resource: BaselineResource): Record<string, unknown> {
     ...(resource.provider ? { provider: resource.provider } : {}),
     protect: resource.protect,
     ...(resource.retainOnDelete ? { retainOnDelete: true } : {}),
-    dependencies: resource.dependencies,
-    inputs: resource.inputs,
-  };
-}
-
-export function newStateOf(resource: RecordedResource): Record<string, unknown> {
-  return {
-    type: resource.type,
-    urn: resource.urn,
-    custom: resource.custom,
-    ...(resource.parent ? { parent: resource.parent } : {}),
-    ...(resource.provider ? { provider: resource.provider } : {}),
-    protect: resource.protect,
-    ...(resource.retainOnDelete ? { retainOnDelete: true } : {}),
-    ...(resource.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
     dependencies: resource.dependencies,
     inputs: resource.inputs,
   };

@@ -89,24 +89,29 @@ export interface PreviewStep {
   };
 }
 
+/** A resource as `pulumi preview --json` shows it in a step's `newState`. */
+export function newStateOf(resource: RecordedResource): PreviewStep["newState"] {
+  return {
+    type: resource.type,
+    urn: resource.urn,
+    custom: resource.custom,
+    ...(resource.parent ? { parent: resource.parent } : {}),
+    ...(resource.provider ? { provider: resource.provider } : {}),
+    protect: resource.protect,
+    ...(resource.retainOnDelete ? { retainOnDelete: true } : {}),
+    ...(resource.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+    dependencies: resource.dependencies,
+    inputs: resource.inputs,
+  };
+}
+
 /** The plan in the shape of `pulumi preview --json` (steps with op, urn and newState). */
 export function toPreviewJson(plan: OfflinePlan): { steps: PreviewStep[] } {
   return {
     steps: plan.evaluation.resources.map((resource) => ({
       op: "create",
       urn: resource.urn,
-      newState: {
-        type: resource.type,
-        urn: resource.urn,
-        custom: resource.custom,
-        ...(resource.parent ? { parent: resource.parent } : {}),
-        ...(resource.provider ? { provider: resource.provider } : {}),
-        protect: resource.protect,
-        ...(resource.retainOnDelete ? { retainOnDelete: true } : {}),
-        ...(resource.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
-        dependencies: resource.dependencies,
-        inputs: resource.inputs,
-      },
+      newState: newStateOf(resource),
     })),
   };
 }

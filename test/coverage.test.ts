@@ -1,23 +1,11 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
 import { computeCoverage } from "../coverage/coverage";
 import { loadStackInputs } from "../offline/stackInputs";
 import { expectCleanFailure, runCommand } from "./support/cli";
-import { DEV, FIXTURE_STACKS, hoursFromNow } from "./support/fixtures";
-
-/** A copy of the fixture stacks whose dev stack file is edited by `edit` (on the parsed YAML). */
-function stacksWith(edit: (config: Record<string, any>) => void): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "coverage-"));
-  cpSync(FIXTURE_STACKS, dir, { recursive: true });
-  const file = path.join(dir, "Pulumi.dev.yaml");
-  const document = parse(readFileSync(file, "utf8"));
-  edit(document.config);
-  writeFileSync(file, stringify(document));
-  return dir;
-}
+import { DEV, FIXTURE_STACKS, hoursFromNow, stacksWith } from "./support/fixtures";
 
 function coverageOf(stacksDir: string = FIXTURE_STACKS, now = new Date()) {
   const inputs = loadStackInputs({ stack: "dev", stacksDir, now });

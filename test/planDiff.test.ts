@@ -1,7 +1,6 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { parse, stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ServiceControlPolicy } from "../components/serviceControlPolicy";
 import { Baseline, readBaseline } from "../offline/baseline";
@@ -14,20 +13,9 @@ import { diffPlan, topLevel } from "../offline/diff";
 import { judgeDiff } from "../offline/diffReport";
 import { RecordedResource } from "../offline/engine";
 import { runCommandAsync } from "./support/cli";
-import { DEV, FIXTURE_STACKS, hoursFromNow } from "./support/fixtures";
+import { DEV, FIXTURE_STACKS, hoursFromNow, stacksWith } from "./support/fixtures";
 import { runProgram } from "./support/program";
 import { stackExportOf } from "./support/stackExport";
-
-/** A copy of the tests' dev stack with its config edited. */
-function stacksWith(edit: (config: Record<string, any>) => void): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "plan-diff-"));
-  cpSync(FIXTURE_STACKS, dir, { recursive: true });
-  const file = path.join(dir, "Pulumi.dev.yaml");
-  const document = parse(readFileSync(file, "utf8"));
-  edit(document.config);
-  writeFileSync(file, stringify(document));
-  return dir;
-}
 
 const work = mkdtempSync(path.join(tmpdir(), "plan-diff-work-"));
 const planBaseline = path.join(work, "base-plan.json");

@@ -1,4 +1,7 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { parse, stringify } from "yaml";
 import { projectConfigFromPulumi } from "../../config/validate";
 import { readStackFile, PROJECT_DIR } from "../../offline/stackFile";
 import { OrganizationModel } from "../../org/model";
@@ -50,4 +53,15 @@ export function devRawConfig(): Record<string, unknown> {
 /** An ISO-8601 UTC time `hours` from now, to the second, as a user would write it. */
 export function hoursFromNow(hours: number, now: Date = new Date()): string {
   return new Date(now.getTime() + hours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** A private copy of the tests' dev stack (stack file and snapshot) with its config edited. */
+export function stacksWith(edit: (config: Record<string, any>) => void): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "stacks-"));
+  cpSync(FIXTURE_STACKS, dir, { recursive: true });
+  const file = path.join(dir, "Pulumi.dev.yaml");
+  const document = parse(readFileSync(file, "utf8"));
+  edit(document.config);
+  writeFileSync(file, stringify(document));
+  return dir;
 }
