@@ -22,6 +22,10 @@ export function bundleNotifierSource(): string {
     write: false,
     legalComments: "none",
     absWorkingDir: PROJECT_DIR,
+    // Paths in the bundle's comments stay `node_modules/...` even when node_modules is a link to
+    // another folder (pnpm, a shared cache): the same source makes the same bundle anywhere, so a
+    // pull request's diff never shows the notifier as changed because of where it was checked out.
+    preserveSymlinks: true,
     logLevel: "silent",
   });
   return result.outputFiles[0].text;
