@@ -3,17 +3,17 @@ import { buildSync } from "esbuild";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../lib/paths";
 
-/** The notifier's entry point; bundled into one file at plan time. */
-export const NOTIFIER_ENTRY = path.join(PROJECT_DIR, "notifier", "lambda.ts");
+/** The notifier's entry point in a project folder; bundled into one file at plan time. */
+export const NOTIFIER_ENTRY = path.join("notifier", "lambda.ts");
 
 /**
  * Bundles the notifier into a single CommonJS file for the Lambda Node.js runtime. The AWS SDK v3
  * is left out: the runtime provides it. The output is deterministic (no timestamps, no absolute
  * paths), so an unchanged notifier never shows as a change in `pulumi preview`.
  */
-export function bundleNotifierSource(): string {
+export function bundleNotifierSource(projectDir: string = PROJECT_DIR): string {
   const result = buildSync({
-    entryPoints: [NOTIFIER_ENTRY],
+    entryPoints: [path.join(projectDir, NOTIFIER_ENTRY)],
     bundle: true,
     platform: "node",
     target: "node22",
@@ -21,7 +21,7 @@ export function bundleNotifierSource(): string {
     external: ["@aws-sdk/*"],
     write: false,
     legalComments: "none",
-    absWorkingDir: PROJECT_DIR,
+    absWorkingDir: projectDir,
     // Paths in the bundle's comments stay `node_modules/...` even when node_modules is a link to
     // another folder (pnpm, a shared cache): the same source makes the same bundle anywhere, so a
     // pull request's diff never shows the notifier as changed because of where it was checked out.
