@@ -17,22 +17,16 @@ interface PlanRun {
   types: string;
 }
 
+/** The dev stack's arguments for plan and coverage, against an organization snapshot. */
+function devStackArgs(orgFile: string, out: string): string[] {
+  return ["--stack", "dev", "--stacks", FIXTURE_STACKS_DIR, "--org", orgFile, "--json", out];
+}
+
 function timePlan(orgFile: string): PlanRun {
   const out = path.join(dataDir, "plan.json");
   let best: PlanRun | undefined;
   for (let run = 0; run < RUNS; run += 1) {
-    const measured = measure(
-      ...tsxCommand("cli/plan.ts", [
-        "--stack",
-        "dev",
-        "--stacks",
-        FIXTURE_STACKS_DIR,
-        "--org",
-        orgFile,
-        "--json",
-        out,
-      ]),
-    );
+    const measured = measure(...tsxCommand("cli/plan.ts", devStackArgs(orgFile, out)));
     const steps = (
       JSON.parse(readFileSync(out, "utf8")) as {
         steps: { newState: { type: string; custom: boolean } }[];
@@ -59,18 +53,7 @@ function timeCoverage(orgFile: string): { seconds: number; accounts: number } {
   for (let run = 0; run < RUNS; run += 1) {
     best = Math.min(
       best,
-      measure(
-        ...tsxCommand("cli/coverage.ts", [
-          "--stack",
-          "dev",
-          "--stacks",
-          FIXTURE_STACKS_DIR,
-          "--org",
-          orgFile,
-          "--json",
-          out,
-        ]),
-      ).wallSeconds,
+      measure(...tsxCommand("cli/coverage.ts", devStackArgs(orgFile, out))).wallSeconds,
     );
   }
   const report = JSON.parse(readFileSync(out, "utf8")) as {

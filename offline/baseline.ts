@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { InputError } from "../lib/errors";
-import { UNKNOWN } from "./engine";
+import { RecordedResource, UNKNOWN } from "./engine";
 
 /**
  * What a plan is compared with: the resources of an earlier plan (`npm run plan -- --json`, the
@@ -18,19 +18,22 @@ import { UNKNOWN } from "./engine";
  */
 export type BaselineKind = "plan" | "state";
 
-export interface BaselineResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly custom: boolean;
+/** A resource as the baseline has it: what a plan records of one, with what only state knows. */
+export interface BaselineResource extends Pick<
+  RecordedResource,
+  | "urn"
+  | "type"
+  | "name"
+  | "custom"
+  | "parent"
+  | "provider"
+  | "protect"
+  | "retainOnDelete"
+  | "dependencies"
+  | "inputs"
+> {
   /** The cloud id (state baselines only). */
   readonly id?: string;
-  readonly parent: string;
-  readonly provider: string;
-  readonly protect: boolean;
-  readonly retainOnDelete: boolean;
-  readonly dependencies: readonly string[];
-  readonly inputs: Record<string, unknown>;
   /** Inputs the provider filled in itself (the bridge's `__defaults`): absent in a program's. */
   readonly defaults: readonly string[];
   /**

@@ -4,8 +4,6 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ServiceControlPolicy } from "../components/serviceControlPolicy";
 import { Baseline, readBaseline } from "../offline/baseline";
-import { buildRootAccessScp } from "../policies/rootAccessScp";
-import { renderScp } from "../policies/scpBudget";
 import { SCP_DEFINITIONS } from "../policies/scpDefinitions";
 import { PlannedScp } from "../policies/scpPlan";
 import { evaluateComponent } from "./support/component";
@@ -13,7 +11,13 @@ import { diffPlan, topLevel } from "../offline/diff";
 import { judgeDiff } from "../offline/diffReport";
 import { RecordedResource } from "../offline/engine";
 import { runCommandAsync } from "./support/cli";
-import { DEV, FIXTURE_STACKS, hoursFromNow, stacksWith } from "./support/fixtures";
+import {
+  DEV,
+  FIXTURE_STACKS,
+  hoursFromNow,
+  stacksWith,
+  plannedRootAccessScp,
+} from "./support/fixtures";
 import { runProgram } from "./support/program";
 import { stackExportOf } from "./support/stackExport";
 
@@ -695,20 +699,7 @@ describe("diffPlan", () => {
 
   it("follows aliases: a renamed SCP definition that lists its old names is the same resources, not a delete and a create", async () => {
     const [definition] = SCP_DEFINITIONS;
-    const planned: PlannedScp = {
-      kind: definition.kind,
-      definition,
-      name: "aws-org-guardrails-root-access",
-      resourceName: "root-access",
-      description: "Denies member root.",
-      rendered: renderScp(
-        "root-access",
-        buildRootAccessScp({ partition: "aws", breakGlass: [] }),
-        5120,
-        "",
-      ),
-      targets: [{ id: "r-4f8a", path: "Root" }],
-    };
+    const planned = plannedRootAccessScp();
     // Previews, as plans are: ids are unknown, as they would be known from the state alike.
     const before = await evaluateComponent(
       (provider) => {

@@ -3,29 +3,15 @@ import { describe, expect, it } from "vitest";
 import { ServiceControlPolicy } from "../components/serviceControlPolicy";
 import { SCP_DEFINITIONS } from "../policies/scpDefinitions";
 import { PlannedScp } from "../policies/scpPlan";
-import { buildRootAccessScp } from "../policies/rootAccessScp";
-import { renderScp } from "../policies/scpBudget";
 import { evaluateComponent } from "./support/component";
+import { plannedRootAccessScp } from "./support/fixtures";
 import { byType, one, runProgram, TYPES } from "./support/program";
 
 const [rootAccessDefinition] = SCP_DEFINITIONS;
-const scp: PlannedScp = {
-  kind: "rootAccess",
-  definition: rootAccessDefinition,
-  name: "aws-org-guardrails-root-access",
-  resourceName: "root-access",
-  description: "Denies member root.",
-  rendered: renderScp(
-    "root-access",
-    buildRootAccessScp({ partition: "aws", breakGlass: [] }),
-    5120,
-    "",
-  ),
-  targets: [
-    { id: "r-4f8a", path: "Root" },
-    { id: "ou-4f8a-w0rkl0ad", path: "Root/Workloads" },
-  ],
-};
+const scp: PlannedScp = plannedRootAccessScp([
+  { id: "r-4f8a", path: "Root" },
+  { id: "ou-4f8a-w0rkl0ad", path: "Root/Workloads" },
+]);
 
 describe("ServiceControlPolicy component", () => {
   it("registers one SCP with the rendered content and one attachment per target, all children of the component", async () => {

@@ -2,6 +2,10 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
+import { buildRootAccessScp } from "../../policies/rootAccessScp";
+import { renderScp } from "../../policies/scpBudget";
+import { SCP_DEFINITIONS } from "../../policies/scpDefinitions";
+import { PlannedScp } from "../../policies/scpPlan";
 import { projectConfigFromPulumi } from "../../config/validate";
 import { readStackFile, PROJECT_DIR } from "../../offline/stackFile";
 import { OrganizationModel } from "../../org/model";
@@ -64,4 +68,25 @@ export function stacksWith(edit: (config: Record<string, any>) => void): string 
   edit(document.config);
   writeFileSync(file, stringify(document));
   return dir;
+}
+
+/** A planned root-access SCP (the first definition), rendered, for component-level tests. */
+export function plannedRootAccessScp(
+  targets: PlannedScp["targets"] = [{ id: "r-4f8a", path: "Root" }],
+): PlannedScp {
+  const [definition] = SCP_DEFINITIONS;
+  return {
+    kind: definition.kind,
+    definition,
+    name: "aws-org-guardrails-root-access",
+    resourceName: "root-access",
+    description: "Denies member root.",
+    rendered: renderScp(
+      "root-access",
+      buildRootAccessScp({ partition: "aws", breakGlass: [] }),
+      5120,
+      "",
+    ),
+    targets,
+  };
 }
