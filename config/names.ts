@@ -1,4 +1,5 @@
 import { OrganizationModel } from "../org/model";
+import { GLOBAL_EVENTS_REGION } from "./regions";
 import { DELEGATED_TRAIL_SUFFIX, GuardrailConfig, LogGroupLocation } from "./schema";
 
 /**
@@ -45,12 +46,65 @@ export interface GuardrailNames {
   readonly notifierFunctionArn: string;
   readonly notifierLogGroupName: string;
   readonly notifierLogGroupArn: string;
+  /** The notifier's store: alerts already sent (per CloudTrail event ID) and proved AssumeRoot calls. */
+  readonly alertStoreName: string;
+  readonly alertStoreArn: string;
+  /** The fast path (issue 16), or undefined when `fastPath.enabled` is false. */
+  readonly fastPath: FastPathNames | undefined;
+}
+
+export interface FastPathNames {
+  /**
+   * Every region a rule forwards from, the global-events region first: the StackSet creates the
+   * forwarding role there (IAM is global), before the rules of the other regions name it.
+   */
+  readonly regions: readonly string[];
+  readonly roleRegion: string;
+  /** The central bus, beside the notifier (its account, homeRegion). */
+  readonly busName: string;
+  readonly busArn: string;
+  /** The rule on the central bus that invokes the notifier. */
+  readonly busRuleName: string;
+  readonly busRuleArn: string;
+  /** The rule on each account's default bus (member accounts by the StackSet, the management account by this program). */
+  readonly ruleName: string;
+  /** The management account's rule forwarding its AssumeRoot calls. */
+  readonly assumeRootRuleName: string;
+  /** The forwarding role, one per account, the same name everywhere. */
+  readonly forwarderRoleName: string;
+  readonly stackSetName: string;
+  /** The role StackSets' service-managed stacks are created with in each member account. */
+  readonly stackSetExecutionRoleName: string;
 }
 
 const ALERT_TOPIC_NAME = "aws-org-guardrails-root-activity";
 const PAGING_TOPIC_NAME = "aws-org-guardrails-root-unexplained";
 const NOTIFIER_FUNCTION_NAME = "aws-org-guardrails-root-activity-notifier";
 const DELIVERY_ROLE_NAME = "aws-org-guardrails-trail-to-cloudwatch";
+const ALERT_STORE_NAME = "aws-org-guardrails-root-alerts";
+const FAST_PATH = {
+  bus: "aws-org-guardrails-root-activity",
+  busRule: "aws-org-guardrails-root-activity-to-notifier",
+  rule: "aws-org-guardrails-root-activity-forward",
+  assumeRootRule: "aws-org-guardrails-assume-root-forward",
+  role: "aws-org-guardrails-root-activity-forwarder",
+  stackSet: "aws-org-guardrails-root-activity-fast-path",
+  // Service-managed stack sets deploy through this service-linked role in each target account
+  // ("The IAM service-linked role created in each target account has the suffix
+  // CloudFormationStackSetsOrgMember").
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html
+  executionRole: "AWSServiceRoleForCloudFormationStackSetsOrgMember",
+} as const;
+
+/**
+ * The regions the fast path forwards from: the partition's global-events region first (IAM and
+ * sign-in events are recorded only there, and the StackSet creates the account's one forwarding
+ * role there), then homeRegion, then `fastPath.regions` in their order, each once.
+ */
+export function fastPathRegions(config: GuardrailConfig, partition: string): string[] {
+  const global = GLOBAL_EVENTS_REGION[partition] ?? config.homeRegion;
+  return [...new Set([global, config.homeRegion, ...config.fastPath.regions])];
+}
 
 export function deriveNames(
   config: GuardrailConfig,
@@ -106,5 +160,33 @@ export function deriveNames(
     notifierFunctionArn: `arn:${partition}:lambda:${region}:${trailAccountId}:function:${NOTIFIER_FUNCTION_NAME}`,
     notifierLogGroupName: `/aws/lambda/${NOTIFIER_FUNCTION_NAME}`,
     notifierLogGroupArn: `arn:${partition}:logs:${region}:${trailAccountId}:log-group:/aws/lambda/${NOTIFIER_FUNCTION_NAME}`,
+    alertStoreName: ALERT_STORE_NAME,
+    alertStoreArn: `arn:${partition}:dynamodb:${region}:${trailAccountId}:table/${ALERT_STORE_NAME}`,
+    fastPath: config.fastPath.enabled
+      ? fastPathNames(config, partition, trailAccountId)
+      : undefined,
+  };
+}
+
+function fastPathNames(
+  config: GuardrailConfig,
+  partition: string,
+  busAccountId: string,
+): FastPathNames {
+  const regions = fastPathRegions(config, partition);
+  const busArn = `arn:${partition}:events:${config.homeRegion}:${busAccountId}:event-bus/${FAST_PATH.bus}`;
+  return {
+    regions,
+    roleRegion: regions[0],
+    busName: FAST_PATH.bus,
+    busArn,
+    busRuleName: FAST_PATH.busRule,
+    // A rule on a custom bus: rule/<bus>/<rule> (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-resources-for-iam-policies).
+    busRuleArn: `arn:${partition}:events:${config.homeRegion}:${busAccountId}:rule/${FAST_PATH.bus}/${FAST_PATH.busRule}`,
+    ruleName: FAST_PATH.rule,
+    assumeRootRuleName: FAST_PATH.assumeRootRule,
+    forwarderRoleName: FAST_PATH.role,
+    stackSetName: FAST_PATH.stackSet,
+    stackSetExecutionRoleName: FAST_PATH.executionRole,
   };
 }

@@ -104,3 +104,15 @@ export function nearestRegion(name: string, inPartition?: string): string | unde
 }
 
 const MAX_SUGGESTION_DISTANCE = 3;
+
+/**
+ * Where IAM, sign-in and global STS events of each partition are recorded (CloudTrail's global
+ * service events: "recorded in US East (N. Virginia)" in aws, the partition's first region in the
+ * others).
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
+ */
+export const GLOBAL_EVENTS_REGION: Readonly<Record<string, string>> = {
+  aws: "us-east-1",
+  "aws-us-gov": "us-gov-west-1",
+  "aws-cn": "cn-north-1",
+};

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { alertsSchema } from "./sections/alerts";
 import { centralizedRootAccessSchema } from "./sections/centralizedRootAccess";
 import { centralLogsSchema } from "./sections/centralLogs";
+import { fastPathSchema } from "./sections/fastPath";
 import { logArchiveSchema } from "./sections/logArchive";
 import { accountsSchema, organizationalUnitsSchema } from "./sections/organization";
 import { protectionSchema } from "./sections/protection";
@@ -30,6 +31,7 @@ export {
   ROOT_TARGET,
 } from "./rules";
 export { ALERT_PROTOCOLS } from "./sections/alerts";
+export { DEFAULT_STACK_INSTANCE_QUOTA } from "./sections/fastPath";
 export { LOG_GROUP_LOCATIONS, type LogGroupLocation } from "./sections/centralLogs";
 export { ARCHIVE_STORAGE_CLASSES } from "./sections/logArchive";
 export { type BreakGlassEntry } from "./sections/rootAccess";
@@ -48,6 +50,7 @@ export const guardrailConfigSchema = z.strictObject({
   alerts: alertsSchema,
   rootAccess: rootAccessSchema,
   centralLogs: centralLogsSchema,
+  fastPath: fastPathSchema,
   scpLimits: scpLimitsSchema,
   protection: protectionSchema,
   centralizedRootAccess: centralizedRootAccessSchema,

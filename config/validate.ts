@@ -4,6 +4,7 @@ import { OrganizationModel } from "../org/model";
 import { resolveDeclared } from "./declared";
 import { encodeWindows, windowsOf } from "../notifier/breakGlass";
 import { formatKey } from "./keys";
+import { fastPathRegions } from "./names";
 import { humanIssueMessage, keysAt, misspeltNamespaceProblem, unknownKeyMessage } from "./messages";
 import { allKnownRegions, knownRegion, nearestRegion } from "./regions";
 import { isAccountId, PROJECT_NAMESPACE, ROOT_TARGET } from "./rules";
@@ -387,6 +388,56 @@ function organizationProblems(raw: Loose, context: ValidationContext, key: KeyOf
   return problems;
 }
 
+/**
+ * The fast path's regions must be regions of the organization's partition (a StackSet deploys
+ * only within its own), and its stack instances, one per member account and region, must fit the
+ * stack set quota: past it the StackSet's automatic deployment fails for the accounts that join
+ * next, silently to everyone but the CloudFormation console.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+ */
+function fastPathProblems(
+  config: GuardrailConfig,
+  organization: OrganizationModel,
+  key: KeyOf,
+): string[] {
+  if (!config.fastPath.enabled) {
+    return [];
+  }
+  const problems: string[] = [];
+  config.fastPath.regions.forEach((region, index) => {
+    const info = knownRegion(region);
+    if (info !== undefined && info.partition !== organization.partition) {
+      problems.push(
+        `${key(["fastPath", "regions", index])}: ${region} is in the ${info.partition} partition, but ${organization.organization.id} is in ${organization.partition}; a StackSet deploys only within its own partition: remove it`,
+      );
+    }
+  });
+  const regions = fastPathRegions(config, organization.partition);
+  const accounts = fastPathAccountCount(config, organization);
+  const instances = accounts * regions.length;
+  const quota = config.fastPath.stackInstanceQuota;
+  if (instances > quota) {
+    const fits = Math.floor(quota / Math.max(1, accounts));
+    problems.push(
+      `${key(["fastPath", "regions"])}: ${accounts} member accounts x ${regions.length} regions (${regions.join(", ")}) = ${instances} stack instances, over the stack set quota of ${quota} (fastPath.stackInstanceQuota): ` +
+        (fits >= 2
+          ? `list at most ${fits - 2} more region(s) than the global-events region and homeRegion, or raise the quota with AWS and set fastPath.stackInstanceQuota`
+          : "raise the quota with AWS and set fastPath.stackInstanceQuota, or set fastPath.enabled: false"),
+    );
+  }
+  return problems;
+}
+
+/**
+ * The accounts the StackSet deploys to: every member account (service-managed stack sets skip the
+ * management account), those the stack declares and the organization does not have yet included.
+ */
+export function fastPathAccountCount(config: GuardrailConfig, organization: OrganizationModel): number {
+  const emails = new Set(organization.accounts.map((account) => account.email.toLowerCase()));
+  const declaredNew = config.accounts.filter((account) => !emails.has(account.email.toLowerCase()));
+  return organization.memberAccounts().length + declaredNew.length;
+}
+
 /** Resolves a configured SCP target (`Root`, a root id or an OU id) to the id AWS attaches to. */
 export function resolveTarget(target: string, organization: OrganizationModel): string | undefined {
   if (target === ROOT_TARGET || target === organization.root.id) {
@@ -460,6 +511,7 @@ export function validateGuardrailConfig(
     );
     problems.push(
       ...topology.problems.map((problem) => `${key(problem.path)}: ${problem.message}`),
+      ...fastPathProblems(parsed.config, context.organization, key),
     );
   }
   if (parsed.config === undefined || problems.length > 0) {

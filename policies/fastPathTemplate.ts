@@ -1,6 +1,8 @@
 import { ROOT_ACTIVITY_EVENT_PATTERN } from "../detection/eventPattern";
 import { PolicyDocument } from "./document";
 
+export { GLOBAL_EVENTS_REGION } from "../config/regions";
+
 /**
  * The CloudFormation template the fast path's StackSet deploys to every member account and
  * region (issue 16): an EventBridge rule on the default bus that forwards root activity to the
@@ -33,12 +35,6 @@ export interface CloudFormationTemplate {
   >;
 }
 
-/** Where IAM and sign-in events of each partition are recorded (CloudTrail global service events). */
-export const GLOBAL_EVENTS_REGION: Readonly<Record<string, string>> = {
-  aws: "us-east-1",
-  "aws-us-gov": "us-gov-west-1",
-  "aws-cn": "cn-north-1",
-};
 
 /** The forwarding role's trust: EventBridge, for rules of this account only. */
 export function forwarderTrustPolicy(): PolicyDocument {

@@ -116,6 +116,21 @@ function guardrailNames(mode: Mode): GuardrailNames {
     notifierFunctionArn: `arn:aws:lambda:${REGION}:${trailAccountId}:function:${notifier}`,
     notifierLogGroupName: `/aws/lambda/${notifier}`,
     notifierLogGroupArn: `arn:aws:logs:${REGION}:${trailAccountId}:log-group:/aws/lambda/${notifier}`,
+    alertStoreName: "aws-org-guardrails-root-alerts",
+    alertStoreArn: `arn:aws:dynamodb:${REGION}:${trailAccountId}:table/aws-org-guardrails-root-alerts`,
+    fastPath: {
+      regions: ["us-east-1", REGION],
+      roleRegion: "us-east-1",
+      busName: topic,
+      busArn: `arn:aws:events:${REGION}:${trailAccountId}:event-bus/${topic}`,
+      busRuleName: "aws-org-guardrails-root-activity-to-notifier",
+      busRuleArn: `arn:aws:events:${REGION}:${trailAccountId}:rule/${topic}/aws-org-guardrails-root-activity-to-notifier`,
+      ruleName: "aws-org-guardrails-root-activity-forward",
+      assumeRootRuleName: "aws-org-guardrails-assume-root-forward",
+      forwarderRoleName: "aws-org-guardrails-root-activity-forwarder",
+      stackSetName: "aws-org-guardrails-root-activity-fast-path",
+      stackSetExecutionRoleName: "AWSServiceRoleForCloudFormationStackSetsOrgMember",
+    },
   };
 }
 
