@@ -11,6 +11,7 @@ import { notifierCodeArchive } from "./components/notifierCode";
 import { RootActivityAlarms } from "./components/rootActivityAlarms";
 import { RootActivityNotifier } from "./components/rootActivityNotifier";
 import { windowsOf } from "./notifier/breakGlass";
+import { FastPath } from "./components/fastPath";
 import { RootMfaRule } from "./components/rootMfaRule";
 import { scpOutputs, ServiceControlPolicy } from "./components/serviceControlPolicy";
 import { planServiceControlPolicies } from "./policies/scpPlan";
@@ -64,7 +65,7 @@ export = async () => {
     { names, logGroup: trail.logGroup, alerts: config.alerts },
     trailAccount,
   );
-  new RootActivityNotifier(
+  const notifier = new RootActivityNotifier(
     "root-activity-notifier",
     {
       names,
@@ -83,6 +84,23 @@ export = async () => {
     },
     trailAccount,
   );
+
+  // 5b. The fast path: root events from every account and region through EventBridge, seconds
+  // after the call; the log group's path above stays as the backstop.
+  const fastPath =
+    names.fastPath === undefined
+      ? undefined
+      : new FastPath("fast-path", {
+          fastPath: names.fastPath,
+          partition: organization.partition,
+          organizationId: organization.organization.id,
+          managementAccountId: config.managementAccountId,
+          homeRegion: config.homeRegion,
+          deploymentTargets: [organization.root.id],
+          notifier: notifier.function,
+          busProvider: trail.trailProvider,
+          managementProvider: providers.management,
+        });
 
   // 6. The guardrails.
   const guardrails = scps.all.map((scp) => ({
@@ -114,6 +132,9 @@ export = async () => {
     centralLogGroup: trail.logGroupName,
     alertTopicArn: alarms.topic.arn,
     pagingTopicArn: alarms.pagingTopic.arn,
+    ...(fastPath === undefined
+      ? {}
+      : { fastPathBusArn: fastPath.bus.arn, fastPathStackSet: fastPath.stackSet.name }),
     ...scpOutputs(guardrails),
   };
 };

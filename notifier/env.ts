@@ -15,4 +15,6 @@ export const NOTIFIER_ENV = {
   /** FilterLogEvents requests per second one container may send (a share of the quota). */
   lookupsPerSecond: "ASSUME_ROOT_LOOKUPS_PER_SECOND",
   breakGlass: BREAK_GLASS_ENV,
+  /** The DynamoDB table of alerts sent and forwarded AssumeRoot calls (notifier/alertStore.ts). */
+  alertStore: "ALERT_STORE_TABLE",
 } as const;

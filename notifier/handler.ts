@@ -1,17 +1,23 @@
+import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { isNotifiedRootEvent, matchedDetections } from "../detection/rootEvents";
+import { AlertStore, SENT_TTL_MS } from "./alertStore";
 import {
   AssumeRootCall,
+  assumeRootCallOf,
   AssumeRootProver,
   callProves,
   Proof,
   reasonOf,
+  SESSION_SECONDS,
   sessionCreatedAt,
   TEMPORARY_KEY,
 } from "./assumeRootProof";
 import { BreakGlassWindow, openWindow } from "./breakGlass";
 import { decodeSubscriptionPayload, SubscriptionLogEvent } from "./payload";
 import {
+  Delivery,
+  deliveryLine,
   describeRootEvent,
   MAX_SUBJECT_LENGTH,
   RootAlert,
@@ -38,6 +44,11 @@ export interface RootActivityHandlerDeps {
   readonly prover: Pick<AssumeRootProver, "prove">;
   /** The open break-glass windows, from the stack at deploy time. */
   readonly windows: readonly BreakGlassWindow[];
+  /**
+   * Alerts already sent, across containers and paths, and forwarded AssumeRoot calls
+   * (notifier/alertStore.ts). Without it each container only remembers its own.
+   */
+  readonly store?: AlertStore;
   log?: (line: string) => void;
 }
 
@@ -72,8 +83,30 @@ export interface CloudWatchLogsEvent {
   readonly awslogs: { readonly data: string };
 }
 
+/**
+ * What EventBridge passes to a target function: for a CloudTrail event, the record as `detail`
+ * (https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html).
+ */
+export interface EventBridgeEvent {
+  readonly id?: string;
+  readonly "detail-type"?: string;
+  readonly source?: string;
+  readonly time?: string;
+  readonly detail?: unknown;
+}
+
+/** The notifier is invoked by the log group's subscription and by the central bus's rule. */
+export type NotifierEvent = CloudWatchLogsEvent | EventBridgeEvent;
+
+const isEventBridgeEvent = (event: unknown): event is EventBridgeEvent =>
+  typeof event === "object" &&
+  event !== null &&
+  !("awslogs" in event) &&
+  "detail" in event &&
+  typeof (event as EventBridgeEvent).detail === "object";
+
 export interface RootActivityResult {
-  /** Log events in the delivery (zero for a control message). */
+  /** Log events (or EventBridge events) in the delivery (zero for a control message). */
   readonly received: number;
   /** Messages published, including those an earlier attempt of this container already published. */
   readonly published: number;
@@ -82,10 +115,12 @@ export interface RootActivityResult {
   /** Log events that are not JSON or that the notifier's pattern does not match. */
   readonly malformed: number;
   readonly failedToPublish: number;
+  /** Alerts another delivery (the other path, or a retry elsewhere) had already sent: not sent again. */
+  readonly alreadySent: number;
 }
 
 export type RootActivityHandler = (
-  event: CloudWatchLogsEvent,
+  event: NotifierEvent,
   context?: InvocationContext,
 ) => Promise<RootActivityResult>;
 
@@ -363,6 +398,7 @@ export function createRootActivityHandler(
   function messagesOf(
     records: readonly Judged[],
     names: ReadonlyMap<string, string | undefined>,
+    delivery: Delivery,
   ): { messages: PendingMessage[]; summarised: number } {
     const messages: PendingMessage[] = [];
     let summarised = 0;
@@ -376,6 +412,7 @@ export function createRootActivityHandler(
         accountName: name,
         use: judged.use,
         detections: judged.detections,
+        delivery,
       }) as RootAlert;
       if (alert.use.kind === "assumeRootSession") {
         const key = alert.use.call.accessKeyId;
@@ -386,7 +423,7 @@ export function createRootActivityHandler(
         continue;
       }
       messages.push({
-        id: judged.logEvent.id,
+        id: alertIdOf(judged),
         logEventId: judged.logEvent.id,
         message: {
           topic: alert.use.kind === "unexplained" ? "paging" : "informational",
@@ -406,6 +443,7 @@ export function createRootActivityHandler(
       const accountId = session.call.targetAccountId;
       const told = describeSession(session.call, session.alerts, names.get(accountId), {
         afterMiss: session.afterMiss,
+        delivery,
       });
       summarised += session.alerts.length - 1;
       messages.push({
@@ -420,13 +458,31 @@ export function createRootActivityHandler(
   async function publishAll(
     messages: readonly PendingMessage[],
     failures: { logEventId: string; subject: string; error: string }[],
-  ): Promise<number> {
+  ): Promise<{ published: number; alreadySent: number }> {
     let published = 0;
+    let alreadySent = 0;
     const jobs = messages.map(({ id, logEventId, message }) => async () => {
       if (id !== "" && publishedIds.get(id) !== undefined) {
         published += 1;
         log(`already published by an earlier attempt, skipped: ${message.subject}`);
         return;
+      }
+      // One message per event across paths and containers: the first delivery to claim the
+      // event's id sends it. A store that fails never holds an alert back: it is sent, at the
+      // risk of a second copy.
+      let claimed = false;
+      if (id !== "" && deps.store !== undefined) {
+        try {
+          if (!(await deps.store.claim(id, now() + SENT_TTL_MS))) {
+            alreadySent += 1;
+            publishedIds.set(id, true);
+            log(`already sent by another delivery, skipped: ${message.subject}`);
+            return;
+          }
+          claimed = true;
+        } catch (error) {
+          log(`the alert store could not record ${id}, sending anyway: ${messageOf(error)}`);
+        }
       }
       try {
         await deps.publish(message);
@@ -437,23 +493,79 @@ export function createRootActivityHandler(
       } catch (error) {
         failures.push({ logEventId, subject: message.subject, error: messageOf(error) });
         log(`publish failed for ${id || "(no id)"} (${message.subject}): ${messageOf(error)}`);
+        if (claimed) {
+          // Given back, so the retry of this delivery, or the other path, sends it.
+          await deps.store?.release(id).catch((releaseError: unknown) => {
+            log(`the alert store could not release ${id}: ${messageOf(releaseError)}`);
+          });
+        }
       }
     });
     await runWithConcurrency(jobs, settings.publishConcurrency);
-    return published;
+    return { published, alreadySent };
+  }
+
+  /** A forwarded AssumeRoot call: kept, so its session's events are proved within seconds. */
+  async function keepCall(call: AssumeRootCall): Promise<RootActivityResult> {
+    const result = {
+      received: 1,
+      published: 0,
+      summarised: 0,
+      malformed: 0,
+      failedToPublish: 0,
+      alreadySent: 0,
+    };
+    if (deps.store === undefined) {
+      log(`AssumeRoot call for ${call.accessKeyId} received, but there is no store to keep it in`);
+      return result;
+    }
+    // Kept as long as the prover keeps a proved key: the session and the log path's delay.
+    await deps.store.putCall(call, Date.parse(call.eventTime) + (SESSION_SECONDS + 3600) * 1000);
+    log(
+      `AssumeRoot call kept: ${call.accessKeyId} for ${call.targetAccountId} by ${call.callerArn}`,
+    );
+    return result;
   }
 
   return async (event, context) => {
-    const payload = decodeSubscriptionPayload(event?.awslogs?.data);
-    const received = payload.logEvents.length;
-    if (payload.messageType === "CONTROL_MESSAGE") {
-      log(`control message from ${payload.logGroup || "CloudWatch Logs"}: nothing to publish`);
-      return { received, published: 0, summarised: 0, malformed: 0, failedToPublish: 0 };
+    const delivery: Delivery = {
+      path: isEventBridgeEvent(event) ? "EventBridge" : "CloudWatch Logs subscription",
+      receivedAt: now(),
+    };
+    let logEvents: readonly SubscriptionLogEvent[];
+    if (isEventBridgeEvent(event)) {
+      const call = assumeRootCallOf(event.detail);
+      if (call !== undefined) {
+        return keepCall(call);
+      }
+      // One event, its record as the message: judged exactly as a log event is.
+      logEvents = [
+        {
+          id: event.id ?? "",
+          timestamp: Date.parse(event.time ?? "") || delivery.receivedAt,
+          message: JSON.stringify(event.detail),
+        },
+      ];
+    } else {
+      const payload = decodeSubscriptionPayload((event as CloudWatchLogsEvent)?.awslogs?.data);
+      if (payload.messageType === "CONTROL_MESSAGE") {
+        log(`control message from ${payload.logGroup || "CloudWatch Logs"}: nothing to publish`);
+        return {
+          received: payload.logEvents.length,
+          published: 0,
+          summarised: 0,
+          malformed: 0,
+          failedToPublish: 0,
+          alreadySent: 0,
+        };
+      }
+      logEvents = payload.logEvents;
     }
+    const received = logEvents.length;
 
     let malformed = 0;
     const records: Judged[] = [];
-    for (const logEvent of payload.logEvents) {
+    for (const logEvent of logEvents) {
       let record: unknown;
       try {
         record = JSON.parse(logEvent.message);
@@ -504,13 +616,16 @@ export function createRootActivityHandler(
       const failures: { logEventId: string; subject: string; error: string }[] = [];
       await judgeRootUse(immediate, deps.prover, deps.windows);
       await gotNames;
-      const first = messagesOf(immediate, names);
-      let published = await publishAll(first.messages, failures);
+      const first = messagesOf(immediate, names, delivery);
+      const sent = await publishAll(first.messages, failures);
+      let { published, alreadySent } = sent;
       let summarised = first.summarised;
       if (waiting.length > 0) {
         await judgeRootUse(waiting, deps.prover, deps.windows, deadline.signal);
-        const second = messagesOf(waiting, names);
-        published += await publishAll(second.messages, failures);
+        const second = messagesOf(waiting, names, delivery);
+        const more = await publishAll(second.messages, failures);
+        published += more.published;
+        alreadySent += more.alreadySent;
         summarised += second.summarised;
       }
 
@@ -520,10 +635,11 @@ export function createRootActivityHandler(
         summarised,
         malformed,
         failedToPublish: failures.length,
+        alreadySent,
       };
       log(
-        `root activity: received=${result.received} published=${result.published} ` +
-          `summarised=${result.summarised} malformed=${result.malformed} failedToPublish=${result.failedToPublish}`,
+        `root activity via ${delivery.path}: received=${result.received} published=${result.published} ` +
+          `summarised=${result.summarised} malformed=${result.malformed} failedToPublish=${result.failedToPublish} alreadySent=${result.alreadySent}`,
       );
       if (failures.length > 0) {
         throw new PublishFailedError(result, failures);
@@ -558,6 +674,9 @@ export function attributesOf(alert: RootAlert): Record<string, string> {
   if (alert.detections.length > 0) {
     attributes.detections = alert.detections.join(",");
   }
+  if (alert.delivery !== undefined) {
+    attributes.deliveredBy = alert.delivery.path;
+  }
   return attributes;
 }
 
@@ -569,7 +688,7 @@ export function describeSession(
   call: AssumeRootCall,
   alerts: readonly RootAlert[],
   accountName: string | undefined,
-  options: { readonly afterMiss?: boolean } = {},
+  options: { readonly afterMiss?: boolean; readonly delivery?: Delivery } = {},
 ): { subject: string; body: string; attributes: Record<string, string> } {
   const task = call.taskPolicyArn.split("/").pop() ?? call.taskPolicyArn;
   const counts = new Map<string, { total: number; failed: number }>();
@@ -605,6 +724,9 @@ export function describeSession(
           `  ${name}: ${total}${failed > 0 ? ` (${failed} failed)` : ""}`,
       ),
     `Detections:  ${detections.length > 0 ? detections.join(", ") : "(none)"}`,
+    ...(options.delivery === undefined
+      ? []
+      : [`Delivery:    ${deliveryLine(options.delivery, times[0])}`]),
     "",
     ...(options.afterMiss === true
       ? [
@@ -630,6 +752,50 @@ export function describeSession(
     },
   };
 }
+
+/**
+ * The id an alert is sent once under: the CloudTrail event ID, with a digest of the fields both
+ * paths deliver unchanged (EventBridge's `detail` is the record CloudTrail writes to the log
+ * group). The event ID alone would do for CloudTrail's own records ("a GUID generated by
+ * CloudTrail to uniquely identify each event",
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html);
+ * the digest keeps two different records that share an ID (AWS's documentation examples reuse
+ * theirs) two alerts. A field one path wrote differently would make one alert two, never none.
+ * A record without an ID goes by its log event's id.
+ */
+export function alertIdOf(judged: Pick<Judged, "record" | "logEvent">): string {
+  const record = judged.record;
+  const eventId = textOf(record.eventID);
+  if (eventId === undefined) {
+    return judged.logEvent.id;
+  }
+  const identity = (record.userIdentity ?? {}) as Record<string, unknown>;
+  const digest = createHash("sha256")
+    .update(
+      JSON.stringify([
+        ...IDENTIFYING_FIELDS.map((field) => record[field] ?? null),
+        identity.type ?? null,
+        identity.accessKeyId ?? null,
+        identity.invokedBy ?? null,
+      ]),
+    )
+    .digest("hex")
+    .slice(0, 16);
+  return `event:${eventId}:${digest}`;
+}
+
+const IDENTIFYING_FIELDS = [
+  "recipientAccountId",
+  "eventTime",
+  "eventSource",
+  "eventName",
+  "awsRegion",
+  "sourceIPAddress",
+  "errorCode",
+  "errorMessage",
+  "responseElements",
+  "additionalEventData",
+] as const;
 
 function textOf(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;

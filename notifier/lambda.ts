@@ -3,15 +3,17 @@
  * `@aws-sdk/*` left external (the Node.js runtime ships the SDK v3).
  */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DescribeAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { MessageAttributeValue, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { AlertStore, DynamoAlertStore, StoreFirstCallSource } from "./alertStore";
 import { AssumeRootProver } from "./assumeRootProof";
 import { decodeWindows } from "./breakGlass";
 import { NOTIFIER_ENV } from "./env";
 import {
-  CloudWatchLogsEvent,
   createRootActivityHandler,
   InvocationContext,
+  NotifierEvent,
   RootActivityHandler,
   RootActivityMessage,
 } from "./handler";
@@ -30,6 +32,7 @@ export interface LambdaWiring {
   readonly sns: SNSClient;
   readonly organizations: OrganizationsClient;
   readonly logs: CloudWatchLogsClient;
+  readonly dynamodb: DynamoDBClient;
   /** Waits between look-ups of a call that has not arrived yet (tests pass none). */
   readonly retryDelaysMs?: readonly number[];
   /** Read on each invocation, so a missing TOPIC_ARN fails loudly instead of at import. */
@@ -38,7 +41,7 @@ export interface LambdaWiring {
 }
 
 export function createLambdaHandler(wiring: LambdaWiring): RootActivityHandler {
-  const { sns, organizations, logs, env, log } = wiring;
+  const { sns, organizations, logs, dynamodb, env, log } = wiring;
   // Sticky for the container: when Organizations denies one lookup it denies them all, and each
   // denied call would be one more AccessDenied record in the trail this function watches.
   let namesUnavailable = false;
@@ -107,7 +110,7 @@ export function createLambdaHandler(wiring: LambdaWiring): RootActivityHandler {
   // Built on the first invocation, so a missing setting fails loudly there, not at import; kept
   // for the container's life so its caches (proved sessions, names) work across invocations.
   let notify: RootActivityHandler | undefined;
-  return async (event: CloudWatchLogsEvent, context?: InvocationContext) => {
+  return async (event: NotifierEvent, context?: InvocationContext) => {
     required(env, NOTIFIER_ENV.informationalTopic);
     required(env, NOTIFIER_ENV.pagingTopic);
     if (notify === undefined) {
@@ -136,12 +139,21 @@ export function createLambdaHandler(wiring: LambdaWiring): RootActivityHandler {
         1,
         "look-ups are paced at 1 per second",
       );
+      const tableName = orElse(
+        NOTIFIER_ENV.alertStore,
+        () => required(env, NOTIFIER_ENV.alertStore),
+        "",
+        "each container remembers only its own alerts (an event that arrives by both paths may be sent twice), and AssumeRoot calls are looked up in the log group only",
+      );
+      const store: AlertStore | undefined =
+        tableName === "" ? undefined : new DynamoAlertStore(dynamodb, tableName);
+      const logGroupSource = new LogGroupCallSource(logs, {
+        logGroupName,
+        streamPrefixes: logGroupName === "" ? [] : prefixes,
+        requestsPerSecond: perSecond,
+      });
       const prover = new AssumeRootProver(
-        new LogGroupCallSource(logs, {
-          logGroupName,
-          streamPrefixes: logGroupName === "" ? [] : prefixes,
-          requestsPerSecond: perSecond,
-        }),
+        store === undefined ? logGroupSource : new StoreFirstCallSource(store, logGroupSource, log),
         {
           allowedCallers: new Set(callers),
           ...(wiring.retryDelaysMs === undefined ? {} : { retryDelaysMs: wiring.retryDelaysMs }),
@@ -151,6 +163,7 @@ export function createLambdaHandler(wiring: LambdaWiring): RootActivityHandler {
         publish,
         accountName,
         prover,
+        ...(store === undefined ? {} : { store }),
         windows: orElse(
           NOTIFIER_ENV.breakGlass,
           () => decodeWindows(env[NOTIFIER_ENV.breakGlass]),
@@ -197,6 +210,11 @@ export const handler: RootActivityHandler = createLambdaHandler({
   logs: new CloudWatchLogsClient({
     maxAttempts: 2,
     requestHandler: { requestTimeout: 3_000, connectionTimeout: 1_000 },
+  }),
+  // The store answers in milliseconds; a slow one is passed over rather than waited for.
+  dynamodb: new DynamoDBClient({
+    maxAttempts: 2,
+    requestHandler: { requestTimeout: 2_000, connectionTimeout: 1_000 },
   }),
   env: process.env,
   log: (line) => console.log(line),

@@ -52,6 +52,29 @@ export interface DescribeOptions {
   readonly use?: RootUse;
   /** The deployed detections the record matched (detection/rootEvents.ts). */
   readonly detections?: readonly string[];
+  /** Which path brought the event, and when. */
+  readonly delivery?: Delivery;
+}
+
+/**
+ * The two paths a root event reaches the notifier by: EventBridge, seconds after the call, and
+ * the central log group's subscription, minutes after (CloudTrail delivers there "within an
+ * average of about 5 minutes"). Whichever comes first sends the alert.
+ */
+export type DeliveryPath = "EventBridge" | "CloudWatch Logs subscription";
+
+export interface Delivery {
+  readonly path: DeliveryPath;
+  /** When the notifier received it, ms since the epoch. */
+  readonly receivedAt: number;
+}
+
+/** "EventBridge, 4 s after the event", or without the figure when the event has no valid time. */
+export function deliveryLine(delivery: Delivery, eventTime: string | undefined): string {
+  const at = eventTime === undefined ? Number.NaN : Date.parse(eventTime);
+  return Number.isNaN(at)
+    ? delivery.path
+    : `${delivery.path}, ${Math.max(0, Math.round((delivery.receivedAt - at) / 1000))} s after the event`;
 }
 
 export interface RootAlert {
@@ -74,6 +97,7 @@ export interface RootAlert {
   readonly credentialKind: CredentialKind;
   readonly use: RootUse;
   readonly detections: readonly string[];
+  readonly delivery: Delivery | undefined;
   /** At most 100 characters, printable ASCII, one line. */
   readonly subject: string;
   /** Plain text, one field per line, then what to do. */
@@ -153,6 +177,7 @@ export function describeRootEvent(
     credentialKind,
     use: options.use ?? { kind: "unexplained" },
     detections: [...(options.detections ?? [])],
+    delivery: options.delivery,
   };
   return { kind: "rootAlert", ...facts, subject: subjectOf(facts), body: bodyOf(facts) };
 }
@@ -309,6 +334,9 @@ function bodyOf(facts: AlertFacts): string {
     ["User agent", facts.userAgent],
     ["Event ID", facts.eventId],
     ["Detections", facts.detections.length > 0 ? facts.detections.join(", ") : "(none)"],
+    ...(facts.delivery === undefined
+      ? []
+      : [["Delivery", deliveryLine(facts.delivery, facts.eventTime)] as [string, string]]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length + 1)) + 2;
   const lines = rows.map(

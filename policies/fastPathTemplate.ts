@@ -36,8 +36,11 @@ export interface CloudFormationTemplate {
 }
 
 
-/** The forwarding role's trust: EventBridge, for rules of this account only. */
-export function forwarderTrustPolicy(): PolicyDocument {
+/**
+ * The forwarding role's trust: EventBridge, for rules of this account only (`${AWS::AccountId}`
+ * in the template, the management account's id where the program creates the role itself).
+ */
+export function forwarderTrustPolicy(accountId = "${AWS::AccountId}"): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -48,7 +51,7 @@ export function forwarderTrustPolicy(): PolicyDocument {
         Action: "sts:AssumeRole",
         // The confused-deputy guard EventBridge documents for its service role
         // (https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html).
-        Condition: { StringEquals: { "aws:SourceAccount": "${AWS::AccountId}" } },
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
       },
     ],
   } as PolicyDocument;

@@ -5,6 +5,7 @@ import {
   TooManyRequestsException,
 } from "@aws-sdk/client-organizations";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -192,6 +193,7 @@ describe("every CIS-positive corpus record through the handler", () => {
         summarised: 0,
         malformed: 0,
         failedToPublish: 0,
+        alreadySent: 0,
       });
       expect(published).toHaveLength(1);
       const [message] = published;
@@ -268,6 +270,7 @@ describe("every CIS-positive corpus record through the handler", () => {
       summarised: 0,
       malformed: 0,
       failedToPublish: 0,
+      alreadySent: 0,
     });
     // Events needing no look-up go out first; every event is published once.
     expect(published.map((m) => m.attributes.eventName).sort()).toEqual(
@@ -516,6 +519,7 @@ describe("createRootActivityHandler", () => {
       summarised: 0,
       malformed: 0,
       failedToPublish: 0,
+      alreadySent: 0,
     });
     expect(attempts).toEqual([]);
     expect(lookups).toEqual([]);
@@ -540,6 +544,7 @@ describe("createRootActivityHandler", () => {
       summarised: 0,
       malformed: 4,
       failedToPublish: 0,
+      alreadySent: 0,
     });
     expect(published.map((m) => m.attributes.eventName)).toEqual([
       "ConsoleLogin",
@@ -583,6 +588,7 @@ describe("createRootActivityHandler", () => {
       summarised: 0,
       malformed: 0,
       failedToPublish: 1,
+      alreadySent: 0,
     });
     expect(failure.failures.map((f) => f.subject)).toEqual([
       alertOf(byId("ev-004").record).subject,
@@ -605,6 +611,7 @@ describe("createRootActivityHandler", () => {
       summarised: 0,
       malformed: 0,
       failedToPublish: 0,
+      alreadySent: 0,
     });
     expect(published.map((m) => m.attributes.eventName)).toEqual([
       "ConsoleLogin",
@@ -731,6 +738,7 @@ describe("notifier/lambda.ts wiring", () => {
       sns: new SNSClient({ region: "us-east-1" }),
       organizations: new OrganizationsClient({ region: "us-east-1" }),
       logs: new CloudWatchLogsClient({ region: "us-east-1" }),
+      dynamodb: new DynamoDBClient({ region: "us-east-1" }),
       retryDelaysMs: [],
       env: process.env,
       log: (line) => logs.push(line),
@@ -747,6 +755,7 @@ describe("notifier/lambda.ts wiring", () => {
       summarised: 0,
       malformed: 0,
       failedToPublish: 0,
+      alreadySent: 0,
     });
 
     const calls = sns.commandCalls(PublishCommand);
@@ -784,6 +793,7 @@ describe("notifier/lambda.ts wiring", () => {
       summarised: 0,
       malformed: 0,
       failedToPublish: 0,
+      alreadySent: 0,
     });
     const input = sns.commandCalls(PublishCommand)[0].args[0].input;
     // The log group holds no AssumeRoot call for its key: unexplained, paged.
@@ -805,10 +815,11 @@ describe("notifier/lambda.ts wiring", () => {
       .rejects(new TooManyRequestsException({ message: "slow down", $metadata: {} }));
     const handler = wiring();
     await handler(delivery([byId("ev-001").line]));
+    // The same event delivered again (CloudWatch Logs delivers at least once) is not sent again,
+    // but its account's name is asked for again: the miss was not cached.
     await handler(delivery([byId("ev-001").line]));
     expect(organizations.commandCalls(DescribeAccountCommand)).toHaveLength(2);
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject)).toEqual([
-      "UNEXPLAINED ROOT ConsoleLogin in 111122223333 from 192.0.2.0",
       "UNEXPLAINED ROOT ConsoleLogin in 111122223333 from 192.0.2.0",
     ]);
   });

@@ -1,0 +1,240 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { FastPathNames } from "../config/names";
+import { EventPattern, ROOT_ACTIVITY_EVENT_PATTERN } from "../detection/eventPattern";
+import { compactJson } from "../policies/document";
+import {
+  buildFastPathTemplate,
+  centralBusPolicy,
+  forwarderPolicy,
+  forwarderTrustPolicy,
+} from "../policies/fastPathTemplate";
+import { StackSetsOrganizationsAccess } from "./stackSetsAccess";
+
+export interface FastPathArgs {
+  readonly fastPath: FastPathNames;
+  readonly partition: string;
+  readonly organizationId: string;
+  readonly managementAccountId: string;
+  readonly homeRegion: string;
+  /** Where the StackSet deploys: the root, or the root-access SCP's OUs. */
+  readonly deploymentTargets: readonly string[];
+  readonly notifier: aws.lambda.Function;
+  /** The account of the notifier and the central bus. */
+  readonly busProvider: aws.Provider;
+  readonly managementProvider: aws.Provider;
+}
+
+/**
+ * The management account's AssumeRoot calls, forwarded too: the notifier proves a member
+ * account's root session with its AssumeRoot call, which then arrives as fast as the session's
+ * actions. STS records AssumeRoot as a read-only call, so the rule needs the same state as the
+ * root rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html).
+ */
+export const ASSUME_ROOT_EVENT_PATTERN: EventPattern = {
+  source: ["aws.sts"],
+  "detail-type": ["AWS API Call via CloudTrail"],
+  detail: { eventSource: ["sts.amazonaws.com"], eventName: ["AssumeRoot"] },
+};
+
+/**
+ * On the central bus, every event from AWS: only the forwarding roles may put events there (its
+ * policy), and PutEvents refuses a custom source starting with "aws.".
+ */
+export const CENTRAL_BUS_PATTERN: EventPattern = { source: [{ prefix: "aws." }] };
+
+/**
+ * How the StackSet rolls out to a large organization: every account of a region at once
+ * (StackSets caps a stack set at 100 concurrent stack instances anyway; "Maximum concurrent
+ * accounts"), regions one after another in the order given, the global-events region first so
+ * the forwarding role exists before the other regions' rules name it; a tenth of the accounts of
+ * a region may fail before the operation stops (a suspended or closing account fails, and must not
+ * hold up the rest). SOFT_FAILURE_TOLERANCE keeps the concurrency up while failures count.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options
+ */
+export function operationPreferences(regions: readonly string[]) {
+  return {
+    concurrencyMode: "SOFT_FAILURE_TOLERANCE",
+    maxConcurrentPercentage: 100,
+    failureTolerancePercentage: 10,
+    regionConcurrencyType: "SEQUENTIAL",
+    regionOrders: [...regions],
+  };
+}
+
+/**
+ * Root activity within seconds (issue 16): a service-managed StackSet puts a rule on the default
+ * bus of every member account and listed region that forwards root events to a central bus
+ * beside the notifier; the program gives the management account the same rules itself, since
+ * service-managed stack sets never deploy there
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html).
+ * One StackSet and one deployment target whatever the number of accounts: accounts that join get
+ * the rule from automatic deployment, and leave it behind when they go.
+ */
+export class FastPath extends pulumi.ComponentResource {
+  readonly bus: aws.cloudwatch.EventBus;
+  readonly stackSet: aws.cloudformation.StackSet;
+  readonly instances: aws.cloudformation.StackInstances;
+
+  constructor(name: string, args: FastPathArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("aws-org-guardrails:fastpath:FastPath", name, {}, opts);
+    const { fastPath: names } = args;
+    const inBusAccount = { parent: this, provider: args.busProvider };
+    const inManagement = { parent: this, provider: args.managementProvider };
+
+    // The central bus, its policy (this organization's forwarding roles only) and its rule.
+    this.bus = new aws.cloudwatch.EventBus(`${name}-bus`, { name: names.busName }, inBusAccount);
+    const busPolicy = new aws.cloudwatch.EventBusPolicy(
+      `${name}-bus-policy`,
+      {
+        eventBusName: this.bus.name,
+        policy: compactJson(
+          centralBusPolicy(names.busArn, args.organizationId, names.forwarderRoleName),
+        ),
+      },
+      inBusAccount,
+    );
+    const busRule = new aws.cloudwatch.EventRule(
+      `${name}-bus-rule`,
+      {
+        name: names.busRuleName,
+        description: "Forwarded root activity and AssumeRoot calls to the aws-org-guardrails notifier.",
+        eventBusName: this.bus.name,
+        eventPattern: JSON.stringify(CENTRAL_BUS_PATTERN),
+        state: "ENABLED",
+      },
+      inBusAccount,
+    );
+    const permission = new aws.lambda.Permission(
+      `${name}-invoke-from-bus`,
+      {
+        action: "lambda:InvokeFunction",
+        function: args.notifier.name,
+        principal: "events.amazonaws.com",
+        // Only the central bus's rule may invoke the function.
+        sourceArn: names.busRuleArn,
+      },
+      inBusAccount,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-bus-target`,
+      {
+        rule: busRule.name,
+        eventBusName: this.bus.name,
+        targetId: "notifier",
+        arn: args.notifier.arn,
+        // An event not delivered within an hour is left to the log group's path, which is
+        // minutes behind; retries before that cover a throttled or failing function.
+        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
+        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 185 },
+      },
+      { ...inBusAccount, dependsOn: [permission] },
+    );
+
+    // Member accounts: one service-managed StackSet, deployed to the targets in every region.
+    const access = new StackSetsOrganizationsAccess(
+      `${name}-stacksets-trusted-access`,
+      { managementAccountId: args.managementAccountId, region: args.homeRegion },
+      { parent: this, retainOnDelete: true },
+    );
+    const template = buildFastPathTemplate({
+      partition: args.partition,
+      centralBusArn: names.busArn,
+      roleRegion: names.roleRegion,
+      ruleName: names.ruleName,
+      roleName: names.forwarderRoleName,
+    });
+    this.stackSet = new aws.cloudformation.StackSet(
+      `${name}-stack-set`,
+      {
+        name: names.stackSetName,
+        description:
+          "aws-org-guardrails: forwards root activity from every account and region to the central bus.",
+        permissionModel: "SERVICE_MANAGED",
+        callAs: "SELF",
+        // Accounts that join get the stacks; accounts that leave lose them.
+        autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+        capabilities: ["CAPABILITY_NAMED_IAM"],
+        // Instances that are not being deployed run their operations at once, queued otherwise.
+        managedExecution: { active: true },
+        operationPreferences: operationPreferences(names.regions),
+        templateBody: JSON.stringify(template),
+      },
+      { ...inManagement, dependsOn: [access, busPolicy] },
+    );
+    this.instances = new aws.cloudformation.StackInstances(
+      `${name}-stack-instances`,
+      {
+        stackSetName: this.stackSet.name,
+        callAs: "SELF",
+        deploymentTargets: { organizationalUnitIds: [...args.deploymentTargets] },
+        regions: [...names.regions],
+        operationPreferences: operationPreferences(names.regions),
+      },
+      inManagement,
+    );
+
+    // The management account: the same rules, created here, per region.
+    const role = new aws.iam.Role(
+      `${name}-forwarder-role`,
+      {
+        name: names.forwarderRoleName,
+        description: "Lets the aws-org-guardrails rules put root activity on the central bus.",
+        assumeRolePolicy: compactJson(forwarderTrustPolicy(args.managementAccountId)),
+      },
+      inManagement,
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-forwarder-role-policy`,
+      {
+        name: "put-events-on-the-central-bus",
+        role: role.name,
+        policy: compactJson(forwarderPolicy(names.busArn)),
+      },
+      inManagement,
+    );
+    for (const region of names.regions) {
+      for (const [suffix, ruleName, pattern, description] of [
+        [
+          "root",
+          names.ruleName,
+          ROOT_ACTIVITY_EVENT_PATTERN,
+          "Root activity (the CIS root-usage condition) to the aws-org-guardrails bus.",
+        ],
+        [
+          "assume-root",
+          names.assumeRootRuleName,
+          ASSUME_ROOT_EVENT_PATTERN,
+          "AssumeRoot calls, the proof of a member account's root session, to the aws-org-guardrails bus.",
+        ],
+      ] as const) {
+        const rule = new aws.cloudwatch.EventRule(
+          `${name}-${suffix}-${region}`,
+          {
+            region,
+            name: ruleName,
+            description,
+            eventBusName: "default",
+            // Without this state read-only calls never reach a rule.
+            state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+            eventPattern: JSON.stringify(pattern),
+          },
+          inManagement,
+        );
+        new aws.cloudwatch.EventTarget(
+          `${name}-${suffix}-${region}-target`,
+          {
+            region,
+            rule: rule.name,
+            eventBusName: "default",
+            targetId: "central-bus",
+            arn: names.busArn,
+            roleArn: role.arn,
+          },
+          { ...inManagement, dependsOn: [rolePolicy, this.bus, busPolicy] },
+        );
+      }
+    }
+    this.registerOutputs({ busArn: this.bus.arn, stackSetName: this.stackSet.name });
+  }
+}
