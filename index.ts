@@ -98,6 +98,7 @@ export = async () => {
           homeRegion: config.homeRegion,
           deploymentTargets: [organization.root.id],
           notifier: notifier.function,
+          busAccountId: names.trailAccountId,
           busProvider: trail.trailProvider,
           managementProvider: providers.management,
         });

@@ -21,6 +21,7 @@ export interface FastPathArgs {
   readonly deploymentTargets: readonly string[];
   readonly notifier: aws.lambda.Function;
   /** The account of the notifier and the central bus. */
+  readonly busAccountId: string;
   readonly busProvider: aws.Provider;
   readonly managementProvider: aws.Provider;
 }
@@ -113,6 +114,7 @@ export class FastPath extends pulumi.ComponentResource {
         principal: "events.amazonaws.com",
         // Only the central bus's rule may invoke the function.
         sourceArn: names.busRuleArn,
+        sourceAccount: args.busAccountId,
       },
       inBusAccount,
     );

@@ -63,12 +63,30 @@ export function assumeRootStreamPrefixes(
 export class RootActivityNotifier extends pulumi.ComponentResource {
   readonly function: aws.lambda.Function;
   readonly subscriptionFilter: aws.cloudwatch.LogSubscriptionFilter;
+  readonly store: aws.dynamodb.Table;
 
   constructor(name: string, args: RootActivityNotifierArgs, opts: pulumi.ComponentResourceOptions) {
     super("aws-org-guardrails:detection:RootActivityNotifier", name, {}, opts);
     const { names } = args;
     const child = { parent: this };
 
+    // The notifier's store: one item per alert sent and per forwarded AssumeRoot call, each
+    // expiring by TTL. On demand (a burst of 20,000 root events is 20,000 writes, then nothing);
+    // deletion protection, like the rest of the guardrails' state: the protection SCP cannot
+    // cover this account's own principals.
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
+    this.store = new aws.dynamodb.Table(
+      `${name}-store`,
+      {
+        name: names.alertStoreName,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "pk",
+        attributes: [{ name: "pk", type: "S" }],
+        ttl: { attributeName: "expiresAt", enabled: true },
+        deletionProtectionEnabled: true,
+      },
+      child,
+    );
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       { name: names.notifierLogGroupName, retentionInDays: args.logRetentionInDays },
@@ -120,6 +138,7 @@ export class RootActivityNotifier extends pulumi.ComponentResource {
             ),
             [NOTIFIER_ENV.lookupsPerSecond]: String(lookupsPerSecond(args.reservedConcurrency)),
             [NOTIFIER_ENV.breakGlass]: encodeWindows(args.breakGlass),
+            [NOTIFIER_ENV.alertStore]: this.store.name,
           },
         },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },

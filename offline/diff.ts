@@ -147,6 +147,7 @@ export function diffPlan(
     ).filter(
       (change) =>
         !ignored(change.path) &&
+        !(PROVIDER_FACTS[resource.type]?.notDiffed ?? []).includes(topLevel(change.path)) &&
         // An input the provider defaulted, which the program does not set, keeps its value.
         !(change.kind === "delete" && before.defaults.includes(topLevel(change.path))),
     );

@@ -18,6 +18,7 @@
  * diff needs to tell a replacement from an update.
  */
 
+import { DYNAMIC_RESOURCE_TYPE } from "../components/stackSetsAccess";
 import { RecordedResource } from "./engine";
 
 const UPSTREAM = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/";
@@ -53,6 +54,8 @@ export interface ResourceTypeFacts {
   readonly normalised: readonly Normalisation[];
   /** What a delete does beyond removing the resource from the stack. */
   readonly deleteEffect: string;
+  /** Inputs whose change the provider's diff does not report (never an update or replace). */
+  readonly notDiffed?: readonly string[];
 }
 
 const isString = (value: unknown): value is string => typeof value === "string";
@@ -1028,6 +1031,235 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       },
     ],
     deleteEffect: "RemovePermission: CloudWatch Logs can no longer invoke the notifier",
+  },
+  "aws:cloudwatch/eventBus:EventBus": {
+    upstream: `${UPSTREAM}events/bus.go`,
+    calls: {
+      create: [
+        "events:CreateEventBus",
+        "events:TagResource",
+        "events:DescribeEventBus",
+        "events:ListTagsForResource",
+      ],
+      read: ["events:DescribeEventBus", "events:ListTagsForResource"],
+      update: [
+        "events:UpdateEventBus",
+        "events:TagResource",
+        "events:UntagResource",
+        "events:DescribeEventBus",
+        "events:ListTagsForResource",
+      ],
+      delete: ["events:DeleteEventBus"],
+    },
+    notCalled: "kms and logs calls (kmsKeyIdentifier, logConfig and deadLetterConfig are not set)",
+    forceNew: ["name", "eventSourceName", REGION],
+    normalised: [],
+    deleteEffect:
+      "DeleteEventBus: its rules must be gone first; forwarded root events are refused until it exists again",
+  },
+  "aws:cloudwatch/eventBusPolicy:EventBusPolicy": {
+    upstream: `${UPSTREAM}events/bus_policy.go`,
+    calls: {
+      create: ["events:PutPermission", "events:DescribeEventBus"],
+      read: ["events:DescribeEventBus"],
+      update: ["events:PutPermission", "events:DescribeEventBus"],
+      delete: ["events:RemovePermission", "events:DescribeEventBus"],
+    },
+    forceNew: ["eventBusName", REGION],
+    normalised: [
+      {
+        input: "policy",
+        behaviour: "IAM-policy equivalence: no diff for an equivalent document",
+        source: "events/bus_policy.go policy DiffSuppressFunc",
+      },
+    ],
+    deleteEffect:
+      "RemovePermission with RemoveAllPermissions: no member account can forward to the bus any more",
+  },
+  "aws:cloudwatch/eventRule:EventRule": {
+    upstream: `${UPSTREAM}events/rule.go`,
+    calls: {
+      create: [
+        "events:PutRule",
+        "events:TagResource",
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+      ],
+      read: ["events:DescribeRule", "events:ListTagsForResource"],
+      update: [
+        "events:PutRule",
+        "events:TagResource",
+        "events:UntagResource",
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+      ],
+      delete: ["events:DeleteRule"],
+    },
+    notCalled: "iam:PassRole (roleArn of the rule itself, which is not set)",
+    forceNew: ["name", "namePrefix", "eventBusName", REGION],
+    normalised: [
+      {
+        input: "eventPattern",
+        behaviour:
+          "JSON-equivalence: the pattern is compared as JSON (key order and whitespace do not diff)",
+        source: "events/rule.go event_pattern StateFunc and DiffSuppressFunc",
+      },
+    ],
+    deleteEffect:
+      "DeleteRule, retried while the rule still has targets: the rule's root events are no longer forwarded",
+  },
+  "aws:cloudwatch/eventTarget:EventTarget": {
+    upstream: `${UPSTREAM}events/target.go`,
+    calls: {
+      create: ["events:PutTargets", "iam:PassRole", "events:ListTargetsByRule"],
+      read: ["events:ListTargetsByRule"],
+      update: ["events:PutTargets", "iam:PassRole", "events:ListTargetsByRule"],
+      delete: ["events:RemoveTargets"],
+    },
+    forceNew: ["rule", "targetId", "eventBusName", REGION],
+    normalised: [],
+    deleteEffect: "RemoveTargets: the rule matches and delivers nowhere",
+  },
+  "aws:dynamodb/table:Table": {
+    upstream: `${UPSTREAM}dynamodb/table.go`,
+    calls: {
+      create: [
+        "dynamodb:CreateTable",
+        "dynamodb:TagResource",
+        "dynamodb:DescribeTable",
+        "dynamodb:UpdateTimeToLive",
+        "dynamodb:DescribeTimeToLive",
+        "dynamodb:DescribeContinuousBackups",
+        "dynamodb:ListTagsOfResource",
+      ],
+      read: [
+        "dynamodb:DescribeTable",
+        "dynamodb:DescribeTimeToLive",
+        "dynamodb:DescribeContinuousBackups",
+        "dynamodb:ListTagsOfResource",
+      ],
+      update: [
+        "dynamodb:UpdateTable",
+        "dynamodb:UpdateTimeToLive",
+        "dynamodb:TagResource",
+        "dynamodb:UntagResource",
+        "dynamodb:DescribeTable",
+        "dynamodb:DescribeTimeToLive",
+        "dynamodb:DescribeContinuousBackups",
+        "dynamodb:ListTagsOfResource",
+      ],
+      delete: ["dynamodb:DeleteTable", "dynamodb:DescribeTable"],
+    },
+    notCalled:
+      "stream, replica, global-secondary-index, import, point-in-time-recovery and KMS calls (none of those inputs is set)",
+    forceNew: ["name", "hashKey", "rangeKey", REGION],
+    normalised: [],
+    deleteEffect:
+      "refused while deletionProtectionEnabled is true; otherwise DeleteTable: the notifier forgets which alerts it sent and the AssumeRoot calls it kept",
+  },
+  "aws:cloudformation/stackSet:StackSet": {
+    upstream: `${UPSTREAM}cloudformation/stack_set.go (read at commit 01e31657e16f)`,
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html
+    calls: {
+      create: [
+        "cloudformation:CreateStackSet",
+        "cloudformation:TagResource",
+        "cloudformation:DescribeStackSet",
+        "cloudformation:DescribeStackSetOperation",
+      ],
+      read: ["cloudformation:DescribeStackSet"],
+      update: [
+        "cloudformation:UpdateStackSet",
+        "cloudformation:TagResource",
+        "cloudformation:DescribeStackSetOperation",
+        "cloudformation:DescribeStackSet",
+      ],
+      delete: ["cloudformation:DeleteStackSet"],
+    },
+    notCalled:
+      "iam:PassRole (administrationRoleArn, self-managed stack sets only) and organizations:ListDelegatedAdministrators (callAs DELEGATED_ADMIN only)",
+    forceNew: ["name", "autoDeployment", REGION],
+    normalised: [
+      {
+        input: "templateBody",
+        behaviour:
+          "JSON-equivalence: SuppressEquivalentJSONOrYAMLDiffs on read and plan, so only a different document diffs",
+        source: "cloudformation/stack_set.go template_body",
+      },
+      {
+        input: "administrationRoleArn",
+        behaviour:
+          "not read back when autoDeployment is set (AWS returns one for a service-managed stack set)",
+        source: "cloudformation/stack_set.go resourceStackSetRead",
+      },
+    ],
+    deleteEffect:
+      "DeleteStackSet, refused while the stack set has instances (the StackInstances resource, which depends on it, is deleted first)",
+  },
+  "aws:cloudformation/stackInstances:StackInstances": {
+    upstream: `${UPSTREAM}cloudformation/stack_instances.go (read at commit 0de0d32612df)`,
+    calls: {
+      create: [
+        "cloudformation:CreateStackInstances",
+        "cloudformation:DescribeStackSetOperation",
+        "cloudformation:ListStackInstances",
+        "cloudformation:DescribeStackSet",
+      ],
+      read: ["cloudformation:ListStackInstances", "cloudformation:DescribeStackSet"],
+      update: [
+        "cloudformation:CreateStackInstances",
+        "cloudformation:DeleteStackInstances",
+        "cloudformation:UpdateStackInstances",
+        "cloudformation:DescribeStackSetOperation",
+        "cloudformation:ListStackInstances",
+        "cloudformation:DescribeStackSet",
+      ],
+      delete: ["cloudformation:DeleteStackInstances", "cloudformation:DescribeStackSetOperation"],
+    },
+    // regions and deploymentTargets change in place: removed regions or OUs get
+    // DeleteStackInstances, added ones CreateStackInstances (resourceStackInstancesUpdate).
+    forceNew: ["stackSetName", "deploymentTargets.accountFilterType", REGION],
+    normalised: [
+      {
+        input: "regions",
+        behaviour: "a set: the order of regions never diffs (the rollout order is operationPreferences.regionOrders)",
+        source: "cloudformation/stack_instances.go regions TypeSet",
+      },
+    ],
+    deleteEffect:
+      "DeleteStackInstances (retainStacks false): every member account's forwarding rule and role is deleted, and root events reach the notifier only through the log group again",
+  },
+  [DYNAMIC_RESOURCE_TYPE]: {
+    upstream:
+      "components/stackSetsAccess.ts (this program's dynamic provider; @pulumi/pulumi cmd/dynamic-provider/index.js diff delegates to it)",
+    // ActivateOrganizationsAccess enables trusted access for StackSets and creates the
+    // management account's service-linked role AWSServiceRoleForCloudFormationStackSetsOrgAdmin:
+    // the caller needs the Organizations and IAM permissions for that, as for
+    // EnableAWSServiceAccess (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services.html#orgs_trusted_access_perms).
+    calls: {
+      create: [
+        "cloudformation:DescribeOrganizationsAccess",
+        "cloudformation:ActivateOrganizationsAccess",
+        "organizations:EnableAWSServiceAccess",
+        "organizations:ListAWSServiceAccessForOrganization",
+        "iam:CreateServiceLinkedRole",
+      ],
+      read: ["cloudformation:DescribeOrganizationsAccess"],
+      update: [
+        "cloudformation:DescribeOrganizationsAccess",
+        "cloudformation:ActivateOrganizationsAccess",
+        "organizations:EnableAWSServiceAccess",
+        "organizations:ListAWSServiceAccessForOrganization",
+        "iam:CreateServiceLinkedRole",
+      ],
+      delete: [],
+    },
+    notCalled: "cloudformation:DeactivateOrganizationsAccess: never, on delete the stack forgets it",
+    forceNew: ["managementAccountId"],
+    normalised: [],
+    notDiffed: ["__provider"],
+    deleteEffect:
+      "none: trusted access for StackSets stays activated (retainOnDelete, and the provider's delete does nothing)",
   },
   "aws:cfg/organizationManagedRule:OrganizationManagedRule": {
     upstream: `${UPSTREAM}configservice/organization_managed_rule.go (read at commit 0cd6b58a5617)`,

@@ -215,6 +215,13 @@ export function buildNotifierRolePolicy(
         Resource: topicKeyArn,
       },
       {
+        // The store (notifier/alertStore.ts): claims of alerts sent, forwarded AssumeRoot calls.
+        Sid: "UseTheAlertStore",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+        Resource: names.alertStoreArn,
+      },
+      {
         Sid: "LookUpAccountNames",
         Effect: "Allow",
         Action: "organizations:DescribeAccount",

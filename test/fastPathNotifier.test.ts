@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DescribeAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -46,7 +46,7 @@ const TABLE = "aws-org-guardrails-root-alerts";
  * An independent fake of the DynamoDB table: items by `pk`, PutItem's condition
  * `attribute_not_exists(pk) OR expiresAt < :now` evaluated as DynamoDB documents it.
  */
-function fakeTable(dynamo: ReturnType<typeof mockClient<DynamoDBClient>>) {
+function fakeTable(dynamo: AwsClientStub<DynamoDBClient>) {
   const items = new Map<string, Record<string, AttributeValue>>();
   dynamo.on(PutItemCommand).callsFake((input: any) => {
     const pk = input.Item.pk.S as string;

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseSnapshot } from "../org/snapshot";
 import { DEV, DEV_SNAPSHOT, devOrganization, devRawConfig } from "./support/fixtures";
+import { DYNAMIC_RESOURCE_TYPE } from "../components/stackSetsAccess";
 import {
   accountOf,
   byType,
@@ -266,6 +267,8 @@ describe("audit-data settings", () => {
     const organizationWide = [
       TYPES.serviceAccess,
       "aws:iam/organizationsFeatures:OrganizationsFeatures",
+      // StackSets' trusted access (components/stackSetsAccess.ts).
+      DYNAMIC_RESOURCE_TYPE,
     ];
     expect(resources.filter((r) => r.protect)).toEqual([]);
     expect(
