@@ -33,8 +33,12 @@ const principal = principals.roleSession(
 );
 const NOW = "2026-12-01T12:00:00Z";
 
-/** The two managed policies the README tells users to attach to the role. */
-export const ROLE_DOCUMENTS = ["deployment-role.json", "deployment-role-resources.json"];
+/** The three managed policies the README tells users to attach to the role. */
+export const ROLE_DOCUMENTS = [
+  "deployment-role.json",
+  "deployment-role-resources.json",
+  "deployment-role-fast-path.json",
+];
 
 /** A policy document as the README tells users to install it, with these ids. */
 function deploymentRolePolicy(
@@ -270,6 +274,26 @@ describe("the deployment role is no wider than the program needs", () => {
         action: "organizations:EnableAWSServiceAccess",
         resource: "*",
         context: { "organizations:ServicePrincipal": "ram.amazonaws.com" },
+      },
+    ],
+    [
+      "never deactivates StackSets' trusted access (the program retains it)",
+      { action: "cloudformation:DeactivateOrganizationsAccess", resource: "*", context: {} },
+    ],
+    [
+      "passes the forwarding role to EventBridge only",
+      {
+        action: "iam:PassRole",
+        resource: `arn:aws:iam::${DEV.management}:role/aws-org-guardrails-root-activity-forwarder`,
+        context: { "iam:PassedToService": "lambda.amazonaws.com" },
+      },
+    ],
+    [
+      "changes no stack set of someone else's",
+      {
+        action: "cloudformation:UpdateStackSet",
+        resource: `arn:aws:cloudformation:eu-west-1:${DEV.management}:stackset/AWSControlTowerBP-BASELINE-ROLES:0123abcd-0000-0000-0000-000000000000`,
+        context: {},
       },
     ],
     [

