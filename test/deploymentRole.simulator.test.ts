@@ -281,11 +281,11 @@ describe("the deployment role is no wider than the program needs", () => {
       { action: "cloudformation:DeactivateOrganizationsAccess", resource: "*", context: {} },
     ],
     [
-      "passes the forwarding role to EventBridge only",
+      "passes the forwarding role to no service outside the program's (EC2, say)",
       {
         action: "iam:PassRole",
         resource: `arn:aws:iam::${DEV.management}:role/aws-org-guardrails-root-activity-forwarder`,
-        context: { "iam:PassedToService": "lambda.amazonaws.com" },
+        context: { "iam:PassedToService": "ec2.amazonaws.com" },
       },
     ],
     [
