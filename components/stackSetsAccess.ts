@@ -38,7 +38,11 @@ export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
  * itself rather than capturing module objects.
  */
 async function activate(inputs: StackSetsAccessInputs): Promise<StackSetsAccessState> {
+  // Required inside the function: Pulumi serializes it into the state, and a module required here
+  // is serialized by its name instead of as captured objects.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-cloudformation");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sts = require("@aws-sdk/client-sts");
   const identity = await new sts.STSClient({ region: inputs.region }).send(
     new sts.GetCallerIdentityCommand({}),
@@ -68,6 +72,7 @@ const provider: pulumi.dynamic.ResourceProvider<StackSetsAccessInputs, StackSets
     };
   },
   async read(id, props) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdk = require("@aws-sdk/client-cloudformation");
     const current = props as StackSetsAccessState;
     const client = new sdk.CloudFormationClient({ region: current.region });

@@ -75,6 +75,22 @@ export const STILL_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // Reading the log-archive account's settings. Closing it, changing its primary e-mail (the
   // root user's password recovery) or contacts, or its regions, is the deployment role's alone.
   account: ["account:Get*", "account:List*"],
+  // Reading the fast path's rules and bus. Putting events only for the forwarding roles (below).
+  events: ["events:Describe*", "events:List*", "events:TestEventPattern", "events:PutEvents"],
+  // Reading the StackSet's stacks in each account.
+  cloudformation: ["cloudformation:Describe*", "cloudformation:List*", "cloudformation:Get*"],
+  // Reading the notifier's store; writing items only for the notifier (below).
+  dynamodb: [
+    "dynamodb:Describe*",
+    "dynamodb:List*",
+    "dynamodb:Get*",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:PutItem",
+    "dynamodb:DeleteItem",
+  ],
 };
 
 /**
@@ -130,6 +146,8 @@ export const PROTECTION_ACTIONS: readonly string[] = [
     "logs:CreateDelivery",
     "cloudwatch:PutMetricData",
     "sns:Publish",
+    "events:PutPermission",
+    "events:RemovePermission",
     ...Object.values(STILL_ALLOWED).flat(),
   ]),
 ];
@@ -255,6 +273,31 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
       ...inExemptAccounts("policy"),
     ]),
   ];
+  const fastPath = names.fastPath;
+  if (fastPath !== undefined) {
+    // In every member account and region: the StackSet's rule (and its target, which is part of
+    // the rule's ARN to EventBridge), its stacks, and the forwarding role, which nobody else may
+    // create either (a role of that name made first would be trusted by the central bus). The
+    // StackSet deploys through a service-linked role, which no SCP restricts, so it needs no
+    // exception ("SCPs don't affect service-linked roles",
+    // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+    statements.push(
+      allButReading(
+        "ProtectFastPathRules",
+        "events",
+        `arn:${names.partition}:events:*:*:rule/${fastPath.ruleName}`,
+      ),
+      allButReading(
+        "ProtectFastPathStacks",
+        "cloudformation",
+        `arn:${names.partition}:cloudformation:*:*:stack/StackSet-${fastPath.stackSetName}-*`,
+      ),
+      allButReading("ProtectFastPathRoles", "iam", [
+        `arn:${names.partition}:iam::*:role/${fastPath.forwarderRoleName}`,
+        `arn:${names.partition}:iam::*:role/${fastPath.stackSetExecutionRoleName}`,
+      ]),
+    );
+  }
   if (input.protectDetection) {
     const account = names.trailAccountId;
     const centralLogGroup = [names.logGroupArn, `${names.logGroupArn}:*`];
@@ -285,6 +328,8 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
           "logs:PutResourcePolicy",
           "logs:PutDeliveryDestination",
           "logs:CreateDelivery",
+          // Event bus policies (the central bus's among them) have no resource of their own.
+          ...(fastPath === undefined ? [] : ["events:PutPermission", "events:RemovePermission"]),
         ],
         "*",
         { ...unlessDeployer, StringEquals: { "aws:PrincipalAccount": account } },
@@ -327,7 +372,27 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
         "iam",
         `arn:${names.partition}:iam::${account}:role/aws-org-guardrails-*`,
       ),
+      allButReading("ProtectAlertStore", "dynamodb", names.alertStoreArn),
+      deny(
+        "OnlyTheNotifierWritesTheStore",
+        ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+        names.alertStoreArn,
+        unless([...exempt, names.notifierRoleArn]),
+      ),
     );
+    if (fastPath !== undefined) {
+      const bus = [fastPath.busArn, fastPath.busRuleArn];
+      statements.push(
+        allButReading("ProtectCentralBus", "events", bus),
+        // The forwarding roles of every account put events on the central bus; nobody else.
+        deny(
+          "OnlyForwardersPutEvents",
+          "events:PutEvents",
+          fastPath.busArn,
+          unless([...exempt, `arn:${names.partition}:iam::*:role/${fastPath.forwarderRoleName}`]),
+        ),
+      );
+    }
   }
   return { Version: "2012-10-17", Statement: statements };
 }

@@ -172,12 +172,67 @@ function guardedResources(location: Location, names: GuardrailNames): Guarded[] 
       accountId: la,
     },
   ];
+  // The fast path in a member account (here the log-archive account), in another region than
+  // the program's: the StackSet's rule, its stack, the forwarding role and its would-be twin.
+  const fastPath = names.fastPath!;
+  const memberFastPath: Guarded[] = [
+    {
+      label: "fast-path rule",
+      service: "events",
+      type: "rule-on-default-event-bus",
+      arn: `arn:aws:events:us-east-1:${la}:rule/${fastPath.ruleName}`,
+      accountId: la,
+    },
+    {
+      label: "fast-path stack",
+      service: "cloudformation",
+      type: "stack",
+      arn: `arn:aws:cloudformation:us-east-1:${la}:stack/StackSet-${fastPath.stackSetName}-0a1b2c3d-4e5f-6789-abcd-ef0123456789/11112222-3333-4444-5555-666677778888`,
+      accountId: la,
+    },
+    {
+      label: "forwarding role",
+      service: "iam",
+      type: "role",
+      arn: `arn:aws:iam::${la}:role/${fastPath.forwarderRoleName}`,
+      accountId: la,
+    },
+    {
+      label: "a role named like the StackSet's execution role, outside its service path",
+      service: "iam",
+      type: "role",
+      arn: `arn:aws:iam::${la}:role/${fastPath.stackSetExecutionRoleName}`,
+      accountId: la,
+    },
+  ];
   if (location === "management") {
-    return archive;
+    return [...archive, ...memberFastPath];
   }
   const stream = (group: string, name: string) => `${group}:log-stream:${name}`;
   return [
     ...archive,
+    ...memberFastPath,
+    {
+      label: "central bus",
+      service: "events",
+      type: "event-bus",
+      arn: fastPath.busArn,
+      accountId: la,
+    },
+    {
+      label: "central bus's rule",
+      service: "events",
+      type: "rule-on-custom-event-bus",
+      arn: fastPath.busRuleArn,
+      accountId: la,
+    },
+    {
+      label: "alert store",
+      service: "dynamodb",
+      type: "table",
+      arn: names.alertStoreArn,
+      accountId: la,
+    },
     ...key("log-group key", "2345bcde-23bc-45de-67f0-2345678901bc", "central-log-group"),
     ...key("topic key", "3456cdef-34cd-56ef-7801-3456789012cd", "alert-topic"),
     // The trail belongs to the management account; its delegated administrator acts on it.
@@ -498,6 +553,56 @@ const ACCOUNT_WIDE: readonly AccountWide[] = [
       why: "a delegated administrator for Organizations policies could weaken or detach the guardrails",
     })),
   ),
+  {
+    action: "events:PutPermission",
+    resource: "*",
+    context: {},
+    principal: admin,
+    denied: true,
+    why: "an event bus's policy has no resource of its own: this would rewrite the central bus's",
+  },
+  {
+    action: "events:PutEvents",
+    resource: `arn:aws:events:${REGION}:${DEV.logArchive}:event-bus/aws-org-guardrails-root-activity`,
+    context: {},
+    principal: principals.roleSession(
+      orgInfo(DEV.paymentsProd),
+      DEV.paymentsProd,
+      "aws-org-guardrails-root-activity-forwarder",
+      "1234567890abcdef",
+    ),
+    denied: false,
+    why: "the forwarding role of every member account feeds the central bus",
+  },
+  {
+    action: "events:PutEvents",
+    resource: `arn:aws:events:${REGION}:${DEV.logArchive}:event-bus/aws-org-guardrails-root-activity`,
+    context: {},
+    principal: admin,
+    denied: true,
+    why: "anyone else on the central bus could flood the notifier",
+  },
+  {
+    action: "dynamodb:PutItem",
+    resource: `arn:aws:dynamodb:${REGION}:${DEV.logArchive}:table/aws-org-guardrails-root-alerts`,
+    context: {},
+    principal: principals.roleSession(
+      orgInfo(DEV.logArchive),
+      DEV.logArchive,
+      "aws-org-guardrails-root-activity-notifier",
+      "aws-org-guardrails-root-activity-notifier",
+    ),
+    denied: false,
+    why: "the notifier claims alerts and keeps AssumeRoot calls in its store",
+  },
+  {
+    action: "dynamodb:PutItem",
+    resource: `arn:aws:dynamodb:${REGION}:${DEV.logArchive}:table/aws-org-guardrails-root-alerts`,
+    context: {},
+    principal: admin,
+    denied: true,
+    why: "a forged claim would silence an event's alert, a forged call would approve a root session",
+  },
   {
     action: "organizations:DisablePolicyType",
     resource: organization.root.arn,
