@@ -2,13 +2,14 @@ import { InputError } from "../lib/errors";
 import { DEFAULT_CONCURRENCY } from "../org/discover";
 import { callerAccountId, createOrganizationsClient, discoverToFile } from "../org/live";
 import { createCloudTrailClient } from "../org/trails";
+import { createCloudFormationClient } from "../org/stackSets";
 import { defineCommand, runWhenMain } from "./command";
 
 export const discoverCommand = defineCommand(
   {
     name: "discover",
     summary:
-      "read the live organization (accounts, OUs, SCPs, trusted access, delegated administrators, organization trails) into a snapshot file",
+      "read the live organization (accounts, OUs, SCPs, trusted access, delegated administrators, organization trails, the fast path's stack instances) into a snapshot file",
     options: {
       out: {
         type: "string",
@@ -31,6 +32,7 @@ export const discoverCommand = defineCommand(
     },
     details: [
       "Needs the management account's credentials (or a delegated administrator's for Organizations).",
+      "The fast path's stack set is read in --region: give the stack's homeRegion.",
     ],
   },
   async ({ values }, io) => {
@@ -44,23 +46,29 @@ export const discoverCommand = defineCommand(
     const options = { profile: values.profile || undefined, region: values.region || undefined };
     const client = createOrganizationsClient(options);
     const cloudTrail = createCloudTrailClient(options);
+    const cloudFormation = createCloudFormationClient(options);
     try {
       const discovery = await discoverToFile(client, values.out, {
         concurrency,
         callerAccountId: await callerAccountId(client),
         cloudTrail,
+        cloudFormation,
       });
       const { snapshot } = discovery;
       io.stdout(
         `Discovered ${snapshot.organization.Id}: ${snapshot.accounts.length} accounts, ` +
           `${snapshot.organizationalUnits.length} OUs, ${snapshot.policies?.length ?? 0} SCPs, ` +
-          `${snapshot.trails?.length ?? 0} organization trails ` +
+          `${snapshot.trails?.length ?? 0} organization trails, ` +
+          (snapshot.stackSet?.Exists
+            ? `${snapshot.stackSet.Instances.length} fast-path stack instances `
+            : "no fast-path stack set ") +
           `with ${discovery.calls} API calls in ${discovery.seconds.toFixed(1)} s\n` +
           `Wrote ${values.out}\n`,
       );
     } finally {
       client.destroy();
       cloudTrail.destroy();
+      cloudFormation.destroy();
     }
   },
 );

@@ -82,13 +82,15 @@ const PAGING_TOPIC_NAME = "aws-org-guardrails-root-unexplained";
 const NOTIFIER_FUNCTION_NAME = "aws-org-guardrails-root-activity-notifier";
 const DELIVERY_ROLE_NAME = "aws-org-guardrails-trail-to-cloudwatch";
 const ALERT_STORE_NAME = "aws-org-guardrails-root-alerts";
+/** The fast path's stack set, by name (discovery reads it without a stack's config). */
+export const FAST_PATH_STACK_SET_NAME = "aws-org-guardrails-root-activity-fast-path";
 const FAST_PATH = {
   bus: "aws-org-guardrails-root-activity",
   busRule: "aws-org-guardrails-root-activity-to-notifier",
   rule: "aws-org-guardrails-root-activity-forward",
   assumeRootRule: "aws-org-guardrails-assume-root-forward",
   role: "aws-org-guardrails-root-activity-forwarder",
-  stackSet: "aws-org-guardrails-root-activity-fast-path",
+  stackSet: FAST_PATH_STACK_SET_NAME,
   // Service-managed stack sets deploy through this service-linked role in each target account
   // ("The IAM service-linked role created in each target account has the suffix
   // CloudFormationStackSetsOrgMember").

@@ -1,7 +1,9 @@
 import { OrganizationsClient, OrganizationsClientConfig } from "@aws-sdk/client-organizations";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { InputError } from "../lib/errors";
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { createCloudTrailClient, discoverTrails } from "./trails";
+import { createCloudFormationClient, discoverStackSet } from "./stackSets";
 import { writeFileAtomic } from "../lib/files";
 import { DiscoverOptions, DiscoveryCallError, discoverOrganization } from "./discover";
 import { OrganizationModel } from "./model";
@@ -59,6 +61,8 @@ export async function discoverSnapshot(
   options: DiscoverOptions & {
     /** Also records the organization trails through this client (one DescribeTrails). */
     readonly cloudTrail?: CloudTrailClient;
+    /** Also records the fast path's stack instances through this client (ListStackInstances). */
+    readonly cloudFormation?: CloudFormationClient;
   } = {},
 ): Promise<Discovery> {
   const started = performance.now();
@@ -78,6 +82,15 @@ export async function discoverSnapshot(
         snapshot = { ...organization, trails: await discoverTrails(options.cloudTrail) };
       } catch (error) {
         throw describeTrailError(error);
+      }
+    }
+    if (options.cloudFormation !== undefined) {
+      try {
+        const stackSet = await discoverStackSet(options.cloudFormation);
+        calls += Math.max(1, Math.ceil(stackSet.Instances.length / 100));
+        snapshot = { ...snapshot, stackSet };
+      } catch (error) {
+        throw describeStackSetError(error);
       }
     }
     const model = parseSnapshot(snapshot, "discovered organization");
@@ -108,13 +121,31 @@ export async function readLiveOrganization(options: {
 }): Promise<OrganizationModel> {
   const client = createOrganizationsClient(options);
   const cloudTrail = createCloudTrailClient(options);
+  const cloudFormation = createCloudFormationClient(options);
   try {
     const caller = await callerAccountId(client);
-    return (await discoverSnapshot(client, { callerAccountId: caller, cloudTrail })).model;
+    return (await discoverSnapshot(client, { callerAccountId: caller, cloudTrail, cloudFormation }))
+      .model;
   } finally {
     client.destroy();
     cloudTrail.destroy();
+    cloudFormation.destroy();
   }
+}
+
+/** A ListStackInstances failure, in one line naming what to fix. */
+function describeStackSetError(error: unknown): Error {
+  const cause = error as { name?: string; message?: string } | null;
+  const name = cause?.name ?? "";
+  const message = (cause?.message ?? String(error)).replace(/\s+/g, " ").trim();
+  if (name === "AccessDeniedException" || name === "AccessDenied") {
+    return new InputError(
+      `ListStackInstances: CloudFormation denied access (${message}); allow cloudformation:ListStackInstances on the aws-org-guardrails stack set to the management account's credentials`,
+    );
+  }
+  return new InputError(
+    `ListStackInstances: reading the fast path's stack instances failed: ${name ? `${name}: ` : ""}${message}`,
+  );
 }
 
 /** A DescribeTrails failure, in one line naming what to fix. */

@@ -54,6 +54,21 @@ export interface TrailNode {
   readonly logGroupArn: string | undefined;
 }
 
+export interface StackInstanceNode {
+  readonly accountId: string;
+  readonly region: string;
+  /** CURRENT, OUTDATED or INOPERABLE. */
+  readonly status: string;
+  readonly detailedStatus: string | undefined;
+  readonly statusReason: string | undefined;
+}
+
+export interface StackSetNode {
+  readonly name: string;
+  readonly exists: boolean;
+  readonly instances: readonly StackInstanceNode[];
+}
+
 /** A read-only view of one organization with the look-ups the program and its commands need. */
 export class OrganizationModel {
   readonly organization: OrganizationInfo;
@@ -70,6 +85,8 @@ export class OrganizationModel {
     | undefined;
   /** The management account's trails, when the source recorded them. */
   readonly trails: readonly TrailNode[] | undefined;
+  /** The fast path's stack set and its instances, when the source recorded them. */
+  readonly stackSet: StackSetNode | undefined;
   private readonly unitsById: ReadonlyMap<string, OrganizationalUnitNode>;
   private readonly accountsById: ReadonlyMap<string, AccountNode>;
   private readonly policiesByTarget: ReadonlyMap<string, PolicyNode[]>;
@@ -83,6 +100,7 @@ export class OrganizationModel {
     enabledServicePrincipals?: readonly string[];
     delegatedAdministrators?: OrganizationModel["delegatedAdministrators"];
     trails?: readonly TrailNode[];
+    stackSet?: StackSetNode;
   }) {
     this.organization = args.organization;
     this.root = args.root;
@@ -92,6 +110,7 @@ export class OrganizationModel {
     this.enabledServicePrincipals = args.enabledServicePrincipals;
     this.delegatedAdministrators = args.delegatedAdministrators;
     this.trails = args.trails;
+    this.stackSet = args.stackSet;
     this.unitsById = new Map(args.organizationalUnits.map((unit) => [unit.id, unit]));
     this.accountsById = new Map(args.accounts.map((account) => [account.id, account]));
     // Indexed once: FullAWSAccess alone is attached to every root, OU and account.

@@ -106,6 +106,24 @@ export const snapshotSchema = z.object({
       }),
     )
     .optional(),
+  // Optional: the fast path's stack set and its instances (ListStackInstances), so coverage can
+  // tell, per member account and region, whether root events reach EventBridge's rule.
+  stackSet: z
+    .object({
+      StackSetName: z.string().min(1),
+      Exists: z.boolean(),
+      Instances: z.array(
+        z.object({
+          Account: accountId,
+          Region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be a region such as eu-west-1"),
+          // CURRENT, OUTDATED or INOPERABLE; DetailedStatus SUCCEEDED, RUNNING, FAILED, ...
+          Status: z.string().min(1),
+          DetailedStatus: z.string().optional(),
+          StatusReason: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
 });
 
 export type OrganizationSnapshot = z.infer<typeof snapshotSchema>;
@@ -238,5 +256,19 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
       organizationTrail: trail.IsOrganizationTrail ?? false,
       logGroupArn: trail.CloudWatchLogsLogGroupArn,
     })),
+    stackSet:
+      snapshot.stackSet === undefined
+        ? undefined
+        : {
+            name: snapshot.stackSet.StackSetName,
+            exists: snapshot.stackSet.Exists,
+            instances: snapshot.stackSet.Instances.map((instance) => ({
+              accountId: instance.Account,
+              region: instance.Region,
+              status: instance.Status,
+              detailedStatus: instance.DetailedStatus,
+              statusReason: instance.StatusReason,
+            })),
+          },
   });
 }

@@ -27,6 +27,11 @@ import {
 import { InputError } from "../lib/errors";
 import { DiscoveryCallError, discoverOrganization, PAGE_SIZE } from "../org/discover";
 import { CloudTrailClient, DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";
+import {
+  CloudFormationClient,
+  ListStackInstancesCommand,
+  StackSetNotFoundException,
+} from "@aws-sdk/client-cloudformation";
 import { describeAwsError, discoverSnapshot, discoverToFile } from "../org/live";
 import { RateLimiter } from "../org/rateLimiter";
 import { OrganizationSnapshot, parseSnapshot } from "../org/snapshot";
@@ -546,6 +551,115 @@ describe("organization trails (DescribeTrails)", () => {
     );
     expect(error.message).toBe(
       "DescribeTrails: CloudTrail denied access (not authorized); allow cloudtrail:DescribeTrails to the management account's credentials",
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("the fast path's stack instances (ListStackInstances)", () => {
+  const cfnMock = mockClient(CloudFormationClient);
+  let mock: ReturnType<typeof mockOrganization> | undefined;
+  afterEach(() => {
+    cfnMock.reset();
+    mock?.restore();
+    mock = undefined;
+  });
+  const summary = (
+    account: string,
+    region: string,
+    status = "CURRENT",
+    detailed = "SUCCEEDED",
+  ) => ({
+    StackSetId: "aws-org-guardrails-root-activity-fast-path:0a1b2c3d",
+    Account: account,
+    Region: region,
+    Status: status as "CURRENT",
+    StackInstanceStatus: { DetailedStatus: detailed as "SUCCEEDED" },
+  });
+
+  it("records every instance across pages, for the program's stack set, called as itself", async () => {
+    mock = mockOrganization({ accounts: { [ROOT]: [management] } });
+    cfnMock
+      .on(ListStackInstancesCommand)
+      .resolvesOnce({
+        Summaries: [summary("222222222222", "us-east-1"), summary("222222222222", "eu-west-1")],
+        NextToken: "page-2",
+      })
+      .resolves({ Summaries: [summary("111111111112", "us-east-1", "OUTDATED", "FAILED")] });
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "discover-")), "org.json");
+    const discovery = await discoverToFile(new OrganizationsClient({}), out, {
+      limiter: FAST,
+      cloudFormation: new CloudFormationClient({}),
+    });
+    const calls = cfnMock.commandCalls(ListStackInstancesCommand);
+    // The SDK's paginator reuses one input object, so the recorded inputs are the last one.
+    expect(calls).toHaveLength(2);
+    expect(calls[1].args[0].input).toEqual({
+      StackSetName: "aws-org-guardrails-root-activity-fast-path",
+      CallAs: "SELF",
+      MaxResults: 100,
+      NextToken: "page-2",
+    });
+    expect(discovery.snapshot.stackSet).toEqual({
+      StackSetName: "aws-org-guardrails-root-activity-fast-path",
+      Exists: true,
+      Instances: [
+        {
+          Account: "111111111112",
+          Region: "us-east-1",
+          Status: "OUTDATED",
+          DetailedStatus: "FAILED",
+        },
+        {
+          Account: "222222222222",
+          Region: "eu-west-1",
+          Status: "CURRENT",
+          DetailedStatus: "SUCCEEDED",
+        },
+        {
+          Account: "222222222222",
+          Region: "us-east-1",
+          Status: "CURRENT",
+          DetailedStatus: "SUCCEEDED",
+        },
+      ],
+    });
+    expect(
+      parseSnapshot(JSON.parse(readFileSync(out, "utf8")), out).stackSet?.instances,
+    ).toHaveLength(3);
+  });
+
+  it("records a stack set that does not exist yet as such", async () => {
+    mock = mockOrganization({ accounts: { [ROOT]: [management] } });
+    cfnMock
+      .on(ListStackInstancesCommand)
+      .rejects(new StackSetNotFoundException({ message: "StackSet not found", $metadata: {} }));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "discover-")), "org.json");
+    const discovery = await discoverToFile(new OrganizationsClient({}), out, {
+      limiter: FAST,
+      cloudFormation: new CloudFormationClient({}),
+    });
+    expect(discovery.snapshot.stackSet).toEqual({
+      StackSetName: "aws-org-guardrails-root-activity-fast-path",
+      Exists: false,
+      Instances: [],
+    });
+  });
+
+  it("says in one line what to allow when CloudFormation denies ListStackInstances, and writes nothing", async () => {
+    mock = mockOrganization({ accounts: { [ROOT]: [management] } });
+    cfnMock
+      .on(ListStackInstancesCommand)
+      .rejects(Object.assign(new Error("not authorized"), { name: "AccessDeniedException" }));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "discover-")), "org.json");
+    const error = await errorOf(
+      discoverToFile(new OrganizationsClient({}), out, {
+        limiter: FAST,
+        cloudFormation: new CloudFormationClient({}),
+      }),
+    );
+    expect(error.message).toBe(
+      "ListStackInstances: CloudFormation denied access (not authorized); allow cloudformation:ListStackInstances on the aws-org-guardrails stack set to the management account's credentials",
     );
     expect(existsSync(out)).toBe(false);
   });
