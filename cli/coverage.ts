@@ -8,6 +8,23 @@ function yesNo(value: boolean): string {
   return value ? "yes" : "NO";
 }
 
+/** `yes`, `NO: us-east-1 missing`, `on apply`, `?` or `off`. */
+function fastPathCell(fastPath: CoverageReport["accounts"][number]["fastPath"]): string {
+  switch (fastPath.state) {
+    case "deployed":
+      return "yes";
+    case "incomplete":
+      return `NO: ${fastPath.regions
+        .filter((entry) => entry.state !== "deployed")
+        .map((entry) => `${entry.region} ${entry.state}`)
+        .join(", ")}`;
+    case "unknown":
+      return "?";
+    default:
+      return fastPath.state;
+  }
+}
+
 export function renderCoverageTable(report: CoverageReport): string {
   const rows = report.accounts.map((account) => [
     account.accountId,
@@ -16,6 +33,7 @@ export function renderCoverageTable(report: CoverageReport): string {
     account.state,
     ...SCP_DEFINITIONS.map((definition) => yesNo(account[coverageField(definition.kind)])),
     yesNo(account.organizationTrail),
+    fastPathCell(account.fastPath),
     account.breakGlass === undefined
       ? "-"
       : `${account.breakGlass.state} until ${account.breakGlass.expiresAt}`,
@@ -29,6 +47,7 @@ export function renderCoverageTable(report: CoverageReport): string {
     "state",
     ...SCP_DEFINITIONS.map((definition) => definition.column),
     "trail",
+    "fast path",
     "break-glass",
     "verdict",
     "SCPs in force",
@@ -49,6 +68,11 @@ export function renderCoverageTable(report: CoverageReport): string {
   for (const account of report.inactive) {
     lines.push(
       `Not active, not counted: ${account.accountId} (${account.name}) is ${account.state}.`,
+    );
+  }
+  if (!report.fastPathKnown) {
+    lines.push(
+      "The snapshot records no fast-path stack instances (npm run discover reads them): the fast path's coverage is unknown.",
     );
   }
   if (!report.existingScpsKnown) {

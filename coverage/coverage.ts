@@ -1,4 +1,5 @@
 import { DeclaredTopology, declaredAncestors } from "../config/declared";
+import { fastPathRegions } from "../config/names";
 import { GuardrailConfig } from "../config/schema";
 import { AccountState, OrganizationModel } from "../org/model";
 import { SCP_DEFINITIONS, ScpKind } from "../policies/scpDefinitions";
@@ -24,6 +25,18 @@ export function coverageField(kind: ScpKind): keyof ScpCoverage {
   return `${kind}Scp`;
 }
 
+/**
+ * Whether root events of an account reach EventBridge's rule, per region of `fastPath.regions`:
+ * `deployed` (its stack instance is CURRENT), `missing` (no instance), or the instance's status
+ * (OUTDATED/RUNNING, INOPERABLE, OUTDATED/FAILED...); for the account as a whole also `on apply`
+ * (the stack set does not exist yet, or the account is to be created: automatic deployment gives
+ * it the stacks), `unknown` (the organization source recorded no stack instances) and `off`.
+ */
+export interface FastPathCoverage {
+  readonly state: "deployed" | "incomplete" | "on apply" | "unknown" | "off";
+  readonly regions: readonly { readonly region: string; readonly state: string }[];
+}
+
 export interface AccountCoverage extends ScpCoverage {
   readonly accountId: string;
   readonly name: string;
@@ -32,6 +45,7 @@ export interface AccountCoverage extends ScpCoverage {
   readonly state: AccountState | "TO BE CREATED";
   readonly scps: readonly ScpInForce[];
   readonly organizationTrail: boolean;
+  readonly fastPath: FastPathCoverage;
   readonly breakGlass?: { readonly expiresAt: string; readonly state: "open" | "expired" };
   readonly covered: boolean;
   /** Why not, for uncovered accounts. */
@@ -44,6 +58,8 @@ export interface CoverageReport {
   readonly generatedAt: string;
   /** Whether the organization source recorded existing SCP attachments. */
   readonly existingScpsKnown: boolean;
+  /** Whether it recorded the fast path's stack set (npm run discover reads it). */
+  readonly fastPathKnown: boolean;
   readonly accounts: readonly AccountCoverage[];
   /** Suspended or closing accounts: listed apart, never counted as uncovered. */
   readonly inactive: readonly {
@@ -84,6 +100,47 @@ export function computeCoverage(
           state: Date.parse(entry.expiresAt) >= now.getTime() ? "open" : "expired",
         };
   };
+  const regions = fastPathRegions(config, organization.partition);
+  const instances = new Map(
+    (organization.stackSet?.instances ?? []).map((instance) => [
+      `${instance.accountId}|${instance.region}`,
+      instance,
+    ]),
+  );
+  const fastPathOf = (accountId: string, state: AccountCoverage["state"]): FastPathCoverage => {
+    if (!config.fastPath.enabled) {
+      return { state: "off", regions: [] };
+    }
+    const all = (regionState: string) => regions.map((region) => ({ region, state: regionState }));
+    if (state === "TO BE CREATED" || organization.stackSet?.exists === false) {
+      return { state: "on apply", regions: all("on apply") };
+    }
+    if (organization.stackSet === undefined) {
+      return { state: "unknown", regions: all("unknown") };
+    }
+    const perRegion = regions.map((region) => {
+      const instance = instances.get(`${accountId}|${region}`);
+      if (instance === undefined) {
+        return { region, state: "missing" };
+      }
+      // CURRENT is "the stack is up to date with the stack set"; the detailed status says how the
+      // last operation on it went.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceSummary.html
+      const healthy =
+        instance.status === "CURRENT" &&
+        (instance.detailedStatus === undefined || instance.detailedStatus === "SUCCEEDED");
+      return {
+        region,
+        state: healthy
+          ? "deployed"
+          : [instance.status, instance.detailedStatus].filter((part) => part !== undefined).join("/"),
+      };
+    });
+    return {
+      state: perRegion.every((entry) => entry.state === "deployed") ? "deployed" : "incomplete",
+      regions: perRegion,
+    };
+  };
   const assess = (
     accountId: string,
     name: string,
@@ -102,6 +159,15 @@ export function computeCoverage(
       if (!reached) {
         gaps.push(`the ${definition.label} SCP is attached to none of ${levels.join(", ")}`);
       }
+    }
+    const fastPath = fastPathOf(accountId, state);
+    const notDeployed = fastPath.regions.filter(
+      (entry) => !["deployed", "on apply", "unknown"].includes(entry.state),
+    );
+    if (notDeployed.length > 0) {
+      gaps.push(
+        `the fast path is not deployed in ${notDeployed.map((entry) => `${entry.region} (${entry.state})`).join(", ")}: root events there reach the notifier only minutes later, through the log group`,
+      );
     }
     const breakGlass = breakGlassOf(accountId);
     if (breakGlass?.state === "expired") {
@@ -124,6 +190,7 @@ export function computeCoverage(
       ...coverage,
       // An organization trail logs every account of the organization, present and future.
       organizationTrail: true,
+      fastPath,
       breakGlass,
       covered: gaps.length === 0,
       gaps,
@@ -152,6 +219,7 @@ export function computeCoverage(
     trailName: config.trail.name,
     generatedAt: now.toISOString(),
     existingScpsKnown: organization.policies !== undefined,
+    fastPathKnown: organization.stackSet !== undefined,
     accounts,
     inactive: organization
       .memberAccounts()

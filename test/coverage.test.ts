@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -85,7 +85,7 @@ describe("coverage", () => {
     // The table says so too, as the README promises.
     const table = runCommand("coverage", ["--stack", "dev", "--stacks", dir]).stdout;
     expect(table.split("\n").find((line) => line.includes("data-lake"))).toMatch(
-      /^\(new\) data-lake\s+data-lake\s+Root\/Workloads\/Data\s+TO BE CREATED\s+yes\s+yes\s+yes\s+-\s+covered/,
+      /^\(new\) data-lake\s+data-lake\s+Root\/Workloads\/Data\s+TO BE CREATED\s+yes\s+yes\s+yes\s+on apply\s+-\s+covered/,
     );
     // Counted apart from the accounts that exist.
     expect(table).toContain(
@@ -136,5 +136,81 @@ describe("npm run coverage", () => {
       ].sort(),
     );
     expect(result.stderr.split("\n")[0]).toBe("coverage: 9 account(s) not covered:");
+  });
+});
+
+describe("the fast path in the coverage report", () => {
+  /** The dev stack with its snapshot recording these stack instances. */
+  function withInstances(
+    instances: { Account: string; Region: string; Status: string; DetailedStatus?: string }[],
+    exists = true,
+  ): string {
+    const dir = stacksWith(() => undefined);
+    const file = path.join(dir, "org.dev.json");
+    const snapshot = JSON.parse(readFileSync(file, "utf8"));
+    snapshot.stackSet = {
+      StackSetName: "aws-org-guardrails-root-activity-fast-path",
+      Exists: exists,
+      Instances: instances,
+    };
+    writeFileSync(file, `${JSON.stringify(snapshot, null, 2)}\n`);
+    return dir;
+  }
+  const everywhere = (regions: readonly string[]) => {
+    const report = coverageOf();
+    return report.accounts.flatMap((account) =>
+      regions.map((region) => ({
+        Account: account.accountId,
+        Region: region,
+        Status: "CURRENT",
+        DetailedStatus: "SUCCEEDED",
+      })),
+    );
+  };
+
+  it("is unknown, and no gap, when the snapshot records no stack instances", () => {
+    const report = coverageOf();
+    expect(report.fastPathKnown).toBe(false);
+    expect(new Set(report.accounts.map((a) => a.fastPath.state))).toEqual(new Set(["unknown"]));
+    expect(report.uncovered).toEqual([]);
+  });
+
+  it("comes on apply when the stack set does not exist yet", () => {
+    const report = coverageOf(withInstances([], false));
+    expect(new Set(report.accounts.map((a) => a.fastPath.state))).toEqual(new Set(["on apply"]));
+    expect(report.uncovered).toEqual([]);
+  });
+
+  it("is deployed where every region of every account has a CURRENT instance", () => {
+    const regions = coverageOf().accounts[0].fastPath.regions.map((entry) => entry.region);
+    expect(regions).toEqual(["us-east-1", "eu-west-1"]);
+    const report = coverageOf(withInstances(everywhere(regions)));
+    expect(report.fastPathKnown).toBe(true);
+    expect(new Set(report.accounts.map((a) => a.fastPath.state))).toEqual(new Set(["deployed"]));
+    expect(report.uncovered).toEqual([]);
+  });
+
+  it("fails the gate naming each account and region where it is missing or failed", () => {
+    const instances = everywhere(["us-east-1", "eu-west-1"])
+      // No instance at all in one region of one account...
+      .filter((i) => !(i.Account === DEV.paymentsProd && i.Region === "eu-west-1"))
+      // ...and a failed one in another.
+      .map((i) =>
+        i.Account === DEV.webDev && i.Region === "us-east-1"
+          ? { ...i, Status: "OUTDATED", DetailedStatus: "FAILED" }
+          : i,
+      );
+    const dir = withInstances(instances);
+    const report = coverageOf(dir);
+    expect([...report.uncovered].sort()).toEqual([DEV.paymentsProd, DEV.webDev].sort());
+    expect(report.accounts.find((a) => a.accountId === DEV.paymentsProd)?.gaps).toEqual([
+      "the fast path is not deployed in eu-west-1 (missing): root events there reach the notifier only minutes later, through the log group",
+    ]);
+    const result = runCommand("coverage", ["--stack", "dev", "--stacks", dir]);
+    expect(result.status).toBe(1);
+    expect(result.stdout.split("\n").find((line) => line.startsWith(DEV.webDev))).toContain(
+      "NO: us-east-1 OUTDATED/FAILED",
+    );
+    expect(result.stderr).toContain(`${DEV.paymentsProd} (`);
   });
 });
