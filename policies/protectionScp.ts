@@ -75,11 +75,11 @@ export const STILL_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // Reading the log-archive account's settings. Closing it, changing its primary e-mail (the
   // root user's password recovery) or contacts, or its regions, is the deployment role's alone.
   account: ["account:Get*", "account:List*"],
-  // Reading the fast path's rules and bus. Putting events only for the forwarding roles (below).
-  events: ["events:Describe*", "events:List*", "events:TestEventPattern", "events:PutEvents"],
+  // Reading the fast path's rules and bus (the forwarding roles, exempt there, put events on it).
+  events: ["events:Describe*", "events:List*", "events:TestEventPattern"],
   // Reading the StackSet's stacks in each account.
   cloudformation: ["cloudformation:Describe*", "cloudformation:List*", "cloudformation:Get*"],
-  // Reading the notifier's store; writing items only for the notifier (below).
+  // Reading the notifier's store (the notifier, exempt there, writes its items).
   dynamodb: [
     "dynamodb:Describe*",
     "dynamodb:List*",
@@ -88,8 +88,6 @@ export const STILL_ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "dynamodb:Scan",
     "dynamodb:BatchGetItem",
     "dynamodb:ConditionCheckItem",
-    "dynamodb:PutItem",
-    "dynamodb:DeleteItem",
   ],
 };
 
@@ -184,12 +182,16 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
     service: keyof typeof STILL_ALLOWED,
     resources: string | string[],
     extra: Record<string, Record<string, string | string[]>> = {},
+    alsoExempt: readonly string[] = [],
   ): PolicyStatement => ({
     Sid: sid,
     Effect: "Deny",
     NotAction: [...STILL_ALLOWED[service]],
     Resource: resources,
-    Condition: { ...unlessDeployer, ...extra },
+    Condition: {
+      ...(alsoExempt.length > 0 ? unless([...exempt, ...alsoExempt]) : unlessDeployer),
+      ...extra,
+    },
   });
   const deny = (
     sid: string,
@@ -281,20 +283,34 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
     // StackSet deploys through a service-linked role, which no SCP restricts, so it needs no
     // exception ("SCPs don't affect service-linked roles",
     // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+    // The forwarding role in every account, a role named like the execution role outside its
+    // service path, and in the delegated location the program's roles in the trail account. The
+    // central bus and its rule join the rules' statement there.
+    // The forwarding roles are exempt: theirs is the one call left on the bus (PutEvents, all
+    // their policy allows), and the statement below keeps their role and its policy as they are.
+    const forwarders = `arn:${names.partition}:iam::*:role/${fastPath.forwarderRoleName}`;
     statements.push(
       allButReading(
         "ProtectFastPathRules",
         "events",
-        `arn:${names.partition}:events:*:*:rule/${fastPath.ruleName}`,
+        [
+          `arn:${names.partition}:events:*:*:rule/${fastPath.ruleName}`,
+          ...(input.protectDetection ? [fastPath.busArn, fastPath.busRuleArn] : []),
+        ],
+        {},
+        input.protectDetection ? [forwarders] : [],
       ),
       allButReading(
         "ProtectFastPathStacks",
         "cloudformation",
         `arn:${names.partition}:cloudformation:*:*:stack/StackSet-${fastPath.stackSetName}-*`,
       ),
-      allButReading("ProtectFastPathRoles", "iam", [
-        `arn:${names.partition}:iam::*:role/${fastPath.forwarderRoleName}`,
+      allButReading("ProtectGuardrailRoles", "iam", [
+        forwarders,
         `arn:${names.partition}:iam::*:role/${fastPath.stackSetExecutionRoleName}`,
+        ...(input.protectDetection
+          ? [`arn:${names.partition}:iam::${names.trailAccountId}:role/aws-org-guardrails-*`]
+          : []),
       ]),
     );
   }
@@ -367,32 +383,22 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
         names.notifierFunctionArn,
         `${names.notifierFunctionArn}:*`,
       ]),
-      allButReading(
-        "ProtectGuardrailRoles",
-        "iam",
-        `arn:${names.partition}:iam::${account}:role/aws-org-guardrails-*`,
-      ),
-      allButReading("ProtectAlertStore", "dynamodb", names.alertStoreArn),
-      deny(
-        "OnlyTheNotifierWritesTheStore",
-        ["dynamodb:PutItem", "dynamodb:DeleteItem"],
-        names.alertStoreArn,
-        unless([...exempt, names.notifierRoleArn]),
-      ),
+      // With the fast path, the roles' statement above covers every account.
+      ...(fastPath === undefined
+        ? [
+            allButReading(
+              "ProtectGuardrailRoles",
+              "iam",
+              `arn:${names.partition}:iam::${account}:role/aws-org-guardrails-*`,
+            ),
+          ]
+        : []),
+      // The notifier is exempt: it writes the items (GetItem, PutItem, DeleteItem, all its
+      // policy allows), and its role and policy are guarded above.
+      allButReading("ProtectAlertStore", "dynamodb", names.alertStoreArn, {}, [
+        names.notifierRoleArn,
+      ]),
     );
-    if (fastPath !== undefined) {
-      const bus = [fastPath.busArn, fastPath.busRuleArn];
-      statements.push(
-        allButReading("ProtectCentralBus", "events", bus),
-        // The forwarding roles of every account put events on the central bus; nobody else.
-        deny(
-          "OnlyForwardersPutEvents",
-          "events:PutEvents",
-          fastPath.busArn,
-          unless([...exempt, `arn:${names.partition}:iam::*:role/${fastPath.forwarderRoleName}`]),
-        ),
-      );
-    }
   }
   return { Version: "2012-10-17", Statement: statements };
 }

@@ -1079,6 +1079,10 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
       "ProtectDeploymentRole",
       "ProtectOrganizationTrail",
       "DenyExemptRoleTakeover",
+      // The fast path in every member account (with the central bus in the delegated mode).
+      "ProtectFastPathRules",
+      "ProtectFastPathStacks",
+      "ProtectGuardrailRoles",
     ];
     expect(sids(PROTECTION.managementLogGroup)).toEqual(archive);
     expect(sids(PROTECTION.delegatedAdministrator)).toEqual([
@@ -1093,7 +1097,7 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
       "ProtectAlertTopic",
       "OnlyTheNotifierPublishes",
       "ProtectNotifier",
-      "ProtectGuardrailRoles",
+      "ProtectAlertStore",
     ]);
     expect(sids(ROOT_ACCESS)).toEqual(["DenyMemberRootUser", `BreakGlassEnds${WEB_DEV}`]);
   });
@@ -1103,7 +1107,7 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
 
 describe("the shared harness (./support/scpSimulator) on the protection SCP", () => {
   it("decides requests although most statements name other resources", async () => {
-    // In this mode the protection SCP has twenty-one statements; for a bucket request, most of them name
+    // In this mode the protection SCP has twenty-four statements; for a bucket request, most of them name
     // another service, account or resource, which the simulator explains with `errors` such as
     // "Service does not match". Those are clean mismatches: the harness decides all the same.
     const request = (t: Target): ScpRequest => ({
@@ -1115,7 +1119,7 @@ describe("the shared harness (./support/scpSimulator) on the protection SCP", ()
       context: { "aws:CurrentTime": WELL_BEFORE_T, ...t.context },
       ...(t.resourcePolicy !== undefined ? { resourcePolicy: t.resourcePolicy } : {}),
     });
-    expect(PROTECTION.delegatedAdministrator.Statement).toHaveLength(21);
+    expect(PROTECTION.delegatedAdministrator.Statement).toHaveLength(24);
     expect(await simulateScp(request(target(ARCHIVE_TARGETS, "s3:PutBucketPolicy")))).toEqual({
       decision: "ExplicitlyDenied",
       deniedBy: [BUCKET],

@@ -53,6 +53,9 @@ describe("guardrail protection and centralized root access (dev stack, preview)"
       "ProtectDeploymentRole",
       "ProtectOrganizationTrail",
       "DenyExemptRoleTakeover",
+      "ProtectFastPathRules",
+      "ProtectFastPathStacks",
+      "ProtectGuardrailRoles",
     ]);
     const bucket = list.find((s) => s.Sid === "ProtectLogArchiveBucket");
     expect(bucket.Resource).toEqual([
@@ -221,6 +224,9 @@ describe("protection SCP over the size budget", () => {
       "ProtectDeploymentRole",
       "ProtectOrganizationTrail",
       "DenyExemptRoleTakeover",
+      "ProtectFastPathRules",
+      "ProtectFastPathStacks",
+      "ProtectGuardrailRoles",
       "ProtectCentralLogGroup",
       "OnlyTheTrailWritesTheCentralLogGroup",
       "OnlyTheNotifierWritesItsLogGroup",
@@ -231,7 +237,7 @@ describe("protection SCP over the size budget", () => {
       "ProtectAlertTopic",
       "OnlyTheNotifierPublishes",
       "ProtectNotifier",
-      "ProtectGuardrailRoles",
+      "ProtectAlertStore",
     ]);
     const targets = byType(resources, TYPES.attachment)
       .filter((a) => a.name.startsWith("guardrail-protection-2-"))
