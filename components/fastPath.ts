@@ -64,6 +64,15 @@ export function operationPreferences(regions: readonly string[]) {
 }
 
 /**
+ * How long `pulumi up` waits for a StackSet operation. The provider waits 30 minutes by default
+ * (stack_instances.go, stack_set.go), but StackSets runs at most 100 stack instances of a stack set
+ * at once: a first rollout or a template change at 5,000 accounts and 17 regions is 85,000
+ * instances, hours of work. The operation goes on when the wait ends; this keeps `pulumi up` from
+ * failing half-way while it does.
+ */
+export const ROLLOUT_TIMEOUTS = { create: "12h", update: "12h", delete: "12h" } as const;
+
+/**
  * Root activity within seconds (issue 16): a service-managed StackSet puts a rule on the default
  * bus of every member account and listed region that forwards root events to a central bus
  * beside the notifier; the program gives the management account the same rules itself, since
@@ -162,7 +171,7 @@ export class FastPath extends pulumi.ComponentResource {
         operationPreferences: operationPreferences(names.regions),
         templateBody: JSON.stringify(template),
       },
-      { ...inManagement, dependsOn: [access, busPolicy] },
+      { ...inManagement, dependsOn: [access, busPolicy], customTimeouts: ROLLOUT_TIMEOUTS },
     );
     this.instances = new aws.cloudformation.StackInstances(
       `${name}-stack-instances`,
@@ -173,7 +182,7 @@ export class FastPath extends pulumi.ComponentResource {
         regions: [...names.regions],
         operationPreferences: operationPreferences(names.regions),
       },
-      inManagement,
+      { ...inManagement, customTimeouts: ROLLOUT_TIMEOUTS },
     );
 
     // The management account: the same rules, created here, per region.
