@@ -418,10 +418,15 @@ function fastPathProblems(
   const quota = config.fastPath.stackInstanceQuota;
   if (instances > quota) {
     const fits = Math.floor(quota / Math.max(1, accounts));
+    // The regions always included: the global-events region and homeRegion (one when they agree).
+    const always = fastPathRegions(
+      { ...config, fastPath: { ...config.fastPath, regions: [] } },
+      organization.partition,
+    ).length;
     problems.push(
       `${key(["fastPath", "regions"])}: ${accounts} member accounts x ${regions.length} regions (${regions.join(", ")}) = ${instances} stack instances, over the stack set quota of ${quota} (fastPath.stackInstanceQuota): ` +
-        (fits >= 2
-          ? `list at most ${fits - 2} more region(s) than the global-events region and homeRegion, or raise the quota with AWS and set fastPath.stackInstanceQuota`
+        (fits >= always
+          ? `list at most ${fits - always} region(s) besides ${regions.slice(0, always).join(" and ")} (always included), or raise the quota with AWS and set fastPath.stackInstanceQuota`
           : "raise the quota with AWS and set fastPath.stackInstanceQuota, or set fastPath.enabled: false"),
     );
   }
@@ -432,7 +437,10 @@ function fastPathProblems(
  * The accounts the StackSet deploys to: every member account (service-managed stack sets skip the
  * management account), those the stack declares and the organization does not have yet included.
  */
-export function fastPathAccountCount(config: GuardrailConfig, organization: OrganizationModel): number {
+export function fastPathAccountCount(
+  config: GuardrailConfig,
+  organization: OrganizationModel,
+): number {
   const emails = new Set(organization.accounts.map((account) => account.email.toLowerCase()));
   const declaredNew = config.accounts.filter((account) => !emails.has(account.email.toLowerCase()));
   return organization.memberAccounts().length + declaredNew.length;

@@ -739,3 +739,53 @@ describe("stack config validation", () => {
     }
   });
 });
+
+describe("fastPath", () => {
+  const members = organization.memberAccounts().length;
+
+  it("defaults to on, with the global-events region and homeRegion", () => {
+    const config = validateGuardrailConfig(devRawConfig(), { organization, now });
+    expect(config.fastPath).toEqual({ enabled: true, regions: [], stackInstanceQuota: 100_000 });
+  });
+
+  it("refuses a region of another partition, under its key", () => {
+    expect(
+      problemsOf((raw) => {
+        raw.fastPath = { regions: ["eu-central-1", "us-gov-west-1"] };
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^aws-org-guardrails:fastPath\.regions\[us-gov-west-1\]: us-gov-west-1 is in the aws-us-gov partition, but o-\w+ is in aws; a StackSet deploys only within its own partition: remove it$/,
+      ),
+    ]);
+  });
+
+  it("refuses more stack instances than the quota, saying how many regions would fit", () => {
+    const quota = members * 3;
+    expect(
+      problemsOf((raw) => {
+        raw.fastPath = { regions: ["eu-central-1", "us-west-2"], stackInstanceQuota: quota };
+      }),
+    ).toEqual([
+      `aws-org-guardrails:fastPath.regions: ${members} member accounts x 4 regions (us-east-1, eu-west-1, eu-central-1, us-west-2) = ${members * 4} stack instances, over the stack set quota of ${quota} (fastPath.stackInstanceQuota): list at most 1 region(s) besides us-east-1 and eu-west-1 (always included), or raise the quota with AWS and set fastPath.stackInstanceQuota`,
+    ]);
+  });
+
+  it("says to raise the quota when not even the regions always included fit", () => {
+    expect(
+      problemsOf((raw) => {
+        raw.fastPath = { stackInstanceQuota: members };
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /over the stack set quota of \d+ \(fastPath\.stackInstanceQuota\): raise the quota with AWS and set fastPath\.stackInstanceQuota, or set fastPath\.enabled: false$/,
+      ),
+    ]);
+  });
+
+  it("counts nothing when it is off", () => {
+    const raw = devRawConfig() as Raw;
+    raw.fastPath = { enabled: false, stackInstanceQuota: 1 };
+    expect(validateGuardrailConfig(raw, { organization, now }).fastPath.enabled).toBe(false);
+  });
+});

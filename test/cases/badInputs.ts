@@ -134,6 +134,39 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
   {
     area: "stack config",
     command: "plan",
+    input: "a fast-path region of another partition",
+    prepare: editConfig((c) => (c[`${NS}:fastPath`] = { regions: ["eu-central-1", "cn-north-1"] })),
+    args: plan,
+    expect: `${NS}:fastPath.regions[cn-north-1]: cn-north-1 is in the aws-cn partition`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "more fast-path stack instances (accounts x regions) than the stack set quota",
+    prepare: editConfig((c) => (c[`${NS}:fastPath`] = { stackInstanceQuota: 5 })),
+    args: plan,
+    expect: "stack instances, over the stack set quota of 5 (fastPath.stackInstanceQuota)",
+    exitCode: 2,
+  },
+  {
+    area: "org snapshot",
+    command: "coverage",
+    input: "a fast-path stack instance in a region that is no region",
+    prepare: editSnapshot((s) => {
+      s.stackSet = {
+        StackSetName: "aws-org-guardrails-root-activity-fast-path",
+        Exists: true,
+        Instances: [{ Account: "223606797749", Region: "Ireland", Status: "CURRENT" }],
+      };
+    }),
+    args: (w) => ["--stack", "dev", "--stacks", w.stacks],
+    expect: "stackSet.Instances[0].Region: must be a region such as eu-west-1",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
     input: "management account id of 11 digits",
     prepare: editConfig((c) => (c[`${NS}:managementAccountId`] = "31415926535")),
     args: plan,
