@@ -5,7 +5,12 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { AssumeRootCall, AssumeRootCallSource, CallQuery } from "./assumeRootProof";
+import {
+  AssumeRootCall,
+  AssumeRootCallSource,
+  CallQuery,
+  SESSION_SECONDS,
+} from "./assumeRootProof";
 
 /**
  * The notifier's store (a DynamoDB table with TTL, components/rootActivityNotifier.ts):
@@ -113,7 +118,7 @@ export class DynamoAlertStore implements AlertStore {
  */
 export class StoreFirstCallSource implements AssumeRootCallSource {
   constructor(
-    private readonly store: Pick<AlertStore, "callsFor">,
+    private readonly store: Pick<AlertStore, "callsFor" | "putCall">,
     private readonly fallback: AssumeRootCallSource,
     private readonly log: (line: string) => void = () => undefined,
   ) {}
@@ -132,6 +137,22 @@ export class StoreFirstCallSource implements AssumeRootCallSource {
         `the alert store could not be read for ${query.accessKeyId}, looking in the log group: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    return this.fallback.find(query, signal);
+    const found = await this.fallback.find(query, signal);
+    // Kept for the other containers: each session then costs one log-group walk in all.
+    await Promise.all(
+      found.map((call) =>
+        this.store.putCall(call, callExpiry(call)).catch((error: unknown) => {
+          this.log(
+            `the alert store could not keep the call for ${call.accessKeyId}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }),
+      ),
+    );
+    return found;
   }
+}
+
+/** A call is kept as long as the prover keeps a proved key: the session and the log path's delay. */
+export function callExpiry(call: AssumeRootCall): number {
+  return Date.parse(call.eventTime) + (SESSION_SECONDS + 3600) * 1000;
 }

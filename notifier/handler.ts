@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { isNotifiedRootEvent, matchedDetections } from "../detection/rootEvents";
-import { AlertStore, SENT_TTL_MS } from "./alertStore";
+import { AlertStore, callExpiry, SENT_TTL_MS } from "./alertStore";
 import {
   AssumeRootCall,
   assumeRootCallOf,
@@ -9,7 +9,6 @@ import {
   callProves,
   Proof,
   reasonOf,
-  SESSION_SECONDS,
   sessionCreatedAt,
   TEMPORARY_KEY,
 } from "./assumeRootProof";
@@ -519,8 +518,7 @@ export function createRootActivityHandler(
       log(`AssumeRoot call for ${call.accessKeyId} received, but there is no store to keep it in`);
       return result;
     }
-    // Kept as long as the prover keeps a proved key: the session and the log path's delay.
-    await deps.store.putCall(call, Date.parse(call.eventTime) + (SESSION_SECONDS + 3600) * 1000);
+    await deps.store.putCall(call, callExpiry(call));
     log(
       `AssumeRoot call kept: ${call.accessKeyId} for ${call.targetAccountId} by ${call.callerArn}`,
     );

@@ -1,7 +1,4 @@
-import {
-  CloudWatchLogsClient,
-  FilterLogEventsCommand,
-} from "@aws-sdk/client-cloudwatch-logs";
+import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import {
   AttributeValue,
   ConditionalCheckFailedException,
@@ -55,7 +52,10 @@ function fakeTable(dynamo: AwsClientStub<DynamoDBClient>) {
       const held = items.get(pk);
       const now = Number(input.ExpressionAttributeValues[":now"].N);
       if (held !== undefined && !(Number(held.expiresAt.N) < now)) {
-        throw new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} });
+        throw new ConditionalCheckFailedException({
+          message: "The conditional request failed",
+          $metadata: {},
+        });
       }
     }
     items.set(pk, input.Item);
@@ -210,6 +210,31 @@ describe("the notifier on both paths (EventBridge and the log group's subscripti
     await container()(viaEventBridge(SESSION_EVENT));
     expect(logs.commandCalls(FilterLogEventsCommand).length).toBeGreaterThan(0);
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.TopicArn).toBe(ENV.PAGING_TOPIC_ARN);
+  });
+
+  it("keeps a call the log group proved, so another container proves the session without a walk", async () => {
+    const calledAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
+    const call = { ...structuredClone(CALL), eventTime: calledAt.replace(".000", "") };
+    const session = structuredClone(SESSION_EVENT);
+    session.eventTime = new Date(Date.parse(calledAt) + 30_000).toISOString();
+    session.userIdentity.sessionContext.attributes.creationDate = call.eventTime;
+    logs
+      .on(FilterLogEventsCommand)
+      .resolves({
+        events: [
+          { message: JSON.stringify(call), logStreamName: "111111111111_CloudTrail_us-west-2" },
+        ],
+      });
+    await container()(viaEventBridge(session));
+    const walks = logs.commandCalls(FilterLogEventsCommand).length;
+    expect(walks).toBeGreaterThan(0);
+    expect(items.get(`assumeRoot#${CALL.responseElements.credentials.accessKeyId}`)).toBeDefined();
+    // The same session's next action, in another container: proved from the store.
+    const next = structuredClone(session);
+    next.eventID = "b1b2c3d4-5678-90ab-cdef-EXAMPLE22222";
+    next.eventTime = new Date(Date.parse(calledAt) + 45_000).toISOString();
+    await container()(viaEventBridge(next));
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(walks);
   });
 
   it("refuses an event that is neither a subscription delivery nor an EventBridge event", async () => {
