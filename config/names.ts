@@ -73,8 +73,11 @@ export interface FastPathNames {
   /** The forwarding role, one per account, the same name everywhere. */
   readonly forwarderRoleName: string;
   readonly stackSetName: string;
-  /** The role StackSets' service-managed stacks are created with in each member account. */
-  readonly stackSetExecutionRoleName: string;
+  /**
+   * The roles StackSets' service-managed stacks are created with in each member account, as an
+   * IAM role-name pattern: ordinary roles (SCPs apply to them), not service-linked ones.
+   */
+  readonly stackSetExecutionRolePattern: string;
 }
 
 const ALERT_TOPIC_NAME = "aws-org-guardrails-root-activity";
@@ -91,11 +94,12 @@ const FAST_PATH = {
   assumeRootRule: "aws-org-guardrails-assume-root-forward",
   role: "aws-org-guardrails-root-activity-forwarder",
   stackSet: FAST_PATH_STACK_SET_NAME,
-  // Service-managed stack sets deploy through this service-linked role in each target account
-  // ("The IAM service-linked role created in each target account has the suffix
-  // CloudFormationStackSetsOrgMember").
-  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html
-  executionRole: "AWSServiceRoleForCloudFormationStackSetsOrgMember",
+  // Service-managed stack sets deploy with a `stacksets-exec-<id>` role in each target account,
+  // which the service-linked role AWSServiceRoleForCloudFormationStackSetsOrgMember creates and the
+  // management account's AWSServiceRoleForCloudFormationStackSetsOrgAdmin assumes: its policy
+  // allows exactly sts:AssumeRole on arn:aws:iam::*:role/stacksets-exec-*.
+  // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudFormationStackSetsOrgAdminServiceRolePolicy.html
+  executionRole: "stacksets-exec-*",
 } as const;
 
 /**
@@ -189,6 +193,6 @@ function fastPathNames(
     assumeRootRuleName: FAST_PATH.assumeRootRule,
     forwarderRoleName: FAST_PATH.role,
     stackSetName: FAST_PATH.stackSet,
-    stackSetExecutionRoleName: FAST_PATH.executionRole,
+    stackSetExecutionRolePattern: FAST_PATH.executionRole,
   };
 }

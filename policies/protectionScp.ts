@@ -280,37 +280,39 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
     // In every member account and region: the StackSet's rule (and its target, which is part of
     // the rule's ARN to EventBridge), its stacks, and the forwarding role, which nobody else may
     // create either (a role of that name made first would be trusted by the central bus). The
-    // StackSet deploys through a service-linked role, which no SCP restricts, so it needs no
-    // exception ("SCPs don't affect service-linked roles",
+    // StackSet creates them with its execution roles (`stacksets-exec-*`, ordinary roles that
+    // SCPs restrict), so those are exempt here, and nobody but the deployment role may change
+    // them (their trust decides who acts with that exemption; the service-linked role that
+    // creates them is beyond SCPs anyway: "SCPs don't affect service-linked roles",
     // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
-    // The forwarding role in every account, a role named like the execution role outside its
-    // service path, and in the delegated location the program's roles in the trail account. The
-    // central bus and its rule join the rules' statement there.
-    // The forwarding roles are exempt: theirs is the one call left on the bus (PutEvents, all
-    // their policy allows), and the statement below keeps their role and its policy as they are.
-    const forwarders = `arn:${names.partition}:iam::*:role/${fastPath.forwarderRoleName}`;
+    const partition = names.partition;
+    const executors = `arn:${partition}:iam::*:role/${fastPath.stackSetExecutionRolePattern}`;
+    const forwarders = `arn:${partition}:iam::*:role/${fastPath.forwarderRoleName}`;
     statements.push(
-      allButReading(
-        "ProtectFastPathRules",
-        "events",
-        [
-          `arn:${names.partition}:events:*:*:rule/${fastPath.ruleName}`,
+      // One statement for the fast path's rules (in the delegated location the central bus and
+      // its rule too), stacks and forwarding role: reading each is all anyone else may do. The
+      // forwarding roles are exempt as well: their guarded policy allows one call, PutEvents on
+      // the central bus, and only EventBridge of their account may act as them. The execution
+      // roles' exemption reaches the bus: whoever may run service-managed stack sets (the
+      // management account, StackSets delegated administrators) can change every account's rule
+      // through them anyway.
+      {
+        Sid: "ProtectFastPath",
+        Effect: "Deny",
+        NotAction: [...STILL_ALLOWED.events, ...STILL_ALLOWED.cloudformation, ...STILL_ALLOWED.iam],
+        Resource: [
+          `arn:${partition}:events:*:*:rule/${fastPath.ruleName}`,
           ...(input.protectDetection ? [fastPath.busArn, fastPath.busRuleArn] : []),
+          `arn:${partition}:cloudformation:*:*:stack/StackSet-${fastPath.stackSetName}-*`,
+          forwarders,
         ],
-        {},
-        input.protectDetection ? [forwarders] : [],
-      ),
-      allButReading(
-        "ProtectFastPathStacks",
-        "cloudformation",
-        `arn:${names.partition}:cloudformation:*:*:stack/StackSet-${fastPath.stackSetName}-*`,
-      ),
+        Condition: unless([...exempt, executors, forwarders]),
+      },
+      // The execution roles themselves, and in the delegated location the program's roles in the
+      // trail account (named, so that account's own forwarding role stays the StackSet's).
       allButReading("ProtectGuardrailRoles", "iam", [
-        forwarders,
-        `arn:${names.partition}:iam::*:role/${fastPath.stackSetExecutionRoleName}`,
-        ...(input.protectDetection
-          ? [`arn:${names.partition}:iam::${names.trailAccountId}:role/aws-org-guardrails-*`]
-          : []),
+        executors,
+        ...(input.protectDetection ? [names.deliveryRoleArn, names.notifierRoleArn] : []),
       ]),
     );
   }

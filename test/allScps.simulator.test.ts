@@ -129,7 +129,7 @@ function guardrailNames(mode: Mode): GuardrailNames {
       assumeRootRuleName: "aws-org-guardrails-assume-root-forward",
       forwarderRoleName: "aws-org-guardrails-root-activity-forwarder",
       stackSetName: "aws-org-guardrails-root-activity-fast-path",
-      stackSetExecutionRoleName: "AWSServiceRoleForCloudFormationStackSetsOrgMember",
+      stackSetExecutionRolePattern: "stacksets-exec-*",
     },
   };
 }
@@ -1080,8 +1080,7 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
       "ProtectOrganizationTrail",
       "DenyExemptRoleTakeover",
       // The fast path in every member account (with the central bus in the delegated mode).
-      "ProtectFastPathRules",
-      "ProtectFastPathStacks",
+      "ProtectFastPath",
       "ProtectGuardrailRoles",
     ];
     expect(sids(PROTECTION.managementLogGroup)).toEqual(archive);
@@ -1107,7 +1106,7 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
 
 describe("the shared harness (./support/scpSimulator) on the protection SCP", () => {
   it("decides requests although most statements name other resources", async () => {
-    // In this mode the protection SCP has twenty-four statements; for a bucket request, most of them name
+    // In this mode the protection SCP has twenty-three statements; for a bucket request, most of them name
     // another service, account or resource, which the simulator explains with `errors` such as
     // "Service does not match". Those are clean mismatches: the harness decides all the same.
     const request = (t: Target): ScpRequest => ({
@@ -1119,7 +1118,7 @@ describe("the shared harness (./support/scpSimulator) on the protection SCP", ()
       context: { "aws:CurrentTime": WELL_BEFORE_T, ...t.context },
       ...(t.resourcePolicy !== undefined ? { resourcePolicy: t.resourcePolicy } : {}),
     });
-    expect(PROTECTION.delegatedAdministrator.Statement).toHaveLength(24);
+    expect(PROTECTION.delegatedAdministrator.Statement).toHaveLength(23);
     expect(await simulateScp(request(target(ARCHIVE_TARGETS, "s3:PutBucketPolicy")))).toEqual({
       decision: "ExplicitlyDenied",
       deniedBy: [BUCKET],

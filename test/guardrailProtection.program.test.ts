@@ -53,8 +53,7 @@ describe("guardrail protection and centralized root access (dev stack, preview)"
       "ProtectDeploymentRole",
       "ProtectOrganizationTrail",
       "DenyExemptRoleTakeover",
-      "ProtectFastPathRules",
-      "ProtectFastPathStacks",
+      "ProtectFastPath",
       "ProtectGuardrailRoles",
     ]);
     const bucket = list.find((s) => s.Sid === "ProtectLogArchiveBucket");
@@ -224,8 +223,7 @@ describe("protection SCP over the size budget", () => {
       "ProtectDeploymentRole",
       "ProtectOrganizationTrail",
       "DenyExemptRoleTakeover",
-      "ProtectFastPathRules",
-      "ProtectFastPathStacks",
+      "ProtectFastPath",
       "ProtectGuardrailRoles",
       "ProtectCentralLogGroup",
       "OnlyTheTrailWritesTheCentralLogGroup",

@@ -198,10 +198,10 @@ function guardedResources(location: Location, names: GuardrailNames): Guarded[] 
       accountId: la,
     },
     {
-      label: "a role named like the StackSet's execution role, outside its service path",
+      label: "the StackSet's execution role",
       service: "iam",
       type: "role",
-      arn: `arn:aws:iam::${la}:role/${fastPath.stackSetExecutionRoleName}`,
+      arn: `arn:aws:iam::${la}:role/${fastPath.stackSetExecutionRolePattern.replace("*", "0a1b2c3d4e5f")}`,
       accountId: la,
     },
   ];
@@ -553,6 +553,82 @@ const ACCOUNT_WIDE: readonly AccountWide[] = [
       why: "a delegated administrator for Organizations policies could weaken or detach the guardrails",
     })),
   ),
+  // The StackSet's execution role in a member account does what the template needs, and no more.
+  ...(
+    [
+      [
+        "cloudformation:CreateStack",
+        `arn:aws:cloudformation:us-east-1:${DEV.paymentsProd}:stack/StackSet-aws-org-guardrails-root-activity-fast-path-0a1b2c3d/11112222-3333-4444-5555-666677778888`,
+        false,
+      ],
+      [
+        "events:PutRule",
+        `arn:aws:events:us-east-1:${DEV.paymentsProd}:rule/aws-org-guardrails-root-activity-forward`,
+        false,
+      ],
+      [
+        "events:PutTargets",
+        `arn:aws:events:eu-west-1:${DEV.paymentsProd}:rule/aws-org-guardrails-root-activity-forward`,
+        false,
+      ],
+      [
+        "iam:CreateRole",
+        `arn:aws:iam::${DEV.paymentsProd}:role/aws-org-guardrails-root-activity-forwarder`,
+        false,
+      ],
+      [
+        "iam:PassRole",
+        `arn:aws:iam::${DEV.paymentsProd}:role/aws-org-guardrails-root-activity-forwarder`,
+        false,
+      ],
+      [
+        "iam:UpdateAssumeRolePolicy",
+        `arn:aws:iam::${DEV.paymentsProd}:role/stacksets-exec-0a1b2c3d4e5f`,
+        true,
+      ],
+    ] as const
+  ).map(([action, resource, denied]): AccountWide => ({
+    action,
+    resource,
+    context: {},
+    principal: principals.roleSession(
+      orgInfo(DEV.paymentsProd),
+      DEV.paymentsProd,
+      "stacksets-exec-0a1b2c3d4e5f",
+      "1234567890",
+    ),
+    denied,
+    why: denied
+      ? "the execution role may not change itself (its trust decides who acts with its exemption)"
+      : "the StackSet deploys the fast path's stack, rule, target and role with it",
+  })),
+  {
+    action: "events:PutRule",
+    resource: `arn:aws:events:us-east-1:${DEV.paymentsProd}:rule/aws-org-guardrails-root-activity-forward`,
+    context: {},
+    principal: principals.roleSession(
+      orgInfo(DEV.paymentsProd),
+      DEV.paymentsProd,
+      "AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+      "mallory@example.com",
+      "/aws-reserved/sso.amazonaws.com/eu-west-1/",
+    ),
+    denied: true,
+    why: "an administrator of a member account cannot change the fast path's rule (its pattern, its state)",
+  },
+  {
+    action: "events:DeleteEventBus",
+    resource: `arn:aws:events:${REGION}:${DEV.logArchive}:event-bus/aws-org-guardrails-root-activity`,
+    context: {},
+    principal: principals.roleSession(
+      orgInfo(DEV.logArchive),
+      DEV.logArchive,
+      "stacksets-exec-0a1b2c3d4e5f",
+      "1234567890",
+    ),
+    denied: false,
+    why: "reviewed trade-off (one statement keeps the delegated SCPs at two): the execution roles' exemption reaches the central bus, and whoever runs service-managed stack sets can change every account's rule through them anyway",
+  },
   {
     action: "events:PutPermission",
     resource: "*",
