@@ -108,7 +108,8 @@ export class FastPath extends pulumi.ComponentResource {
       `${name}-bus-rule`,
       {
         name: names.busRuleName,
-        description: "Forwarded root activity and AssumeRoot calls to the aws-org-guardrails notifier.",
+        description:
+          "Forwarded root activity and AssumeRoot calls to the aws-org-guardrails notifier.",
         eventBusName: this.bus.name,
         eventPattern: JSON.stringify(CENTRAL_BUS_PATTERN),
         state: "ENABLED",

@@ -133,7 +133,9 @@ export function computeCoverage(
         region,
         state: healthy
           ? "deployed"
-          : [instance.status, instance.detailedStatus].filter((part) => part !== undefined).join("/"),
+          : [instance.status, instance.detailedStatus]
+              .filter((part) => part !== undefined)
+              .join("/"),
       };
     });
     return {

@@ -1222,7 +1222,8 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
     normalised: [
       {
         input: "regions",
-        behaviour: "a set: the order of regions never diffs (the rollout order is operationPreferences.regionOrders)",
+        behaviour:
+          "a set: the order of regions never diffs (the rollout order is operationPreferences.regionOrders)",
         source: "cloudformation/stack_instances.go regions TypeSet",
       },
     ],
@@ -1254,7 +1255,8 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       ],
       delete: [],
     },
-    notCalled: "cloudformation:DeactivateOrganizationsAccess: never, on delete the stack forgets it",
+    notCalled:
+      "cloudformation:DeactivateOrganizationsAccess: never, on delete the stack forgets it",
     forceNew: ["managementAccountId"],
     normalised: [],
     notDiffed: ["__provider"],

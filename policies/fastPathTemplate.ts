@@ -35,7 +35,6 @@ export interface CloudFormationTemplate {
   >;
 }
 
-
 /**
  * The forwarding role's trust: EventBridge, for rules of this account only (`${AWS::AccountId}`
  * in the template, the management account's id where the program creates the role itself).

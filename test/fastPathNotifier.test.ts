@@ -218,13 +218,11 @@ describe("the notifier on both paths (EventBridge and the log group's subscripti
     const session = structuredClone(SESSION_EVENT);
     session.eventTime = new Date(Date.parse(calledAt) + 30_000).toISOString();
     session.userIdentity.sessionContext.attributes.creationDate = call.eventTime;
-    logs
-      .on(FilterLogEventsCommand)
-      .resolves({
-        events: [
-          { message: JSON.stringify(call), logStreamName: "111111111111_CloudTrail_us-west-2" },
-        ],
-      });
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        { message: JSON.stringify(call), logStreamName: "111111111111_CloudTrail_us-west-2" },
+      ],
+    });
     await container()(viaEventBridge(session));
     const walks = logs.commandCalls(FilterLogEventsCommand).length;
     expect(walks).toBeGreaterThan(0);

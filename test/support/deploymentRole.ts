@@ -176,7 +176,9 @@ export function ownArns(resource: RecordedResource, ctx: PlanContext): Record<st
       const bus = String(resource.inputs.eventBusName ?? "default");
       const rule = resource.type.endsWith("EventRule") ? name : String(resource.inputs.rule);
       return bus === "default"
-        ? { "events:rule-on-default-event-bus": `arn:${p}:events:${region}:${account}:rule/${rule}` }
+        ? {
+            "events:rule-on-default-event-bus": `arn:${p}:events:${region}:${account}:rule/${rule}`,
+          }
         : {
             "events:rule-on-custom-event-bus": `arn:${p}:events:${region}:${account}:rule/${bus}/${rule}`,
           };
