@@ -72,7 +72,9 @@ export function renderCoverageTable(report: CoverageReport): string {
   }
   if (!report.fastPathKnown) {
     lines.push(
-      "The snapshot records no fast-path stack instances (npm run discover reads them): the fast path's coverage is unknown.",
+      report.fastPathReadIn === undefined
+        ? "The snapshot records no fast-path stack instances (npm run discover reads them): the fast path's coverage is unknown."
+        : `The snapshot read the fast path's stack set in ${report.fastPathReadIn}, not in the stack's homeRegion where it lives (npm run discover -- --region <homeRegion>): the fast path's coverage is unknown.`,
     );
   }
   if (!report.existingScpsKnown) {

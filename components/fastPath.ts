@@ -47,21 +47,25 @@ export const CENTRAL_BUS_PATTERN: EventPattern = { source: [{ prefix: "aws." }] 
 /**
  * How the StackSet rolls out to a large organization: every account of a region at once
  * (StackSets caps a stack set at 100 concurrent stack instances anyway; "Maximum concurrent
- * accounts"), regions one after another in the order given, the global-events region first so
- * the forwarding role exists before the other regions' rules name it; a tenth of the accounts of
- * a region may fail before the operation stops (a suspended or closing account fails, and must not
- * hold up the rest). SOFT_FAILURE_TOLERANCE keeps the concurrency up while failures count.
+ * accounts"), regions one after another; a tenth of the accounts of a region may fail before the
+ * operation stops (a suspended or closing account fails, and must not hold up the rest), and
+ * SOFT_FAILURE_TOLERANCE keeps the concurrency up while failures count.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options
+ *
+ * No region order, and nothing else that follows `fastPath.regions`: the provider sends
+ * UpdateStackSet or UpdateStackInstances, each an operation on every instance of every region,
+ * whenever these preferences change (stack_set.go, stack_instances.go update), so listing one more
+ * region must change only the instances' region set (a set: its order never diffs). The one order
+ * that matters, the forwarding role's region before the others that name the role, is not
+ * enforced: PutTargets checks a role ARN's form, not that the role exists, so a region deployed
+ * first delivers once its account's role region is done.
  */
-export function operationPreferences(regions: readonly string[]) {
-  return {
-    concurrencyMode: "SOFT_FAILURE_TOLERANCE",
-    maxConcurrentPercentage: 100,
-    failureTolerancePercentage: 10,
-    regionConcurrencyType: "SEQUENTIAL",
-    regionOrders: [...regions],
-  };
-}
+export const OPERATION_PREFERENCES = {
+  concurrencyMode: "SOFT_FAILURE_TOLERANCE",
+  maxConcurrentPercentage: 100,
+  failureTolerancePercentage: 10,
+  regionConcurrencyType: "SEQUENTIAL",
+} as const;
 
 /**
  * How long `pulumi up` waits for a StackSet operation. The provider waits 30 minutes by default
@@ -169,7 +173,7 @@ export class FastPath extends pulumi.ComponentResource {
         capabilities: ["CAPABILITY_NAMED_IAM"],
         // Instances that are not being deployed run their operations at once, queued otherwise.
         managedExecution: { active: true },
-        operationPreferences: operationPreferences(names.regions),
+        operationPreferences: { ...OPERATION_PREFERENCES },
         templateBody: JSON.stringify(template),
       },
       { ...inManagement, dependsOn: [access, busPolicy], customTimeouts: ROLLOUT_TIMEOUTS },
@@ -181,7 +185,7 @@ export class FastPath extends pulumi.ComponentResource {
         callAs: "SELF",
         deploymentTargets: { organizationalUnitIds: [...args.deploymentTargets] },
         regions: [...names.regions],
-        operationPreferences: operationPreferences(names.regions),
+        operationPreferences: { ...OPERATION_PREFERENCES },
       },
       { ...inManagement, customTimeouts: ROLLOUT_TIMEOUTS },
     );

@@ -58,8 +58,10 @@ export interface CoverageReport {
   readonly generatedAt: string;
   /** Whether the organization source recorded existing SCP attachments. */
   readonly existingScpsKnown: boolean;
-  /** Whether it recorded the fast path's stack set (npm run discover reads it). */
+  /** Whether it recorded the fast path's stack set in homeRegion (npm run discover reads it). */
   readonly fastPathKnown: boolean;
+  /** The region the stack set was read in, when it was. */
+  readonly fastPathReadIn: string | undefined;
   readonly accounts: readonly AccountCoverage[];
   /** Suspended or closing accounts: listed apart, never counted as uncovered. */
   readonly inactive: readonly {
@@ -101,6 +103,8 @@ export function computeCoverage(
         };
   };
   const regions = fastPathRegions(config, organization.partition);
+  // The stack set lives in homeRegion: one read elsewhere finds nothing and proves nothing.
+  const stackSetReadHere = organization.stackSet?.region === config.homeRegion;
   const instances = new Map(
     (organization.stackSet?.instances ?? []).map((instance) => [
       `${instance.accountId}|${instance.region}`,
@@ -112,10 +116,13 @@ export function computeCoverage(
       return { state: "off", regions: [] };
     }
     const all = (regionState: string) => regions.map((region) => ({ region, state: regionState }));
-    if (state === "TO BE CREATED" || organization.stackSet?.exists === false) {
+    if (
+      state === "TO BE CREATED" ||
+      (stackSetReadHere && organization.stackSet?.exists === false)
+    ) {
       return { state: "on apply", regions: all("on apply") };
     }
-    if (organization.stackSet === undefined) {
+    if (organization.stackSet === undefined || !stackSetReadHere) {
       return { state: "unknown", regions: all("unknown") };
     }
     const perRegion = regions.map((region) => {
@@ -221,7 +228,8 @@ export function computeCoverage(
     trailName: config.trail.name,
     generatedAt: now.toISOString(),
     existingScpsKnown: organization.policies !== undefined,
-    fastPathKnown: organization.stackSet !== undefined,
+    fastPathKnown: organization.stackSet !== undefined && stackSetReadHere,
+    fastPathReadIn: organization.stackSet?.region,
     accounts,
     inactive: organization
       .memberAccounts()

@@ -28,10 +28,12 @@ import {
  */
 export interface AlertStore {
   /**
-   * Takes `id` for this sender until `expiresAt` (ms); false when another delivery took it first
-   * (its alert went, or is going, out).
+   * Takes `id` for this sender until `leaseUntil` (ms), long enough to publish; false when another
+   * delivery holds it (its alert went out, or is going out within its lease).
    */
-  claim(id: string, expiresAt: number): Promise<boolean>;
+  claim(id: string, leaseUntil: number): Promise<boolean>;
+  /** Marks a claimed alert sent, remembered until `expiresAt` (ms). */
+  confirm(id: string, expiresAt: number): Promise<void>;
   /** Gives a claim back after its publish failed, so a retry (of either path) sends it. */
   release(id: string): Promise<void>;
   putCall(call: AssumeRootCall, expiresAt: number): Promise<void>;
@@ -41,6 +43,14 @@ export interface AlertStore {
 
 /** How long a sent alert is remembered: longer than the log group's path can lag. */
 export const SENT_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How long a claim holds before its alert is confirmed sent: twice the function's timeout (60 s,
+ * components/rootActivityNotifier.ts). An invocation that dies between claim and publish (a
+ * timeout, a crash) leaves a claim that lapses then, so Lambda's retry or the log path's copy
+ * sends the alert: a duplicate at worst, never a lost page.
+ */
+export const CLAIM_LEASE_MS = 120_000;
 
 const callKey = (accessKeyId: string) => `assumeRoot#${accessKeyId}`;
 const sentKey = (id: string) => `sent#${id}`;
@@ -52,14 +62,15 @@ export class DynamoAlertStore implements AlertStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async claim(id: string, expiresAt: number): Promise<boolean> {
+  async claim(id: string, leaseUntil: number): Promise<boolean> {
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: {
             pk: { S: sentKey(id) },
-            expiresAt: { N: String(Math.ceil(expiresAt / 1000)) },
+            expiresAt: { N: String(Math.ceil(leaseUntil / 1000)) },
+            state: { S: "pending" },
           },
           // Taken unless someone holds it and it has not expired (TTL deletes lag behind).
           ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
@@ -73,6 +84,19 @@ export class DynamoAlertStore implements AlertStore {
       }
       throw error;
     }
+  }
+
+  async confirm(id: string, expiresAt: number): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: { S: sentKey(id) },
+          expiresAt: { N: String(Math.ceil(expiresAt / 1000)) },
+          state: { S: "sent" },
+        },
+      }),
+    );
   }
 
   async release(id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { isNotifiedRootEvent, matchedDetections } from "../detection/rootEvents";
-import { AlertStore, callExpiry, SENT_TTL_MS } from "./alertStore";
+import { AlertStore, callExpiry, CLAIM_LEASE_MS, SENT_TTL_MS } from "./alertStore";
 import {
   AssumeRootCall,
   assumeRootCallOf,
@@ -472,9 +472,10 @@ export function createRootActivityHandler(
       let claimed = false;
       if (id !== "" && deps.store !== undefined) {
         try {
-          if (!(await deps.store.claim(id, now() + SENT_TTL_MS))) {
+          if (!(await deps.store.claim(id, now() + CLAIM_LEASE_MS))) {
+            // Not remembered here: a claim that lapses (its holder died) is taken by a later
+            // delivery, this container's included.
             alreadySent += 1;
-            publishedIds.set(id, true);
             log(`already sent by another delivery, skipped: ${message.subject}`);
             return;
           }
@@ -488,6 +489,12 @@ export function createRootActivityHandler(
         published += 1;
         if (id !== "") {
           publishedIds.set(id, true);
+        }
+        if (claimed) {
+          await deps.store?.confirm(id, now() + SENT_TTL_MS).catch((confirmError: unknown) => {
+            // The lease then lapses: a later delivery may send a second copy, nothing is lost.
+            log(`the alert store could not confirm ${id} sent: ${messageOf(confirmError)}`);
+          });
         }
       } catch (error) {
         failures.push({ logEventId, subject: message.subject, error: messageOf(error) });

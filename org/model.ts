@@ -65,6 +65,8 @@ export interface StackInstanceNode {
 
 export interface StackSetNode {
   readonly name: string;
+  /** The region it was read in. */
+  readonly region: string;
   readonly exists: boolean;
   readonly instances: readonly StackInstanceNode[];
 }

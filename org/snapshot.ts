@@ -111,6 +111,8 @@ export const snapshotSchema = z.object({
   stackSet: z
     .object({
       StackSetName: z.string().min(1),
+      // Where it was read: the stack set lives in the stack's homeRegion.
+      Region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be a region such as eu-west-1"),
       Exists: z.boolean(),
       Instances: z.array(
         z.object({
@@ -261,6 +263,7 @@ export function parseSnapshot(document: unknown, source: string): OrganizationMo
         ? undefined
         : {
             name: snapshot.stackSet.StackSetName,
+            region: snapshot.stackSet.Region,
             exists: snapshot.stackSet.Exists,
             instances: snapshot.stackSet.Instances.map((instance) => ({
               accountId: instance.Account,

@@ -37,6 +37,9 @@ export async function discoverStackSet(
   client: CloudFormationClient,
   stackSetName: string = FAST_PATH_STACK_SET_NAME,
 ): Promise<SnapshotStackSet> {
+  // A stack set lives in the region it was created in: recorded, so coverage can tell a read in
+  // the wrong region ("not found") from a stack set that is not there.
+  const region = await client.config.region();
   const instances: SnapshotStackSet["Instances"] = [];
   try {
     for await (const page of paginateListStackInstances(
@@ -60,12 +63,12 @@ export async function discoverStackSet(
     }
   } catch (error) {
     if (error instanceof StackSetNotFoundException) {
-      return { StackSetName: stackSetName, Exists: false, Instances: [] };
+      return { StackSetName: stackSetName, Region: region, Exists: false, Instances: [] };
     }
     throw error;
   }
   instances.sort((a, b) =>
     a.Account === b.Account ? a.Region.localeCompare(b.Region) : a.Account.localeCompare(b.Account),
   );
-  return { StackSetName: stackSetName, Exists: true, Instances: instances };
+  return { StackSetName: stackSetName, Region: region, Exists: true, Instances: instances };
 }

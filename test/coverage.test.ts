@@ -144,12 +144,14 @@ describe("the fast path in the coverage report", () => {
   function withInstances(
     instances: { Account: string; Region: string; Status: string; DetailedStatus?: string }[],
     exists = true,
+    readIn = "eu-west-1",
   ): string {
     const dir = stacksWith(() => undefined);
     const file = path.join(dir, "org.dev.json");
     const snapshot = JSON.parse(readFileSync(file, "utf8"));
     snapshot.stackSet = {
       StackSetName: "aws-org-guardrails-root-activity-fast-path",
+      Region: readIn,
       Exists: exists,
       Instances: instances,
     };
@@ -173,6 +175,16 @@ describe("the fast path in the coverage report", () => {
     expect(report.fastPathKnown).toBe(false);
     expect(new Set(report.accounts.map((a) => a.fastPath.state))).toEqual(new Set(["unknown"]));
     expect(report.uncovered).toEqual([]);
+  });
+
+  it("is unknown, and says why, when the stack set was read in another region than homeRegion", () => {
+    const dir = withInstances([], false, "us-east-1");
+    const report = coverageOf(dir);
+    expect(report.fastPathKnown).toBe(false);
+    expect(new Set(report.accounts.map((a) => a.fastPath.state))).toEqual(new Set(["unknown"]));
+    expect(runCommand("coverage", ["--stack", "dev", "--stacks", dir]).stdout).toContain(
+      "The snapshot read the fast path's stack set in us-east-1, not in the stack's homeRegion",
+    );
   });
 
   it("comes on apply when the stack set does not exist yet", () => {

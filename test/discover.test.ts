@@ -589,7 +589,7 @@ describe("the fast path's stack instances (ListStackInstances)", () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), "discover-")), "org.json");
     const discovery = await discoverToFile(new OrganizationsClient({}), out, {
       limiter: FAST,
-      cloudFormation: new CloudFormationClient({}),
+      cloudFormation: new CloudFormationClient({ region: "eu-west-1" }),
     });
     const calls = cfnMock.commandCalls(ListStackInstancesCommand);
     // The SDK's paginator reuses one input object, so the recorded inputs are the last one.
@@ -602,6 +602,7 @@ describe("the fast path's stack instances (ListStackInstances)", () => {
     });
     expect(discovery.snapshot.stackSet).toEqual({
       StackSetName: "aws-org-guardrails-root-activity-fast-path",
+      Region: "eu-west-1",
       Exists: true,
       Instances: [
         {
@@ -637,10 +638,11 @@ describe("the fast path's stack instances (ListStackInstances)", () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), "discover-")), "org.json");
     const discovery = await discoverToFile(new OrganizationsClient({}), out, {
       limiter: FAST,
-      cloudFormation: new CloudFormationClient({}),
+      cloudFormation: new CloudFormationClient({ region: "eu-west-1" }),
     });
     expect(discovery.snapshot.stackSet).toEqual({
       StackSetName: "aws-org-guardrails-root-activity-fast-path",
+      Region: "eu-west-1",
       Exists: false,
       Instances: [],
     });
@@ -655,7 +657,7 @@ describe("the fast path's stack instances (ListStackInstances)", () => {
     const error = await errorOf(
       discoverToFile(new OrganizationsClient({}), out, {
         limiter: FAST,
-        cloudFormation: new CloudFormationClient({}),
+        cloudFormation: new CloudFormationClient({ region: "eu-west-1" }),
       }),
     );
     expect(error.message).toBe(

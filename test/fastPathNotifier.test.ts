@@ -159,6 +159,32 @@ describe("the notifier on both paths (EventBridge and the log group's subscripti
     expect([...items.keys()].filter((key) => key.startsWith("sent#event:"))).toHaveLength(1);
   });
 
+  it("marks a sent alert for a day, and a claim whose holder died lapses after its lease", async () => {
+    await container()(viaEventBridge(SIGN_IN));
+    const [key] = [...items.keys()].filter((k) => k.startsWith("sent#"));
+    expect(items.get(key)?.state).toEqual({ S: "sent" });
+    const day = Number(items.get(key)?.expiresAt.N) - Date.now() / 1000;
+    expect(day).toBeGreaterThan(86_000);
+    expect(day).toBeLessThanOrEqual(86_401);
+
+    // An invocation that claimed and then timed out: its lease has lapsed, the next one sends.
+    sns.resetHistory();
+    items.set(key, {
+      pk: { S: key },
+      state: { S: "pending" },
+      expiresAt: { N: String(Math.floor(Date.now() / 1000) - 1) },
+    });
+    expect(await container()(viaLogs(SIGN_IN))).toMatchObject({ published: 1, alreadySent: 0 });
+    // One still within its lease is left to its holder.
+    sns.resetHistory();
+    items.set(key, {
+      pk: { S: key },
+      state: { S: "pending" },
+      expiresAt: { N: String(Math.floor(Date.now() / 1000) + 100) },
+    });
+    expect(await container()(viaLogs(SIGN_IN))).toMatchObject({ published: 0, alreadySent: 1 });
+  });
+
   it("the log path's copy is the alert when EventBridge's never came, and says so", async () => {
     await container()(viaLogs(SIGN_IN));
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toMatch(

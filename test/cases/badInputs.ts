@@ -156,6 +156,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
     prepare: editSnapshot((s) => {
       s.stackSet = {
         StackSetName: "aws-org-guardrails-root-activity-fast-path",
+        Region: "eu-west-1",
         Exists: true,
         Instances: [{ Account: "223606797749", Region: "Ireland", Status: "CURRENT" }],
       };
