@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FastPathNames } from "../config/names";
-import { EventPattern, ROOT_ACTIVITY_EVENT_PATTERN } from "../detection/eventPattern";
+import { ASSUME_ROOT_EVENT_PATTERN, ROOT_ACTIVITY_EVENT_PATTERN } from "../detection/eventPattern";
 import { compactJson } from "../policies/document";
 import {
   buildFastPathTemplate,
@@ -25,24 +25,6 @@ export interface FastPathArgs {
   readonly busProvider: aws.Provider;
   readonly managementProvider: aws.Provider;
 }
-
-/**
- * The management account's AssumeRoot calls, forwarded too: the notifier proves a member
- * account's root session with its AssumeRoot call, which then arrives as fast as the session's
- * actions. STS records AssumeRoot as a read-only call, so the rule needs the same state as the
- * root rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html).
- */
-export const ASSUME_ROOT_EVENT_PATTERN: EventPattern = {
-  source: ["aws.sts"],
-  "detail-type": ["AWS API Call via CloudTrail"],
-  detail: { eventSource: ["sts.amazonaws.com"], eventName: ["AssumeRoot"] },
-};
-
-/**
- * On the central bus, every event from AWS: only the forwarding roles may put events there (its
- * policy), and PutEvents refuses a custom source starting with "aws.".
- */
-export const CENTRAL_BUS_PATTERN: EventPattern = { source: [{ prefix: "aws." }] };
 
 /**
  * How the StackSet rolls out to a large organization: every account of a region at once
@@ -108,44 +90,59 @@ export class FastPath extends pulumi.ComponentResource {
       },
       inBusAccount,
     );
-    const busRule = new aws.cloudwatch.EventRule(
-      `${name}-bus-rule`,
-      {
-        name: names.busRuleName,
-        description:
-          "Forwarded root activity and AssumeRoot calls to the aws-org-guardrails notifier.",
-        eventBusName: this.bus.name,
-        eventPattern: JSON.stringify(CENTRAL_BUS_PATTERN),
-        state: "ENABLED",
-      },
-      inBusAccount,
-    );
     const permission = new aws.lambda.Permission(
       `${name}-invoke-from-bus`,
       {
         action: "lambda:InvokeFunction",
         function: args.notifier.name,
         principal: "events.amazonaws.com",
-        // Only the central bus's rule may invoke the function.
-        sourceArn: names.busRuleArn,
+        // Only rules of the central bus may invoke the function (those the protection SCP guards).
+        sourceArn: names.busRulesArn,
         sourceAccount: args.busAccountId,
       },
       inBusAccount,
     );
-    new aws.cloudwatch.EventTarget(
-      `${name}-bus-target`,
-      {
-        rule: busRule.name,
-        eventBusName: this.bus.name,
-        targetId: "notifier",
-        arn: args.notifier.arn,
-        // An event not delivered within an hour is left to the log group's path, which is
-        // minutes behind; retries before that cover a throttled or failing function.
-        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
-        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 185 },
-      },
-      { ...inBusAccount, dependsOn: [permission] },
-    );
+    // Two rules, each with its pattern, not one for everything the bus gets: a forwarding role
+    // outside the protection SCP's reach (an account outside its targets) could put any AWS event
+    // on the bus, and only root activity and AssumeRoot calls may reach the notifier. Read-only
+    // events reach a rule, on a custom bus too, only in this state
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html).
+    for (const [suffix, ruleName, pattern, description] of [
+      ["", names.busRuleName, ROOT_ACTIVITY_EVENT_PATTERN, "Forwarded root activity"],
+      [
+        "-assume-root",
+        names.busAssumeRootRuleName,
+        ASSUME_ROOT_EVENT_PATTERN,
+        "Forwarded AssumeRoot calls",
+      ],
+    ] as const) {
+      const busRule = new aws.cloudwatch.EventRule(
+        `${name}-bus${suffix}-rule`,
+        {
+          name: ruleName,
+          description: `${description} to the aws-org-guardrails notifier.`,
+          eventBusName: this.bus.name,
+          eventPattern: JSON.stringify(pattern),
+          state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+        },
+        inBusAccount,
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-bus${suffix}-target`,
+        {
+          rule: busRule.name,
+          eventBusName: this.bus.name,
+          targetId: "notifier",
+          arn: args.notifier.arn,
+          // EventBridge retries getting the event to Lambda (throttling, Lambda unavailable) for
+          // up to an hour; the function's own errors are Lambda's asynchronous retries (twice),
+          // and the notifier's errors alarm pages on them.
+          // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
+          retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 185 },
+        },
+        { ...inBusAccount, dependsOn: [permission] },
+      );
+    }
 
     // Member accounts: one service-managed StackSet, deployed to the targets in every region.
     const access = new StackSetsOrganizationsAccess(
@@ -158,6 +155,7 @@ export class FastPath extends pulumi.ComponentResource {
       centralBusArn: names.busArn,
       roleRegion: names.roleRegion,
       ruleName: names.ruleName,
+      assumeRootRuleName: names.assumeRootRuleName,
       roleName: names.forwarderRoleName,
     });
     this.stackSet = new aws.cloudformation.StackSet(
@@ -176,7 +174,13 @@ export class FastPath extends pulumi.ComponentResource {
         operationPreferences: { ...OPERATION_PREFERENCES },
         templateBody: JSON.stringify(template),
       },
-      { ...inManagement, dependsOn: [access, busPolicy], customTimeouts: ROLLOUT_TIMEOUTS },
+      // Its name is fixed, so a replacement (autoDeployment forces one) must delete first.
+      {
+        ...inManagement,
+        dependsOn: [access, busPolicy],
+        customTimeouts: ROLLOUT_TIMEOUTS,
+        deleteBeforeReplace: true,
+      },
     );
     this.instances = new aws.cloudformation.StackInstances(
       `${name}-stack-instances`,
@@ -187,7 +191,7 @@ export class FastPath extends pulumi.ComponentResource {
         regions: [...names.regions],
         operationPreferences: { ...OPERATION_PREFERENCES },
       },
-      { ...inManagement, customTimeouts: ROLLOUT_TIMEOUTS },
+      { ...inManagement, customTimeouts: ROLLOUT_TIMEOUTS, deleteBeforeReplace: true },
     );
 
     // The management account: the same rules, created here, per region.

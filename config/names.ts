@@ -66,6 +66,10 @@ export interface FastPathNames {
   /** The rule on the central bus that invokes the notifier. */
   readonly busRuleName: string;
   readonly busRuleArn: string;
+  /** The central bus's rule for forwarded AssumeRoot calls. */
+  readonly busAssumeRootRuleName: string;
+  /** Every rule of the central bus (the notifier's invoke permission names them so). */
+  readonly busRulesArn: string;
   /** The rule on each account's default bus (member accounts by the StackSet, the management account by this program). */
   readonly ruleName: string;
   /** The management account's rule forwarding its AssumeRoot calls. */
@@ -90,6 +94,7 @@ export const FAST_PATH_STACK_SET_NAME = "aws-org-guardrails-root-activity-fast-p
 const FAST_PATH = {
   bus: "aws-org-guardrails-root-activity",
   busRule: "aws-org-guardrails-root-activity-to-notifier",
+  busAssumeRootRule: "aws-org-guardrails-assume-root-to-notifier",
   rule: "aws-org-guardrails-root-activity-forward",
   assumeRootRule: "aws-org-guardrails-assume-root-forward",
   role: "aws-org-guardrails-root-activity-forwarder",
@@ -189,6 +194,8 @@ function fastPathNames(
     busRuleName: FAST_PATH.busRule,
     // A rule on a custom bus: rule/<bus>/<rule> (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-resources-for-iam-policies).
     busRuleArn: `arn:${partition}:events:${config.homeRegion}:${busAccountId}:rule/${FAST_PATH.bus}/${FAST_PATH.busRule}`,
+    busAssumeRootRuleName: FAST_PATH.busAssumeRootRule,
+    busRulesArn: `arn:${partition}:events:${config.homeRegion}:${busAccountId}:rule/${FAST_PATH.bus}/*`,
     ruleName: FAST_PATH.rule,
     assumeRootRuleName: FAST_PATH.assumeRootRule,
     forwarderRoleName: FAST_PATH.role,

@@ -336,6 +336,21 @@ export const ROOT_ACTIVITY_EVENT_PATTERN: EventPattern = {
 };
 
 /**
+ * AssumeRoot calls, forwarded from every account and region like root activity: the notifier
+ * proves a member account's root session with its AssumeRoot call (made in the management account
+ * or an IAM delegated administrator, on a regional STS endpoint), which then arrives as fast as
+ * the session's actions. STS records AssumeRoot as a read-only call, so the rule needs the same
+ * state as the root rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html).
+ * In an account that never calls AssumeRoot it matches nothing; the notifier trusts a call only
+ * from the accounts allowed to call it.
+ */
+export const ASSUME_ROOT_EVENT_PATTERN: EventPattern = {
+  source: ["aws.sts"],
+  "detail-type": ["AWS API Call via CloudTrail"],
+  detail: { eventSource: ["sts.amazonaws.com"], eventName: ["AssumeRoot"] },
+};
+
+/**
  * A CloudTrail record as EventBridge delivers it: "AWS Console Sign In via CloudTrail" for the
  * sign-in service's events, "AWS API Call via CloudTrail" otherwise, `source` the service's
  * `aws.<name>`, the record itself as `detail`

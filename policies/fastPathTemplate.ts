@@ -1,4 +1,4 @@
-import { ROOT_ACTIVITY_EVENT_PATTERN } from "../detection/eventPattern";
+import { ASSUME_ROOT_EVENT_PATTERN, ROOT_ACTIVITY_EVENT_PATTERN } from "../detection/eventPattern";
 import { PolicyDocument } from "./document";
 
 export { GLOBAL_EVENTS_REGION } from "../config/regions";
@@ -18,6 +18,8 @@ export interface FastPathTemplateInput {
   /** The one region of each account where the forwarding role is created. */
   readonly roleRegion: string;
   readonly ruleName: string;
+  /** The rule forwarding AssumeRoot calls (IAM delegated administrators make them in their own account). */
+  readonly assumeRootRuleName: string;
   readonly roleName: string;
 }
 
@@ -117,6 +119,18 @@ function substituted(document: PolicyDocument): unknown {
 }
 
 export function buildFastPathTemplate(input: FastPathTemplateInput): CloudFormationTemplate {
+  // A fresh list for each rule: one object in two places is one mistake in two places.
+  const targets = () => [
+    {
+      Id: "central-bus",
+      Arn: input.centralBusArn,
+      // The role of the account's role region; the name is fixed, so every region can name it
+      // before it exists there.
+      RoleArn: {
+        "Fn::Sub": `arn:${input.partition}:iam::\${AWS::AccountId}:role/${input.roleName}`,
+      },
+    },
+  ];
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description:
@@ -152,17 +166,20 @@ export function buildFastPathTemplate(input: FastPathTemplateInput): CloudFormat
           // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html).
           State: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
           EventPattern: ROOT_ACTIVITY_EVENT_PATTERN,
-          Targets: [
-            {
-              Id: "central-bus",
-              Arn: input.centralBusArn,
-              // The role of the account's role region; the name is fixed, so every region can
-              // name it before it exists there (the StackSet deploys the role region first).
-              RoleArn: {
-                "Fn::Sub": `arn:${input.partition}:iam::\${AWS::AccountId}:role/${input.roleName}`,
-              },
-            },
-          ],
+          Targets: targets(),
+        },
+      },
+      AssumeRootRule: {
+        Type: "AWS::Events::Rule",
+        Properties: {
+          Name: input.assumeRootRuleName,
+          Description:
+            "AssumeRoot calls (the proof of a member account's root session) to the aws-org-guardrails bus.",
+          EventBusName: "default",
+          // AssumeRoot is a read-only call: only this state lets it reach the rule.
+          State: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+          EventPattern: ASSUME_ROOT_EVENT_PATTERN,
+          Targets: targets(),
         },
       },
     },

@@ -301,8 +301,10 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
         Effect: "Deny",
         NotAction: [...STILL_ALLOWED.events, ...STILL_ALLOWED.cloudformation, ...STILL_ALLOWED.iam],
         Resource: [
-          `arn:${partition}:events:*:*:rule/${fastPath.ruleName}`,
-          ...(input.protectDetection ? [fastPath.busArn, fastPath.busRuleArn] : []),
+          // The fast path's rules by the program's prefix: in every account the two on the default
+          // bus, in the delegated location also those of the central bus (rule/<bus>/<rule>).
+          `arn:${partition}:events:*:*:rule/aws-org-guardrails-*`,
+          ...(input.protectDetection ? [fastPath.busArn] : []),
           `arn:${partition}:cloudformation:*:*:stack/StackSet-${fastPath.stackSetName}-*`,
           forwarders,
         ],

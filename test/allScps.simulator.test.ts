@@ -125,6 +125,8 @@ function guardrailNames(mode: Mode): GuardrailNames {
       busArn: `arn:aws:events:${REGION}:${trailAccountId}:event-bus/${topic}`,
       busRuleName: "aws-org-guardrails-root-activity-to-notifier",
       busRuleArn: `arn:aws:events:${REGION}:${trailAccountId}:rule/${topic}/aws-org-guardrails-root-activity-to-notifier`,
+      busAssumeRootRuleName: "aws-org-guardrails-assume-root-to-notifier",
+      busRulesArn: `arn:aws:events:${REGION}:${trailAccountId}:rule/${topic}/*`,
       ruleName: "aws-org-guardrails-root-activity-forward",
       assumeRootRuleName: "aws-org-guardrails-assume-root-forward",
       forwarderRoleName: "aws-org-guardrails-root-activity-forwarder",

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DYNAMIC_RESOURCE_TYPE } from "../components/stackSetsAccess";
-import { ASSUME_ROOT_EVENT_PATTERN, CENTRAL_BUS_PATTERN } from "../components/fastPath";
 import {
+  ASSUME_ROOT_EVENT_PATTERN,
   cloudTrailEventOf,
   matchesEventPattern,
   ROOT_ACTIVITY_EVENT_PATTERN,
@@ -132,6 +132,15 @@ describe("the fast path in the plan", async () => {
     const busRule = `arn:aws:events:${REGION}:${DEV.management}:rule/aws-org-guardrails-root-activity/aws-org-guardrails-root-activity-to-notifier`;
     expect(await invoke(busRule)).toBe("Allowed");
     expect(
+      await invoke(
+        `arn:aws:events:${REGION}:${DEV.management}:rule/aws-org-guardrails-root-activity/aws-org-guardrails-assume-root-to-notifier`,
+      ),
+    ).toBe("Allowed");
+    // A rule of the default bus (anyone's in that account) may not.
+    expect(
+      await invoke(`arn:aws:events:${REGION}:${DEV.management}:rule/aws-org-guardrails-x`),
+    ).not.toBe("Allowed");
+    expect(
       await invoke(`arn:aws:events:${REGION}:${DEV.management}:rule/someone-elses-rule`),
     ).not.toBe("Allowed");
     const busTarget = one(
@@ -140,6 +149,28 @@ describe("the fast path in the plan", async () => {
       "fast-path-bus-target",
     );
     expect(busTarget.dependencies).toContain(permission.urn);
+  });
+
+  it("the central bus invokes the notifier for root activity and AssumeRoot calls only, read-only ones included", () => {
+    const busRules = byType(resources, "aws:cloudwatch/eventRule:EventRule").filter(
+      (r) => r.inputs.eventBusName === "aws-org-guardrails-root-activity",
+    );
+    expect(
+      Object.fromEntries(busRules.map((r) => [r.inputs.name, parsed(r.inputs.eventPattern)])),
+    ).toEqual({
+      "aws-org-guardrails-root-activity-to-notifier": ROOT_ACTIVITY_EVENT_PATTERN,
+      "aws-org-guardrails-assume-root-to-notifier": ASSUME_ROOT_EVENT_PATTERN,
+    });
+    for (const rule of busRules) {
+      expect(rule.inputs.state).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
+    }
+    // Every account's template forwards AssumeRoot calls too (IAM delegated administrators).
+    const template = parsed(stackSet.inputs.templateBody);
+    expect(template.Resources.AssumeRootRule.Properties).toMatchObject({
+      Name: "aws-org-guardrails-assume-root-forward",
+      State: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+      EventPattern: ASSUME_ROOT_EVENT_PATTERN,
+    });
   });
 
   it("hands the notifier its store", () => {
@@ -227,15 +258,13 @@ describe("the patterns the fast path's rules use, on the labelled corpus", () =>
     expect(records.filter((r) => r.eventName === "AssumeRoot")).toEqual(taken);
   });
 
-  it("the central bus's rule takes everything either rule forwards", () => {
+  it("the central bus's rules take what the accounts' rules forward, each with the same pattern", () => {
+    // Forwarding keeps the event as it was, so the same pattern decides on both buses.
     for (const record of records) {
       const event = cloudTrailEventOf(record);
-      if (
-        matchesEventPattern(ROOT_ACTIVITY_EVENT_PATTERN, event) ||
-        matchesEventPattern(ASSUME_ROOT_EVENT_PATTERN, event)
-      ) {
-        expect(matchesEventPattern(CENTRAL_BUS_PATTERN, event)).toBe(true);
-      }
+      const root = matchesEventPattern(ROOT_ACTIVITY_EVENT_PATTERN, event);
+      const call = matchesEventPattern(ASSUME_ROOT_EVENT_PATTERN, event);
+      expect(root && call).toBe(false);
     }
   });
 });

@@ -16,6 +16,7 @@ const template = buildFastPathTemplate({
   centralBusArn: BUS,
   roleRegion: GLOBAL_EVENTS_REGION.aws,
   ruleName: "aws-org-guardrails-root-activity",
+  assumeRootRuleName: "aws-org-guardrails-assume-root-forward",
   roleName: "aws-org-guardrails-root-activity-forwarder",
 });
 
