@@ -1077,7 +1077,7 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       "RemovePermission with RemoveAllPermissions: no member account can forward to the bus any more",
   },
   "aws:cloudwatch/eventRule:EventRule": {
-    upstream: `${UPSTREAM}events/rule.go`,
+    upstream: `${UPSTREAM}events/rule.go (read at commit 0cdab4ae09a9)`,
     calls: {
       create: [
         "events:PutRule",
@@ -1101,12 +1101,12 @@ export const PROVIDER_FACTS: Readonly<Record<string, ResourceTypeFacts>> = {
       {
         input: "eventPattern",
         behaviour:
-          "JSON-equivalence: the pattern is compared as JSON (key order and whitespace do not diff)",
-        source: "events/rule.go event_pattern StateFunc and DiffSuppressFunc",
+          "JSON-equivalence: a StateFunc re-encodes the pattern (Go's json.Marshal: keys sorted, no whitespace, <>& unescaped) in config and on read, so key order and whitespace do not diff",
+        source: "events/rule.go event_pattern StateFunc ruleEventPatternJSONDecoder",
       },
     ],
     deleteEffect:
-      "DeleteRule, retried while the rule still has targets: the rule's root events are no longer forwarded",
+      "DeleteRule, retried for 5 minutes while the rule still has targets (its targets are deleted first): the rule's root events are no longer forwarded",
   },
   "aws:cloudwatch/eventTarget:EventTarget": {
     upstream: `${UPSTREAM}events/target.go`,
