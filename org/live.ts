@@ -1,3 +1,4 @@
+import { discoveryClientSettings } from "./clientSettings";
 import { OrganizationsClient, OrganizationsClientConfig } from "@aws-sdk/client-organizations";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { InputError } from "../lib/errors";
@@ -21,14 +22,7 @@ export function createOrganizationsClient(
   options: { region?: string; profile?: string },
   overrides: Partial<OrganizationsClientConfig> = {},
 ): OrganizationsClient {
-  return new OrganizationsClient({
-    region:
-      options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
-    profile: options.profile,
-    retryMode: "adaptive",
-    maxAttempts: 10,
-    ...overrides,
-  });
+  return new OrganizationsClient({ ...discoveryClientSettings(options), ...overrides });
 }
 
 /**
@@ -135,35 +129,42 @@ export async function readLiveOrganization(options: {
   }
 }
 
-/** A ListStackInstances failure, in one line naming what to fix. */
-function describeStackSetError(error: unknown): Error {
+/**
+ * A failed call of a discovery step beyond Organizations, in one line naming what to fix: the
+ * permission to grant when it was denied, else what failed and AWS's reason.
+ */
+function describeStepError(
+  error: unknown,
+  step: { operation: string; service: string; allow: string; reading: string },
+): Error {
   const cause = error as { name?: string; message?: string } | null;
   const name = cause?.name ?? "";
   const message = (cause?.message ?? String(error)).replace(/\s+/g, " ").trim();
   if (name === "AccessDeniedException" || name === "AccessDenied") {
     return new InputError(
-      `ListStackInstances: CloudFormation denied access (${message}); allow cloudformation:ListStackInstances on the aws-org-guardrails stack set to the management account's credentials`,
+      `${step.operation}: ${step.service} denied access (${message}); allow ${step.allow} to the management account's credentials`,
     );
   }
   return new InputError(
-    `ListStackInstances: reading the fast path's stack instances failed: ${name ? `${name}: ` : ""}${message}`,
+    `${step.operation}: reading ${step.reading} failed: ${name ? `${name}: ` : ""}${message}`,
   );
 }
 
-/** A DescribeTrails failure, in one line naming what to fix. */
-function describeTrailError(error: unknown): Error {
-  const cause = error as { name?: string; message?: string } | null;
-  const name = cause?.name ?? "";
-  const message = (cause?.message ?? String(error)).replace(/\s+/g, " ").trim();
-  if (name === "AccessDeniedException" || name === "AccessDenied") {
-    return new InputError(
-      `DescribeTrails: CloudTrail denied access (${message}); allow cloudtrail:DescribeTrails to the management account's credentials`,
-    );
-  }
-  return new InputError(
-    `DescribeTrails: reading the organization trails failed: ${name ? `${name}: ` : ""}${message}`,
-  );
-}
+const describeStackSetError = (error: unknown) =>
+  describeStepError(error, {
+    operation: "ListStackInstances",
+    service: "CloudFormation",
+    allow: "cloudformation:ListStackInstances on the aws-org-guardrails stack set",
+    reading: "the fast path's stack instances",
+  });
+
+const describeTrailError = (error: unknown) =>
+  describeStepError(error, {
+    operation: "DescribeTrails",
+    service: "CloudTrail",
+    allow: "cloudtrail:DescribeTrails",
+    reading: "the organization trails",
+  });
 
 const CREDENTIALS_REJECTED = new Set([
   "ExpiredTokenException",

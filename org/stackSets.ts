@@ -1,3 +1,4 @@
+import { discoveryClientSettings } from "./clientSettings";
 import {
   CloudFormationClient,
   paginateListStackInstances,
@@ -17,14 +18,7 @@ export function createCloudFormationClient(
   options: { region?: string; profile?: string },
   overrides: Partial<ConstructorParameters<typeof CloudFormationClient>[0]> = {},
 ): CloudFormationClient {
-  return new CloudFormationClient({
-    region:
-      options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
-    profile: options.profile,
-    retryMode: "adaptive",
-    maxAttempts: 10,
-    ...overrides,
-  });
+  return new CloudFormationClient({ ...discoveryClientSettings(options), ...overrides });
 }
 
 /**

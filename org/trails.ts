@@ -1,3 +1,4 @@
+import { discoveryClientSettings } from "./clientSettings";
 import { CloudTrailClient, DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";
 import { OrganizationSnapshot } from "./snapshot";
 
@@ -11,14 +12,7 @@ export function createCloudTrailClient(
   options: { region?: string; profile?: string },
   overrides: Partial<ConstructorParameters<typeof CloudTrailClient>[0]> = {},
 ): CloudTrailClient {
-  return new CloudTrailClient({
-    region:
-      options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
-    profile: options.profile,
-    retryMode: "adaptive",
-    maxAttempts: 10,
-    ...overrides,
-  });
+  return new CloudTrailClient({ ...discoveryClientSettings(options), ...overrides });
 }
 
 /**

@@ -12,9 +12,9 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { cloudTrailEventOf } from "../detection/eventPattern";
-import { createLambdaHandler } from "../notifier/lambda";
+import { lambdaContainer, useEnvironment } from "./support/notifierEnv";
 import { CORPUS_EVENTS } from "./support/fixtures";
 
 /**
@@ -85,7 +85,6 @@ describe("the notifier on both paths (EventBridge and the log group's subscripti
     BREAK_GLASS_WINDOWS: "[]",
     ALERT_STORE_TABLE: TABLE,
   };
-  const saved = Object.fromEntries(Object.keys(ENV).map((name) => [name, process.env[name]]));
 
   beforeEach(() => {
     sns.reset();
@@ -96,29 +95,11 @@ describe("the notifier on both paths (EventBridge and the log group's subscripti
     sns.on(PublishCommand).resolves({ MessageId: "m-1" });
     organizations.on(DescribeAccountCommand).resolves({ Account: { Name: "payments-prod" } });
     logs.on(FilterLogEventsCommand).resolves({ events: [] });
-    Object.assign(process.env, ENV);
   });
-  afterEach(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) {
-        delete process.env[name];
-      } else {
-        process.env[name] = value;
-      }
-    }
-  });
+  useEnvironment(ENV);
 
   /** One container of the function. */
-  const container = (lines: string[] = []) =>
-    createLambdaHandler({
-      sns: new SNSClient({ region: "us-east-1" }),
-      organizations: new OrganizationsClient({ region: "us-east-1" }),
-      logs: new CloudWatchLogsClient({ region: "us-east-1" }),
-      dynamodb: new DynamoDBClient({ region: "us-east-1" }),
-      retryDelaysMs: [],
-      env: process.env,
-      log: (line) => lines.push(line),
-    });
+  const container = lambdaContainer;
   const viaLogs = (record: unknown) => ({
     awslogs: {
       data: gzipSync(

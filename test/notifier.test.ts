@@ -5,12 +5,11 @@ import {
   TooManyRequestsException,
 } from "@aws-sdk/client-organizations";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { AssumeRootProver, RecordCallSource } from "../notifier/assumeRootProof";
 import { BreakGlassWindow } from "../notifier/breakGlass";
@@ -21,7 +20,7 @@ import {
   RootActivityHandlerOptions,
   RootActivityMessage,
 } from "../notifier/handler";
-import { createLambdaHandler, handler as lambdaHandler } from "../notifier/lambda";
+import { handler as lambdaHandler } from "../notifier/lambda";
 import { decodeSubscriptionPayload, SubscriptionPayloadError } from "../notifier/payload";
 import {
   CREDENTIAL_LABELS,
@@ -29,6 +28,7 @@ import {
   MAX_SUBJECT_LENGTH,
   RootAlert,
 } from "../notifier/rootEvent";
+import { lambdaContainer, useEnvironment } from "./support/notifierEnv";
 import { CORPUS_DIR } from "./support/fixtures";
 
 // ---------------------------------------------------------------------------------------------
@@ -713,7 +713,6 @@ describe("notifier/lambda.ts wiring", () => {
     ASSUME_ROOT_LOOKUPS_PER_SECOND: "2",
     BREAK_GLASS_WINDOWS: "[]",
   };
-  const saved = Object.fromEntries(Object.keys(ENV).map((name) => [name, process.env[name]]));
 
   beforeEach(() => {
     sns.reset();
@@ -721,28 +720,10 @@ describe("notifier/lambda.ts wiring", () => {
     logsMock.reset();
     sns.on(PublishCommand).resolves({ MessageId: "m-1" });
     logsMock.on(FilterLogEventsCommand).resolves({ events: [] });
-    Object.assign(process.env, ENV);
   });
-  afterEach(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) {
-        delete process.env[name];
-      } else {
-        process.env[name] = value;
-      }
-    }
-  });
+  useEnvironment(ENV);
 
-  const wiring = (logs: string[] = []) =>
-    createLambdaHandler({
-      sns: new SNSClient({ region: "us-east-1" }),
-      organizations: new OrganizationsClient({ region: "us-east-1" }),
-      logs: new CloudWatchLogsClient({ region: "us-east-1" }),
-      dynamodb: new DynamoDBClient({ region: "us-east-1" }),
-      retryDelaysMs: [],
-      env: process.env,
-      log: (line) => logs.push(line),
-    });
+  const wiring = lambdaContainer;
 
   it("the exported handler pages unexplained root use through PAGING_TOPIC_ARN, with attributes and the account name", async () => {
     organizations
