@@ -40,6 +40,19 @@ const SESSION_EVENT = records.find((r) => r.eventName === "DeleteBucketPolicy") 
 const TABLE = "aws-org-guardrails-root-alerts";
 
 /**
+ * AWS's pair, the call a minute ago and the session's action 30 s after it: the store keeps a call
+ * only while its session can be in use.
+ */
+function recentSession() {
+  const calledAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
+  const call = { ...structuredClone(CALL), eventTime: calledAt.replace(".000", "") };
+  const session = structuredClone(SESSION_EVENT);
+  session.eventTime = new Date(Date.parse(calledAt) + 30_000).toISOString();
+  session.userIdentity.sessionContext.attributes.creationDate = call.eventTime;
+  return { calledAt, call, session };
+}
+
+/**
  * An independent fake of the DynamoDB table: items by `pk`, PutItem's condition
  * `attribute_not_exists(pk) OR expiresAt < :now` evaluated as DynamoDB documents it.
  */
@@ -190,12 +203,7 @@ describe("the notifier on both paths (EventBridge and the log group's subscripti
   });
 
   it("keeps a forwarded AssumeRoot call and proves its session's event with it, without the log group", async () => {
-    // AWS's pair, a minute ago: the store keeps a call only while its session can be in use.
-    const calledAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
-    const call = { ...structuredClone(CALL), eventTime: calledAt.replace(".000", "") };
-    const session = structuredClone(SESSION_EVENT);
-    session.eventTime = new Date(Date.parse(calledAt) + 30_000).toISOString();
-    session.userIdentity.sessionContext.attributes.creationDate = call.eventTime;
+    const { calledAt, call, session } = recentSession();
     const kept = await container()(viaEventBridge(call));
     expect(kept).toMatchObject({ received: 1, published: 0 });
     const key = `assumeRoot#${CALL.responseElements.credentials.accessKeyId}`;
@@ -220,11 +228,7 @@ describe("the notifier on both paths (EventBridge and the log group's subscripti
   });
 
   it("keeps a call the log group proved, so another container proves the session without a walk", async () => {
-    const calledAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
-    const call = { ...structuredClone(CALL), eventTime: calledAt.replace(".000", "") };
-    const session = structuredClone(SESSION_EVENT);
-    session.eventTime = new Date(Date.parse(calledAt) + 30_000).toISOString();
-    session.userIdentity.sessionContext.attributes.creationDate = call.eventTime;
+    const { calledAt, call, session } = recentSession();
     logs.on(FilterLogEventsCommand).resolves({
       events: [
         { message: JSON.stringify(call), logStreamName: "111111111111_CloudTrail_us-west-2" },
