@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { rootCredentialsCommand } from "../cli/rootCredentials";
+import { rootCredentialsCommand } from "../cli/root-credentials";
 import { taskPolicyArn } from "../rootCredentials/credentials";
 import { DEV, devOrganization, FIXTURE_STACKS } from "./support/fixtures";
 
