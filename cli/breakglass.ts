@@ -1,6 +1,10 @@
 import { ASSUME_ROOT_TASKS, OTHER_TASK } from "../breakglass/assumeRoot";
 import { closeBreakGlass, listBreakGlass, openBreakGlass } from "../breakglass/workflow";
 import { InputError } from "../lib/errors";
+import { PROJECT_DIR } from "../lib/paths";
+import { defaultSnapshotPath } from "../offline/stackFile";
+import { readSnapshotFile } from "../org/source";
+import { DEFAULT_MAX_AUDIT_AGE_HOURS, readAuditFile } from "../rootCredentials/auditFile";
 import { defineCommand, runWhenMain, STACK_OPTIONS } from "./command";
 
 const DEFAULT_HOURS = 4;
@@ -28,6 +32,13 @@ export const breakGlassCommand = defineCommand(
         type: "string",
         value: "N",
         description: `how long the window stays open (default ${DEFAULT_HOURS}, at most rootAccess.maxBreakGlassHours)`,
+      },
+      "root-credentials": {
+        type: "string",
+        value: "<audit.json>",
+        path: true,
+        description:
+          "open: the JSON of npm run root-credentials -- audit; says when the account's root user has no password to sign in with",
       },
       task: {
         type: "string",
@@ -61,6 +72,17 @@ export const breakGlassCommand = defineCommand(
     ].join(" ");
     const pulumiStack = `--stack ${location.stack}`;
     if (command === "open") {
+      // Read before anything is written: a bad audit file changes nothing.
+      const audit =
+        values["root-credentials"] === undefined
+          ? undefined
+          : readAuditFile(values["root-credentials"], {
+              organizationId: readSnapshotFile(
+                values.org ?? defaultSnapshotPath(location.stack, PROJECT_DIR, values.stacks),
+              ).organization.id,
+              maxAgeHours: DEFAULT_MAX_AUDIT_AGE_HOURS,
+              now: new Date(),
+            });
       const hours = values.hours === undefined ? DEFAULT_HOURS : Number(values.hours);
       if (values.hours !== undefined && !(hours > 0)) {
         throw new InputError(`--hours: must be a positive number of hours, got "${values.hours}"`);
@@ -95,6 +117,18 @@ export const breakGlassCommand = defineCommand(
       out(
         `Opened a break-glass window for ${result.entry.accountId} (${result.accountName}) until ${result.entry.expiresAt} (${hours} h).`,
       );
+      if (audit !== undefined) {
+        const entry = audit.byAccount.get(result.entry.accountId);
+        if (entry?.credentials?.password === false) {
+          out(
+            `The root user of ${result.entry.accountId} has no password (audited ${audit.auditedAt.toISOString()}): the window is of no use until one is recovered. From the management account: AssumeRoot with IAMCreateRootUserPassword and CreateLoginProfile, which lets the owner of the account's root e-mail set one with "Forgot password" (README, "Remove root credentials from every member account").`,
+          );
+        } else if (entry?.credentials === undefined) {
+          out(
+            `The audit (${audit.file}) does not say whether the root user of ${result.entry.accountId} has a password: ${entry === undefined ? "not audited" : `its audit failed: ${entry.error}`}.`,
+          );
+        }
+      }
       out(`Wrote ${result.file}. Next:`);
       out(
         `  pulumi preview ${pulumiStack}   # the root-access SCP exempts ${result.entry.accountId} until then`,

@@ -1,5 +1,7 @@
 import { computeCoverage, CoverageReport, coverageField } from "../coverage/coverage";
+import { InputError } from "../lib/errors";
 import { writeFileAtomic } from "../lib/files";
+import { DEFAULT_MAX_AUDIT_AGE_HOURS, readAuditFile } from "../rootCredentials/auditFile";
 import { loadStackInputs } from "../offline/stackInputs";
 import { SCP_DEFINITIONS } from "../policies/scpDefinitions";
 import { defineCommand, JSON_OPTION, runWhenMain, STACK_OPTIONS, stackInputs } from "./command";
@@ -34,6 +36,7 @@ export function renderCoverageTable(report: CoverageReport): string {
     ...SCP_DEFINITIONS.map((definition) => yesNo(account[coverageField(definition.kind)])),
     yesNo(account.organizationTrail),
     fastPathCell(account.fastPath),
+    ...(report.rootCredentialsAudit === undefined ? [] : [account.rootCredentials ?? "-"]),
     account.breakGlass === undefined
       ? "-"
       : `${account.breakGlass.state} until ${account.breakGlass.expiresAt}`,
@@ -48,6 +51,7 @@ export function renderCoverageTable(report: CoverageReport): string {
     ...SCP_DEFINITIONS.map((definition) => definition.column),
     "trail",
     "fast path",
+    ...(report.rootCredentialsAudit === undefined ? [] : ["root credentials"]),
     "break-glass",
     "verdict",
     "SCPs in force",
@@ -68,6 +72,11 @@ export function renderCoverageTable(report: CoverageReport): string {
   for (const account of report.inactive) {
     lines.push(
       `Not active, not counted: ${account.accountId} (${account.name}) is ${account.state}.`,
+    );
+  }
+  if (report.rootCredentialsAudit !== undefined) {
+    lines.push(
+      `Root credentials as audited at ${report.rootCredentialsAudit.auditedAt} (${report.rootCredentialsAudit.ageHours} h ago, ${report.rootCredentialsAudit.file}).`,
     );
   }
   if (!report.fastPathKnown) {
@@ -93,6 +102,18 @@ export const coverageCommand = defineCommand(
     options: {
       ...STACK_OPTIONS,
       json: { ...JSON_OPTION.json, description: "also write the report as JSON to this file" },
+      "root-credentials": {
+        type: "string",
+        value: "<audit.json>",
+        path: true,
+        description:
+          "the JSON of npm run root-credentials -- audit: each account's root credentials, none allowed",
+      },
+      "max-audit-age": {
+        type: "string",
+        value: "<hours>",
+        description: `the oldest audit accepted (default ${DEFAULT_MAX_AUDIT_AGE_HOURS})`,
+      },
     },
     verdict: "some active member account is not covered (listed on stderr)",
   },
@@ -103,13 +124,35 @@ export const coverageCommand = defineCommand(
       stacksDir: values.stacks,
       json: values.json,
     };
+    const maxAge =
+      values["max-audit-age"] === undefined
+        ? DEFAULT_MAX_AUDIT_AGE_HOURS
+        : Number(values["max-audit-age"]);
+    if (!(maxAge > 0) || !Number.isFinite(maxAge)) {
+      throw new InputError(
+        `--max-audit-age: must be a positive number of hours, got "${values["max-audit-age"]}"`,
+      );
+    }
+    if (values["max-audit-age"] !== undefined && values["root-credentials"] === undefined) {
+      throw new InputError("--max-audit-age: only with --root-credentials <audit.json>");
+    }
     const inputs = loadStackInputs(args);
+    const now = new Date();
+    const audit =
+      values["root-credentials"] === undefined
+        ? undefined
+        : readAuditFile(values["root-credentials"], {
+            organizationId: inputs.organization.organization.id,
+            maxAgeHours: maxAge,
+            now,
+          });
     const report = computeCoverage(
       inputs.config,
       inputs.organization,
       inputs.scps,
       inputs.topology,
-      new Date(),
+      now,
+      audit,
     );
     if (args.json !== undefined) {
       writeFileAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,5 +1,6 @@
 import { DeclaredTopology, declaredAncestors } from "../config/declared";
 import { fastPathRegions } from "../config/names";
+import { RootCredentialsAudit, rootCredentialsLine } from "../rootCredentials/auditFile";
 import { GuardrailConfig } from "../config/schema";
 import { AccountState, OrganizationModel } from "../org/model";
 import { SCP_DEFINITIONS, ScpKind } from "../policies/scpDefinitions";
@@ -46,6 +47,8 @@ export interface AccountCoverage extends ScpCoverage {
   readonly scps: readonly ScpInForce[];
   readonly organizationTrail: boolean;
   readonly fastPath: FastPathCoverage;
+  /** With a root-credentials audit: "none", "password, 2 access keys", "not audited", ... */
+  readonly rootCredentials?: string;
   readonly breakGlass?: { readonly expiresAt: string; readonly state: "open" | "expired" };
   readonly covered: boolean;
   /** Why not, for uncovered accounts. */
@@ -62,6 +65,12 @@ export interface CoverageReport {
   readonly fastPathKnown: boolean;
   /** The region the stack set was read in, when it was. */
   readonly fastPathReadIn: string | undefined;
+  /** The root-credentials audit the report used, when one was given. */
+  readonly rootCredentialsAudit?: {
+    readonly file: string;
+    readonly auditedAt: string;
+    readonly ageHours: number;
+  };
   readonly accounts: readonly AccountCoverage[];
   /** Suspended or closing accounts: listed apart, never counted as uncovered. */
   readonly inactive: readonly {
@@ -79,6 +88,7 @@ export function computeCoverage(
   scps: ScpPlan,
   topology: DeclaredTopology,
   now: Date,
+  rootCredentials?: RootCredentialsAudit,
 ): CoverageReport {
   const ours = new Set(scps.all.map((scp) => scp.name));
   const attachedHere = (targetId: string): ScpInForce[] => [
@@ -178,6 +188,16 @@ export function computeCoverage(
         `the fast path is not deployed in ${notDeployed.map((entry) => `${entry.region} (${entry.state})`).join(", ")}: root events there reach the notifier only minutes later, through the log group`,
       );
     }
+    // Accounts still to be created have no root credentials to audit yet.
+    const credentials =
+      rootCredentials === undefined || state === "TO BE CREATED"
+        ? undefined
+        : rootCredentialsLine(rootCredentials, accountId);
+    if (credentials !== undefined && credentials !== "none") {
+      gaps.push(
+        `root credentials: ${credentials} (npm run root-credentials -- remove --accounts ${accountId})`,
+      );
+    }
     const breakGlass = breakGlassOf(accountId);
     if (breakGlass?.state === "expired") {
       gaps.push(`its break-glass entry expired at ${breakGlass.expiresAt}: remove it`);
@@ -200,6 +220,7 @@ export function computeCoverage(
       // An organization trail logs every account of the organization, present and future.
       organizationTrail: true,
       fastPath,
+      ...(credentials === undefined ? {} : { rootCredentials: credentials }),
       breakGlass,
       covered: gaps.length === 0,
       gaps,
@@ -230,6 +251,15 @@ export function computeCoverage(
     existingScpsKnown: organization.policies !== undefined,
     fastPathKnown: organization.stackSet !== undefined && stackSetReadHere,
     fastPathReadIn: organization.stackSet?.region,
+    ...(rootCredentials === undefined
+      ? {}
+      : {
+          rootCredentialsAudit: {
+            file: rootCredentials.file,
+            auditedAt: rootCredentials.auditedAt.toISOString(),
+            ageHours: Math.round(rootCredentials.ageHours * 10) / 10,
+          },
+        }),
     accounts,
     inactive: organization
       .memberAccounts()
