@@ -30,7 +30,11 @@ export function runCommand(
 }
 
 /** The same as runCommand, without blocking: for tests that run many commands concurrently. */
-export function runCommandAsync(name: string, args: readonly string[]): Promise<CliResult> {
+export function runCommandAsync(
+  name: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -38,6 +42,7 @@ export function runCommandAsync(name: string, args: readonly string[]): Promise<
       {
         cwd: PROJECT_DIR,
         stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, ...options.env },
       },
     );
     let stdout = "";
