@@ -9,6 +9,14 @@ import { defineCommand, runWhenMain, STACK_OPTIONS } from "./command";
 
 const DEFAULT_HOURS = 4;
 
+function maxAuditAge(text: string | undefined): number {
+  const hours = text === undefined ? DEFAULT_MAX_AUDIT_AGE_HOURS : Number(text);
+  if (!(hours > 0) || !Number.isFinite(hours)) {
+    throw new InputError(`--max-audit-age: must be a positive number of hours, got "${text}"`);
+  }
+  return hours;
+}
+
 function formatLeft(minutes: number): string {
   const abs = Math.abs(minutes);
   const text = abs >= 60 ? `${Math.floor(abs / 60)} h ${abs % 60} min` : `${abs} min`;
@@ -39,6 +47,11 @@ export const breakGlassCommand = defineCommand(
         path: true,
         description:
           "open: the JSON of npm run root-credentials -- audit; says when the account's root user has no password to sign in with",
+      },
+      "max-audit-age": {
+        type: "string",
+        value: "<hours>",
+        description: `open: the oldest --root-credentials audit accepted (default ${DEFAULT_MAX_AUDIT_AGE_HOURS})`,
       },
       task: {
         type: "string",
@@ -80,7 +93,7 @@ export const breakGlassCommand = defineCommand(
               organizationId: readSnapshotFile(
                 values.org ?? defaultSnapshotPath(location.stack, PROJECT_DIR, values.stacks),
               ).organization.id,
-              maxAgeHours: DEFAULT_MAX_AUDIT_AGE_HOURS,
+              maxAgeHours: maxAuditAge(values["max-audit-age"]),
               now: new Date(),
             });
       const hours = values.hours === undefined ? DEFAULT_HOURS : Number(values.hours);

@@ -1,5 +1,5 @@
 import { IAMClient } from "@aws-sdk/client-iam";
-import { STSClient } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { GLOBAL_EVENTS_REGION } from "../config/regions";
 import { InputError } from "../lib/errors";
 import { writeFileAtomic } from "../lib/files";
@@ -12,6 +12,7 @@ import {
   describeCredentials,
   hasCredentials,
   inParallel,
+  oneLine,
   removeAccountCredentials,
   RootCredentialClients,
 } from "../rootCredentials/credentials";
@@ -206,43 +207,81 @@ export const rootCredentialsCommand = defineCommand(
         "audit: --all and --yes belong to remove; audit reads every active member account unless --accounts names some",
       );
     }
-    const accounts = selectAccounts(organization, values.accounts);
+    if (!config.centralizedRootAccess.enabled) {
+      throw new InputError(
+        "centralizedRootAccess.enabled is false in the stack: AssumeRoot needs RootCredentialsManagement and RootSessions; turn it on and pulumi up first",
+      );
+    }
+    // The arguments first: bad input is refused before any call to AWS.
+    const selected = selectAccounts(organization, values.accounts);
     const clients = defaultClients(config.homeRegion, organization.partition);
+    const caller = await callerOf(
+      clients,
+      organization,
+      config.centralizedRootAccess.delegatedAdministrators,
+    );
+    // The caller's own account is never a target (AssumeRoot is for member accounts).
+    const accounts = selected.filter((account) => account.id !== caller);
     const partition = organization.partition;
     const out = (text = "") => io.stdout(`${text}\n`);
 
-    const audit = async (verb: string): Promise<AccountAudit[]> =>
-      inParallel(
+    const audit = async (verb: string): Promise<{ at: Date; audits: AccountAudit[] }> => {
+      // The audit's time is when it started: its oldest answer is that old.
+      const at = new Date();
+      const audits = await inParallel(
         accounts,
         ACCOUNT_CONCURRENCY,
         (account) => auditAccount(clients, account, partition),
         progress(io, verb, accounts.length),
       );
-    const finish = (audits: readonly AccountAudit[]): number => {
+      return { at, audits };
+    };
+    const finish = (
+      at: Date,
+      audits: readonly AccountAudit[],
+      removals?: readonly AccountRemoval[],
+    ): number => {
       out(auditTable(audits));
       if (values.json !== undefined) {
+        const report = auditReport(organization.organization.id, at, audits);
         writeFileAtomic(
           values.json,
-          `${JSON.stringify(auditReport(organization.organization.id, new Date(), audits), null, 2)}\n`,
+          `${JSON.stringify(
+            removals === undefined
+              ? report
+              : {
+                  ...report,
+                  removals: removals.map((removal) => ({
+                    accountId: removal.accountId,
+                    deleted: removal.deleted,
+                    error: removal.error ?? null,
+                  })),
+                },
+            null,
+            2,
+          )}\n`,
         );
       }
-      const left = audits.filter(
-        (entry) => entry.credentials === undefined || hasCredentials(entry.credentials),
-      );
+      const failed = audits.filter((entry) => entry.credentials === undefined).length;
+      const dirty = audits.filter(
+        (entry) => entry.credentials !== undefined && hasCredentials(entry.credentials),
+      ).length;
+      const unfinished = (removals ?? []).filter((removal) => removal.error !== undefined).length;
       out();
       out(
-        left.length === 0
+        failed + dirty + unfinished === 0
           ? `No root credentials in any of the ${audits.length} account(s).`
-          : `${left.length} of ${audits.length} account(s) have root credentials or could not be checked.`,
+          : `Of ${audits.length} account(s): ${dirty} with root credentials, ${failed} that could not be checked${removals === undefined ? "" : `, ${unfinished} whose removal failed in part`}.`,
       );
-      return left.length === 0 ? EXIT.ok : EXIT.verdict;
+      return failed + dirty + unfinished === 0 ? EXIT.ok : EXIT.verdict;
     };
 
     if (subcommand === "audit") {
-      return finish(await audit("audited"));
+      const { at, audits } = await audit("audited");
+      return finish(at, audits);
     }
     if (!values.yes) {
-      const audits = await audit("audited");
+      const { at, audits } = await audit("audited");
       out("Dry run: nothing deleted. With --yes, remove would delete:");
       for (const entry of audits) {
         out(
@@ -253,29 +292,67 @@ export const rootCredentialsCommand = defineCommand(
           }`,
         );
       }
-      return finish(audits);
+      return finish(at, audits);
     }
+    const at = new Date();
+    out("Deleted:");
+    // Each account's line as soon as it is done: a run stopped half-way leaves its record.
     const removals: AccountRemoval[] = await inParallel(
       accounts,
       ACCOUNT_CONCURRENCY,
-      (account) => removeAccountCredentials(clients, account, partition),
+      async (account) => {
+        const removal = await removeAccountCredentials(clients, account, partition);
+        out(
+          `  ${removal.accountId} (${removal.name}): ${
+            removal.deleted.length === 0 && removal.error === undefined
+              ? "nothing (no root credentials)"
+              : removal.deleted.join(", ") || "nothing"
+          }${removal.error === undefined ? "" : `; FAILED: ${removal.error}`}`,
+        );
+        return removal;
+      },
       progress(io, "cleaned", accounts.length),
     );
-    out("Deleted:");
-    for (const removal of removals) {
-      out(
-        `  ${removal.accountId} (${removal.name}): ${
-          removal.deleted.length === 0 && removal.error === undefined
-            ? "nothing (no root credentials)"
-            : removal.deleted.join(", ") || "nothing"
-        }${removal.error === undefined ? "" : `; FAILED: ${removal.error}`}`,
-      );
-    }
     out();
-    out("After:");
-    return finish(await audit("audited"));
+    out("After (read with the same sessions):");
+    return finish(
+      at,
+      removals.map((removal) => ({
+        accountId: removal.accountId,
+        name: removal.name,
+        ...(removal.after === undefined
+          ? { error: removal.error ?? "not read" }
+          : { credentials: removal.after }),
+      })),
+      removals,
+    );
   },
 );
+
+/**
+ * Who runs the command (STS GetCallerIdentity): the management account, or an IAM delegated
+ * administrator of the stack; anything else is refused before any AssumeRoot, in one line (a
+ * wrong profile would otherwise fail once per account).
+ */
+async function callerOf(
+  clients: RootCredentialClients,
+  organization: OrganizationModel,
+  delegatedAdministrators: readonly string[],
+): Promise<string> {
+  let account: string | undefined;
+  try {
+    account = (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
+  } catch (error) {
+    throw new InputError(`cannot call STS with these credentials: ${oneLine(error)}`);
+  }
+  const allowed = [organization.managementAccountId, ...delegatedAdministrators];
+  if (account === undefined || !allowed.includes(account)) {
+    throw new InputError(
+      `the credentials are for account ${String(account)}, not the management account ${organization.managementAccountId}${delegatedAdministrators.length > 0 ? ` or an IAM delegated administrator (${delegatedAdministrators.join(", ")})` : ""}: run with the management account's credentials`,
+    );
+  }
+  return account;
+}
 
 /** What remove would delete, in words. */
 function removalOf(credentials: NonNullable<AccountAudit["credentials"]>): string {

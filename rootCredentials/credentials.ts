@@ -155,20 +155,26 @@ export async function auditAccount(
   account: { readonly id: string; readonly name: string },
   partition: string,
 ): Promise<AccountAudit> {
+  let iam: IAMClient | undefined;
   try {
-    const iam = await rootSession(clients, account.id, partition, "IAMAuditRootUserCredentials");
+    iam = await rootSession(clients, account.id, partition, "IAMAuditRootUserCredentials");
     return { accountId: account.id, name: account.name, credentials: await readCredentials(iam) };
   } catch (error) {
     return { accountId: account.id, name: account.name, error: oneLine(error) };
+  } finally {
+    // One client per session: its connections go with it (thousands of accounts in a run).
+    iam?.destroy();
   }
 }
 
 export interface AccountRemoval {
   readonly accountId: string;
   readonly name: string;
-  /** What was there before, and what each delete did. */
+  /** What was there before, what was deleted, and what is left (read with the same session). */
   readonly before?: RootCredentials;
   readonly deleted: readonly string[];
+  readonly after?: RootCredentials;
+  /** Every delete or read that failed, in one line. */
   readonly error?: string;
 }
 
@@ -187,18 +193,25 @@ export async function removeAccountCredentials(
   let before: RootCredentials;
   try {
     iam = await rootSession(clients, account.id, partition, "IAMDeleteRootUserCredentials");
+  } catch (error) {
+    return { accountId: account.id, name: account.name, deleted: [], error: oneLine(error) };
+  }
+  try {
     before = await readCredentials(iam);
   } catch (error) {
+    iam.destroy();
     return { accountId: account.id, name: account.name, deleted: [], error: oneLine(error) };
   }
   const deleted: string[] = [];
   const errors: string[] = [];
-  const attempt = async (what: string, call: () => Promise<unknown>) => {
+  const attempt = async (what: string, call: () => Promise<unknown>): Promise<boolean> => {
     try {
       await call();
       deleted.push(what);
+      return true;
     } catch (error) {
       errors.push(`${what}: ${oneLine(error)}`);
+      return false;
     }
   };
   if (before.password) {
@@ -210,25 +223,40 @@ export async function removeAccountCredentials(
     );
   }
   for (const serial of before.mfaDevices) {
-    await attempt(`MFA device ${serial}`, async () => {
-      await iam.send(new DeactivateMFADeviceCommand({ SerialNumber: serial }));
-      // A virtual device is an IAM resource of its own (its serial is its ARN); a hardware or
-      // passkey device is only deactivated.
-      if (serial.includes(":mfa/")) {
-        await iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial }));
-      }
-    });
+    // Deactivated first (it then no longer shows as the root user's); a virtual device is an
+    // IAM resource of its own (its serial is its ARN, `:mfa/`) and is deleted too, separately, so
+    // one deactivated but not deleted is reported, never lost from sight. A hardware or passkey
+    // device is only deactivated.
+    const deactivated = await attempt(`MFA device ${serial}`, () =>
+      iam.send(new DeactivateMFADeviceCommand({ SerialNumber: serial })),
+    );
+    if (deactivated && serial.includes(":mfa/")) {
+      await attempt(`virtual MFA device ${serial} (deactivated, then deleted)`, () =>
+        iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })),
+      );
+    }
   }
   for (const certificate of before.signingCertificates) {
     await attempt(`signing certificate ${certificate.id}`, () =>
       iam.send(new DeleteSigningCertificateCommand({ CertificateId: certificate.id })),
     );
   }
+  // What is left, read with the same session (the delete task allows the reads): one root
+  // session per account, not two.
+  let after: RootCredentials | undefined;
+  try {
+    after = await readCredentials(iam);
+  } catch (error) {
+    errors.push(`reading what is left: ${oneLine(error)}`);
+  } finally {
+    iam.destroy();
+  }
   return {
     accountId: account.id,
     name: account.name,
     before,
     deleted,
+    ...(after === undefined ? {} : { after }),
     ...(errors.length === 0 ? {} : { error: errors.join("; ") }),
   };
 }

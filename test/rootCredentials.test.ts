@@ -11,7 +11,7 @@ import {
   ListSigningCertificatesCommand,
   NoSuchEntityException,
 } from "@aws-sdk/client-iam";
-import { AssumeRootCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRootCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -74,6 +74,7 @@ beforeEach(() => {
     ACTIVE.map((id) => [id, { password: false, keys: [], mfa: [], certificates: [] }]),
   );
   denied = new Set();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: DEV.management });
   sts.on(AssumeRootCommand).callsFake((input) => {
     if (denied.has(input.TargetPrincipal)) {
       throw Object.assign(new Error("User is not authorized to perform: sts:AssumeRoot"), {
@@ -294,7 +295,9 @@ describe("npm run root-credentials -- remove", () => {
       mfa: [],
       certificates: [],
     });
-    expect(result.stdout).toContain("After:");
+    expect(result.stdout).toContain("After (read with the same sessions):");
+    // One root session per account: the delete session reads what is left.
+    expect(sts.commandCalls(AssumeRootCommand)).toHaveLength(ACTIVE.length);
     expect(result.stdout).toContain(
       `No root credentials in any of the ${ACTIVE.length} account(s).`,
     );
@@ -327,6 +330,80 @@ describe("npm run root-credentials -- remove", () => {
     }
     expect((await run("audit", "--yes")).status).toBe(2);
     expect(sts.commandCalls(AssumeRootCommand)).toHaveLength(0);
+  });
+});
+
+describe("npm run root-credentials: what it checks first, and what it never hides", () => {
+  it("refuses credentials of another account before any AssumeRoot, in one line", async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: DEV.paymentsProd });
+    const result = await run("audit");
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      `root-credentials: the credentials are for account ${DEV.paymentsProd}, not the management account ${DEV.management}: run with the management account's credentials`,
+    );
+    expect(sts.commandCalls(AssumeRootCommand)).toHaveLength(0);
+  });
+
+  it("refuses when the stack has centralized root access off", async () => {
+    const {
+      mkdtempSync: temp,
+      cpSync,
+      readFileSync: read,
+      writeFileSync: write,
+    } = await import("node:fs");
+    const dir = temp(path.join(tmpdir(), "root-credentials-off-"));
+    cpSync(FIXTURE_STACKS, dir, { recursive: true });
+    const file = path.join(dir, "Pulumi.dev.yaml");
+    write(
+      file,
+      `${read(file, "utf8")}  aws-org-guardrails:centralizedRootAccess:\n    enabled: false\n`,
+    );
+    let stderr = "";
+    const status = await rootCredentialsCommand.run(["audit", "--stack", "dev", "--stacks", dir], {
+      stdout: () => undefined,
+      stderr: (text) => (stderr += text),
+    });
+    expect(status).toBe(2);
+    expect(stderr).toContain("centralizedRootAccess.enabled is false in the stack");
+    expect(sts.commandCalls(AssumeRootCommand)).toHaveLength(0);
+  });
+
+  it("only deactivates a hardware device, and reports a virtual one deactivated but not deleted", async () => {
+    users.set(DEV.paymentsProd, {
+      password: false,
+      keys: [],
+      mfa: ["GAHT12345678", `arn:aws:iam::${DEV.paymentsProd}:mfa/root-account-mfa-device`],
+      certificates: [],
+    });
+    iam.on(DeactivateMFADeviceCommand).callsFake(async (input, getClient) => {
+      const { user } = await sessionOf(getClient);
+      // Deactivated devices no longer show as the root user's.
+      user.mfa = user.mfa.filter((serial) => serial !== input.SerialNumber);
+      return {};
+    });
+    iam
+      .on(DeleteVirtualMFADeviceCommand)
+      .rejects(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }));
+    const result = await run("remove", "--accounts", DEV.paymentsProd, "--yes");
+    expect(iam.commandCalls(DeactivateMFADeviceCommand)).toHaveLength(2);
+    expect(iam.commandCalls(DeleteVirtualMFADeviceCommand).map((c) => c.args[0].input)).toEqual([
+      { SerialNumber: `arn:aws:iam::${DEV.paymentsProd}:mfa/root-account-mfa-device` },
+    ]);
+    // Nothing shows as the root user's any more, and still the run says what went wrong.
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(
+      `FAILED: virtual MFA device arn:aws:iam::${DEV.paymentsProd}:mfa/root-account-mfa-device (deactivated, then deleted): Throttling: Rate exceeded`,
+    );
+    expect(result.stdout).toContain("1 whose removal failed in part");
+  });
+
+  it("stamps an audit with the time it started", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "root-credentials-"));
+    const before = Date.now();
+    await run("audit", "--json", path.join(dir, "audit.json"));
+    const report = JSON.parse(readFileSync(path.join(dir, "audit.json"), "utf8"));
+    expect(Date.parse(report.auditedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(report.auditedAt)).toBeLessThanOrEqual(Date.now());
   });
 });
 
