@@ -1,4 +1,4 @@
-import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { InputError } from "./errors";
 
@@ -87,5 +87,37 @@ export function writeFileAtomic(file: string, content: string): void {
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+/**
+ * A JSON file the user names, read and parsed, every failure one line starting with `label`:
+ * `notFound` says how to make the file when it does not exist, `how` (when given) is appended to
+ * the other failures.
+ */
+export function readJsonInput(
+  file: string,
+  label: string,
+  messages: { readonly notFound: string; readonly how?: string },
+): unknown {
+  const how = messages.how === undefined ? "" : `; ${messages.how}`;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === "ENOENT"
+        ? `${label}: ${messages.notFound}`
+        : code === "EISDIR"
+          ? `${label}: is a folder; name the file${messages.how === undefined ? "" : `, ${messages.how}`}`
+          : `${label}: cannot be read (${code ?? String(error)})`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/\s+/g, " ").trim();
+    throw new InputError(`${label}: not JSON (${reason})${how}`);
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { InputError } from "../lib/errors";
+import { readJsonInput } from "../lib/files";
 import { RecordedResource, UNKNOWN } from "./engine";
 
 /**
@@ -72,26 +72,7 @@ const HOW =
 /** Reads and checks a baseline file for `stack` of `project`; every failure is one line. */
 export function readBaseline(file: string, expected: { stack: string; project: string }): Baseline {
   const label = `--baseline ${file}`;
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === "ENOENT"
-        ? `${label}: no such file; ${HOW}`
-        : code === "EISDIR"
-          ? `${label}: is a folder; name the file, ${HOW}`
-          : `${label}: cannot be read (${code ?? String(error)})`,
-    );
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    const reason = (error as Error).message.replace(/\s+/g, " ").trim();
-    throw new InputError(`${label}: not JSON (${reason}); ${HOW}`);
-  }
+  const document = readJsonInput(file, label, { notFound: `no such file; ${HOW}`, how: HOW });
   const parsed = parseBaseline(document, label);
   const resources = parsed.resources.filter((resource) => !isEngineInternal(resource));
   const identities = new Set(resources.map((resource) => identityOf(resource.urn, label)));

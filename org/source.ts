@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { InputError } from "../lib/errors";
+import { readJsonInput } from "../lib/files";
 import { OrganizationModel } from "./model";
 import { parseSnapshot } from "./snapshot";
 
@@ -10,23 +9,9 @@ import { parseSnapshot } from "./snapshot";
 export const SNAPSHOT_ENV = "AWS_ORG_GUARDRAILS_SNAPSHOT";
 
 export function readSnapshotFile(path: string): OrganizationModel {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === "ENOENT"
-        ? `${path}: organization snapshot not found; write one with npm run discover -- --out ${path}`
-        : `${path}: cannot read the organization snapshot (${code ?? String(error)})`,
-    );
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${path}: not JSON (${(error as Error).message})`);
-  }
+  const document = readJsonInput(path, path, {
+    notFound: `organization snapshot not found; write one with npm run discover -- --out ${path}`,
+  });
   return parseSnapshot(document, path);
 }
 

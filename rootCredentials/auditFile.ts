@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError } from "../lib/errors";
+import { readJsonInput } from "../lib/files";
 import { describeCredentials, RootCredentials } from "./credentials";
 
 /**
@@ -43,23 +43,9 @@ export function readAuditFile(
   file: string,
   options: { organizationId: string; maxAgeHours: number; now: Date },
 ): RootCredentialsAudit {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === "ENOENT"
-        ? `--root-credentials: ${file} not found; write one with npm run root-credentials -- audit --stack <env> --json ${file}`
-        : `--root-credentials: cannot read ${file} (${code ?? String(error)})`,
-    );
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`--root-credentials: ${file} is not JSON (${(error as Error).message})`);
-  }
+  const document = readJsonInput(file, `--root-credentials ${file}`, {
+    notFound: `not found; write one with npm run root-credentials -- audit --stack <env> --json ${file}`,
+  });
   const parsed = auditSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

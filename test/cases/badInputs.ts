@@ -167,7 +167,7 @@ export const BAD_INPUTS: readonly BadInputCase[] = [
       "--root-credentials",
       path.join(w.scratch, "audit.json"),
     ],
-    expect: "audit.json not found; write one with npm run root-credentials -- audit",
+    expect: "audit.json: not found; write one with npm run root-credentials -- audit",
     exitCode: 2,
   },
   {
