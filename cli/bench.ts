@@ -12,6 +12,8 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<string>> = {
   scale: async (options) => (await import("../bench/scaleBench")).runScaleBenchmark(options),
   notifier: async (options) =>
     (await import("../bench/notifierBench")).runNotifierBenchmark(options),
+  "root-credentials": async (options) =>
+    (await import("../bench/rootCredentialsBench")).runRootCredentialsBenchmark(options),
 };
 
 export const benchCommand = defineCommand(

@@ -39,15 +39,30 @@ export const ACCOUNT_CONCURRENCY = 8;
  * called on a regional endpoint), IAM on its global endpoint, each overridable by the SDK's
  * standard variables (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM), adaptive retry.
  */
-export function defaultClients(homeRegion: string, partition: string): RootCredentialClients {
+export function defaultClients(
+  homeRegion: string,
+  partition: string,
+  /** Settings for both clients' constructors (the benchmark's endpoint and credentials). */
+  overrides: {
+    readonly endpoint?: string;
+    readonly stsCredentials?: { accessKeyId: string; secretAccessKey: string };
+  } = {},
+): RootCredentialClients {
   const retry = { retryMode: "adaptive", maxAttempts: 10 } as const;
+  const endpoint = overrides.endpoint === undefined ? {} : { endpoint: overrides.endpoint };
   return {
-    sts: new STSClient({ region: homeRegion, ...retry }),
+    sts: new STSClient({
+      region: homeRegion,
+      ...retry,
+      ...endpoint,
+      ...(overrides.stsCredentials === undefined ? {} : { credentials: overrides.stsCredentials }),
+    }),
     iamFor: (credentials) =>
       new IAMClient({
         region: GLOBAL_EVENTS_REGION[partition] ?? homeRegion,
         credentials,
         ...retry,
+        ...endpoint,
       }),
   };
 }
