@@ -1,0 +1,191 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileFilterPattern } from "../detection/filterPattern";
+import { ROOT_DETECTIONS } from "../detection/patterns";
+import { patternToSql, SqlCompileError } from "../detection/sql";
+import { CORPUS_EVENTS } from "./support/fixtures";
+
+/**
+ * Every deployed detection's SQL twin, executed in DuckDB over the labelled corpus loaded in
+ * Athena's CloudTrail-table layout (lowercase columns, `useridentity` a struct, the request and
+ * response documents as JSON text), selects exactly the records the filter pattern matches; the
+ * Athena rendering is pinned as text, since only the DuckDB one can run here.
+ */
+
+const records = readFileSync(CORPUS_EVENTS, "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map((line) => JSON.parse(line) as Record<string, any>);
+
+const SCALARS = [
+  "eventversion",
+  "eventtime",
+  "eventsource",
+  "eventname",
+  "awsregion",
+  "sourceipaddress",
+  "useragent",
+  "errorcode",
+  "errormessage",
+  "requestid",
+  "eventid",
+  "eventtype",
+  "apiversion",
+  "readonly",
+  "recipientaccountid",
+  "sharedeventid",
+  "vpcendpointid",
+  "eventcategory",
+  "managementevent",
+];
+const IDENTITY = [
+  "type",
+  "principalid",
+  "arn",
+  "accountid",
+  "invokedby",
+  "accesskeyid",
+  "username",
+];
+const DOCUMENTS = [
+  "requestparameters",
+  "responseelements",
+  "additionaleventdata",
+  "serviceeventdetails",
+];
+
+/** A value as the CloudTrail SerDe gives a string column: text, NULL when absent. */
+const text = (value: unknown): string | null =>
+  value === undefined || value === null
+    ? null
+    : typeof value === "string"
+      ? value
+      : JSON.stringify(value);
+
+/** A record as a row of Athena's CloudTrail table. */
+function row(record: Record<string, any>, index: number): Record<string, unknown> {
+  const lower = Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+  const identity = (record.userIdentity ?? {}) as Record<string, unknown>;
+  const identityLower = Object.fromEntries(
+    Object.entries(identity).map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  return {
+    idx: index,
+    useridentity: Object.fromEntries(IDENTITY.map((field) => [field, text(identityLower[field])])),
+    ...Object.fromEntries(SCALARS.map((column) => [column, text(lower[column])])),
+    // The documents as their JSON text; `null` written by CloudTrail stays the text "null".
+    ...Object.fromEntries(
+      DOCUMENTS.map((column) => [
+        column,
+        lower[column] === undefined ? null : JSON.stringify(lower[column]),
+      ]),
+    ),
+  };
+}
+
+async function corpusTable() {
+  const dir = mkdtempSync(path.join(tmpdir(), "sql-twin-"));
+  const file = path.join(dir, "rows.ndjson");
+  writeFileSync(
+    file,
+    records.map((record, index) => JSON.stringify(row(record, index))).join("\n"),
+  );
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  const columns = [
+    "'idx': 'INTEGER'",
+    `'useridentity': 'STRUCT(${IDENTITY.map((field) => `${field} VARCHAR`).join(", ")})'`,
+    ...[...SCALARS, ...DOCUMENTS].map((column) => `'${column}': 'VARCHAR'`),
+  ].join(", ");
+  await connection.run(
+    `CREATE TABLE cloudtrail AS SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {${columns}})`,
+  );
+  return connection;
+}
+
+describe("the deployed detections' SQL twins", async () => {
+  const connection = await corpusTable();
+
+  for (const detection of ROOT_DETECTIONS) {
+    it(`${detection.name}: the SQL twin selects exactly what the filter pattern matches`, async () => {
+      const matches = compileFilterPattern(detection.pattern);
+      const expected = records.flatMap((record, index) => (matches(record) ? [index] : []));
+      const reader = await connection.runAndReadAll(
+        `SELECT idx FROM cloudtrail WHERE ${patternToSql(detection.pattern, "duckdb")} ORDER BY idx`,
+      );
+      const selected = reader.getRows().map(([idx]) => Number(idx));
+      expect(selected).toEqual(expected);
+    });
+  }
+
+  it("agrees on wildcards, !=, NOT EXISTS and JSON fields, on records made to tell them apart", async () => {
+    const names = ["Delete_100%x", "DeleteX100%x", "Delete_100%", "xDelete_100%", "delete_100%x"];
+    await connection.run(
+      `CREATE TABLE probes AS SELECT * FROM (VALUES ${names.map((name, i) => `(${i}, '${name}')`).join(", ")}) AS t(idx, eventname)`,
+    );
+    for (const pattern of [
+      '{ $.eventName = "Delete_100%*" }',
+      '{ $.eventName = "*100%x" }',
+      '{ $.eventName = "*_100*" }',
+      '{ $.eventName != "Delete_100%*" }',
+    ]) {
+      const matches = compileFilterPattern(pattern);
+      const expected = names.flatMap((name, i) => (matches({ eventName: name }) ? [i] : []));
+      const reader = await connection.runAndReadAll(
+        `SELECT idx FROM probes WHERE ${patternToSql(pattern, "duckdb")} ORDER BY idx`,
+      );
+      expect({ pattern, selected: reader.getRows().map(([idx]) => Number(idx)) }).toEqual({
+        pattern,
+        selected: expected,
+      });
+    }
+  });
+
+  it("selects something for the detections that count root use, so agreement is not agreement on nothing", async () => {
+    const counts = await Promise.all(
+      ROOT_DETECTIONS.map(async (detection) => {
+        const reader = await connection.runAndReadAll(
+          `SELECT count(*) FROM cloudtrail WHERE ${patternToSql(detection.pattern, "duckdb")}`,
+        );
+        return Number(reader.getRows()[0][0]);
+      }),
+    );
+    expect(counts.filter((count) => count > 0).length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe("the Athena rendering", () => {
+  it("is pinned for the CIS root-usage pattern", () => {
+    expect(patternToSql(ROOT_DETECTIONS[0].pattern, "athena")).toBe(
+      "((useridentity.type = 'Root') AND useridentity.invokedby IS NULL AND (eventtype IS NOT NULL AND NOT (eventtype = 'AwsServiceEvent')))",
+    );
+  });
+
+  it("reads fields of the JSON documents with json_extract_scalar", () => {
+    const success = ROOT_DETECTIONS.find((d) => d.name === "RootConsoleSignInSuccess")!;
+    expect(patternToSql(success.pattern, "athena")).toBe(
+      "((useridentity.type = 'Root') AND (eventname = 'ConsoleLogin') AND (json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Success'))",
+    );
+  });
+
+  it("turns a * wildcard into an escaped LIKE", () => {
+    expect(patternToSql('{ $.eventName = "Delete_100%*" }', "athena")).toBe(
+      "(eventname LIKE 'Delete\\_100\\%%' ESCAPE '\\')",
+    );
+  });
+
+  it("fails loudly for what the table cannot say", () => {
+    for (const [pattern, message] of [
+      ['{ $.userIdentity.sessionContext.x = "y" }', /useridentity struct has no such field/],
+      ['{ $.noSuchField = "y" }', /has no column for noSuchField/],
+      ["{ $.eventName IS NULL }", /keeps no JSON literals/],
+      ['{ $.requestParameters = "x" }', /compare a field of requestParameters, not the document/],
+    ] as const) {
+      expect(() => patternToSql(pattern, "athena")).toThrow(SqlCompileError);
+      expect(() => patternToSql(pattern, "athena")).toThrow(message);
+    }
+  });
+});
