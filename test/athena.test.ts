@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { backtestQuery, cloudTrailTableDdl } from "../detection/athena";
+import { ROOT_DETECTIONS } from "../detection/patterns";
+import { patternToSql } from "../detection/sql";
+
+/**
+ * The back-test's Athena text, pinned: only its DuckDB rendering of the conditions can run here
+ * (test/sqlTwin.test.ts), so the table and the query are checked as text against Athena's pages.
+ */
+
+const TARGET = {
+  database: "aws_org_guardrails",
+  table: "cloudtrail",
+  bucketName: "aws-org-guardrails-trail-271828182845-eu-west-1",
+  organizationId: "o-7h2kq9x4mz",
+  partition: "aws",
+};
+
+describe("the CloudTrail table", () => {
+  const ddl = cloudTrailTableDdl(TARGET);
+
+  it("uses AWS's CloudTrail SerDe and input format over the organization's prefix", () => {
+    expect(ddl).toContain("ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'");
+    expect(ddl).toContain(
+      "STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'",
+    );
+    expect(ddl).toContain(`LOCATION 's3://${TARGET.bucketName}/AWSLogs/o-7h2kq9x4mz/'`);
+  });
+
+  it("projects account (injected), region (the partition's) and day, so a new account changes nothing", () => {
+    expect(ddl).toContain("'projection.account.type' = 'injected'");
+    const regions = /'projection.region.values' = '([^']*)'/.exec(ddl)?.[1].split(",") ?? [];
+    expect(regions).toEqual(expect.arrayContaining(["us-east-1", "eu-west-1", "ap-southeast-2"]));
+    expect(ddl).not.toMatch(/'projection.region.values' = '[^']*cn-north-1/);
+    expect(ddl).toContain("'projection.day.format' = 'yyyy/MM/dd'");
+    expect(ddl).toContain(
+      `'storage.location.template' = 's3://${TARGET.bucketName}/AWSLogs/o-7h2kq9x4mz/\${account}/CloudTrail/\${region}/\${day}'`,
+    );
+  });
+
+  it("declares every column the detections read", () => {
+    for (const column of [
+      "useridentity STRUCT<type:STRING",
+      "invokedby:STRING",
+      "eventtype STRING",
+      "eventname STRING",
+      "eventsource STRING",
+      "responseelements STRING",
+    ]) {
+      expect(ddl).toContain(column);
+    }
+  });
+});
+
+describe("the back-test query", () => {
+  const query = backtestQuery(TARGET, {
+    from: "2026-11-01",
+    to: "2026-11-30",
+    accounts: ["223606797749", "300000000003"],
+  });
+
+  it("is pruned by the day and account partitions", () => {
+    expect(query).toContain("WHERE day BETWEEN '2026/11/01' AND '2026/11/30'");
+    expect(query).toContain("AND account IN ('223606797749', '300000000003')");
+  });
+
+  it("counts every deployed detection by its SQL twin, with its first match", () => {
+    for (const detection of ROOT_DETECTIONS) {
+      const sql = patternToSql(detection.pattern, "athena");
+      expect(query).toContain(`count_if(${sql}) AS "${detection.name}"`);
+      expect(query).toContain(`AS "${detection.name}_first"`);
+    }
+    expect(query).toContain("GROUP BY account, day");
+  });
+
+  it("refuses dates that are not dates, a range backwards and no accounts", () => {
+    const range = { from: "2026-11-01", to: "2026-11-30", accounts: ["223606797749"] };
+    expect(() => backtestQuery(TARGET, { ...range, from: "2026-13-01" })).toThrow(/not a date/);
+    expect(() => backtestQuery(TARGET, { ...range, from: "2026-12-01" })).toThrow(/is after/);
+    expect(() => backtestQuery(TARGET, { ...range, accounts: [] })).toThrow(/at least one/);
+  });
+});
