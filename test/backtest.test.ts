@@ -1,0 +1,232 @@
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+} from "@aws-sdk/client-athena";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { BACKTEST, backtestCommand } from "../cli/backtest";
+import { queryCost, runAthenaQuery } from "../detection/athenaRun";
+import { runCommand } from "./support/cli";
+import { DEV, FIXTURE_STACKS } from "./support/fixtures";
+
+/**
+ * `npm run backtest` against mocked STS and Athena: the reader role assumed, the table's DDL and
+ * the query run in the back-test workgroup, polled until done, results read page by page, a
+ * failed query and a cancelled one reported in one line; `--print-sql` offline.
+ */
+
+const sts = mockClient(STSClient);
+const athena = mockClient(AthenaClient);
+const HEADER = [
+  "account",
+  "day",
+  "RootAccountUsage",
+  "RootAccountUsage_first",
+  "RootConsoleSignInSuccess",
+  "RootConsoleSignInSuccess_first",
+  "RootConsoleSignInFailure",
+  "RootConsoleSignInFailure_first",
+  "RootCredentialChange",
+  "RootCredentialChange_first",
+  "AssumeRootCall",
+  "AssumeRootCall_first",
+  "matched",
+];
+const cells = (values: string[]) => ({ Data: values.map((VarCharValue) => ({ VarCharValue })) });
+
+beforeEach(() => {
+  sts.reset();
+  athena.reset();
+  sts.on(AssumeRoleCommand).resolves({
+    Credentials: {
+      AccessKeyId: "ASIAREADER",
+      SecretAccessKey: "s",
+      SessionToken: "t",
+      Expiration: new Date(Date.now() + 3_600_000),
+    },
+  });
+  let started = 0;
+  athena.on(StartQueryExecutionCommand).callsFake(() => ({ QueryExecutionId: `q-${++started}` }));
+  athena
+    .on(GetQueryExecutionCommand)
+    .resolvesOnce({ QueryExecution: { Status: { State: "RUNNING" } } })
+    .resolves({
+      QueryExecution: { Status: { State: "SUCCEEDED" }, Statistics: { DataScannedInBytes: 2e9 } },
+    });
+  athena
+    .on(GetQueryResultsCommand)
+    .resolvesOnce({
+      ResultSet: {
+        Rows: [
+          cells(HEADER),
+          cells([
+            DEV.paymentsProd,
+            "2026/11/03",
+            "2",
+            "2026-11-03T10:00:00Z e1",
+            "1",
+            "2026-11-03T10:00:00Z e1",
+            "0",
+            "",
+            "0",
+            "",
+            "0",
+            "",
+            "2",
+          ]),
+        ],
+      },
+      NextToken: "page-2",
+    })
+    .resolves({
+      ResultSet: {
+        Rows: [
+          cells([
+            DEV.management,
+            "2026/11/04",
+            "0",
+            "",
+            "0",
+            "",
+            "0",
+            "",
+            "0",
+            "",
+            "3",
+            "2026-11-04T09:00:00Z e9",
+            "3",
+          ]),
+        ],
+      },
+    });
+});
+
+async function run(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const status = await backtestCommand.run(
+    [
+      "--stack",
+      "dev",
+      "--stacks",
+      FIXTURE_STACKS,
+      "--from",
+      "2026-11-01",
+      "--to",
+      "2026-11-30",
+      ...argv,
+    ],
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+  );
+  return { status, stdout, stderr };
+}
+
+describe("npm run backtest", () => {
+  it("assumes the reader role in the log-archive account, runs the DDL and the query in the workgroup, and counts per detection, account and day", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "backtest-"));
+    const json = path.join(dir, "backtest.json");
+    const result = await run("--json", json);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(sts.commandCalls(AssumeRoleCommand)[0].args[0].input.RoleArn).toBe(
+      `arn:aws:iam::${DEV.logArchive}:role/${BACKTEST.readerRole}`,
+    );
+    const starts = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
+    expect(starts.map((input) => input.WorkGroup)).toEqual([
+      BACKTEST.workgroup,
+      BACKTEST.workgroup,
+    ]);
+    expect(starts[0].QueryString).toMatch(
+      /^CREATE EXTERNAL TABLE IF NOT EXISTS aws_org_guardrails\.cloudtrail/,
+    );
+    expect(starts[1].QueryString).toContain("WHERE day BETWEEN '2026/11/01' AND '2026/11/30'");
+    expect(starts[1].QueryString).toContain(`'${DEV.management}'`);
+    // Two pages of results, read with the paginator.
+    expect(athena.commandCalls(GetQueryResultsCommand).length).toBeGreaterThanOrEqual(2);
+    expect(result.stdout).toMatch(/^RootAccountUsage +2$/m);
+    expect(result.stdout).toMatch(/^AssumeRootCall +3$/m);
+    expect(result.stdout).toContain(`${DEV.paymentsProd}  2026-11-03  RootAccountUsage`);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(report.detections).toMatchObject({
+      RootAccountUsage: 2,
+      RootConsoleSignInSuccess: 1,
+      AssumeRootCall: 3,
+    });
+    expect(report.bytesScanned).toBe(4e9);
+    expect(report.costUsd).toBeCloseTo(queryCost(2e9) * 2, 10);
+  });
+
+  it("reports a failed query in one line", async () => {
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: {
+        Status: {
+          State: "FAILED",
+          StateChangeReason: "Query exhausted resources at this scale factor",
+        },
+      },
+    });
+    const result = await run();
+    expect(result.status).toBe(70);
+    expect(result.stderr.trim().split("\n")[0]).toMatch(
+      /query q-1 failed: Query exhausted resources/,
+    );
+  });
+
+  it("refuses bad dates before any call", async () => {
+    const result = await run("--to", "2026-10-01");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("from 2026-11-01 is after to 2026-10-01");
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+});
+
+describe("runAthenaQuery", () => {
+  it("stops the query in Athena when it is aborted", async () => {
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: { Status: { State: "RUNNING" } } });
+    const controller = new AbortController();
+    const client = new AthenaClient({ region: "eu-west-1" });
+    const running = runAthenaQuery(client, "SELECT 1", {
+      workgroup: "wg",
+      signal: controller.signal,
+      sleep: async () => controller.abort("interrupted"),
+    });
+    await expect(running).rejects.toThrow(/stopped query q-1: interrupted/);
+    expect(athena.commandCalls(StopQueryExecutionCommand)[0].args[0].input).toEqual({
+      QueryExecutionId: "q-1",
+    });
+  });
+
+  it("costs $5 per TB with Athena's 10 MB minimum", () => {
+    expect(queryCost(1e12)).toBeCloseTo(5, 10);
+    expect(queryCost(0)).toBeCloseTo((10 * 1024 * 1024 * 5) / 1e12, 15);
+  });
+});
+
+describe("npm run backtest -- --print-sql", () => {
+  it("prints the DDL and the query offline, exit 0", () => {
+    const result = runCommand("backtest", [
+      "--stack",
+      "dev",
+      "--stacks",
+      FIXTURE_STACKS,
+      "--from",
+      "2026-11-01",
+      "--to",
+      "2026-11-30",
+      "--print-sql",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^CREATE EXTERNAL TABLE IF NOT EXISTS/);
+    expect(result.stdout).toContain("count_if(");
+  });
+});
