@@ -108,23 +108,25 @@ beforeEach(() => {
     });
 });
 
+/** The dev stack's November. */
+const NOVEMBER = [
+  "--stack",
+  "dev",
+  "--stacks",
+  FIXTURE_STACKS,
+  "--from",
+  "2026-11-01",
+  "--to",
+  "2026-11-30",
+];
+
 async function run(...argv: string[]) {
   let stdout = "";
   let stderr = "";
-  const status = await backtestCommand.run(
-    [
-      "--stack",
-      "dev",
-      "--stacks",
-      FIXTURE_STACKS,
-      "--from",
-      "2026-11-01",
-      "--to",
-      "2026-11-30",
-      ...argv,
-    ],
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
-  );
+  const status = await backtestCommand.run([...NOVEMBER, ...argv], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+  });
   return { status, stdout, stderr };
 }
 
@@ -213,17 +215,7 @@ describe("runAthenaQuery", () => {
 
 describe("npm run backtest -- --print-sql", () => {
   it("prints the DDL and the query offline, exit 0", () => {
-    const result = runCommand("backtest", [
-      "--stack",
-      "dev",
-      "--stacks",
-      FIXTURE_STACKS,
-      "--from",
-      "2026-11-01",
-      "--to",
-      "2026-11-30",
-      "--print-sql",
-    ]);
+    const result = runCommand("backtest", [...NOVEMBER, "--print-sql"]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^CREATE EXTERNAL TABLE IF NOT EXISTS/);
