@@ -182,6 +182,13 @@ function runNaive(dir: string): { result: NaiveResult; rss: number } {
   });
 }
 
+/** The folder of the replay benchmark's 200 CloudTrail files, generated if missing (shared data). */
+export function replayFilesFolder(options: BenchOptions): { folder: string; records: number } {
+  configure(options);
+  ensureData();
+  return { folder: filesDir, records: FILES * RECORDS_PER_FILE };
+}
+
 export function runReplayBenchmark(options: BenchOptions): string {
   configure(options);
   ensureData();

@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<string>> = {
   scale: async (options) => (await import("../bench/scaleBench")).runScaleBenchmark(options),
   notifier: async (options) =>
     (await import("../bench/notifierBench")).runNotifierBenchmark(options),
+  sql: async (options) => (await import("../bench/sqlTwinBench")).runSqlTwinBenchmark(options),
   "root-credentials": async (options) =>
     (await import("../bench/rootCredentialsBench")).runRootCredentialsBenchmark(options),
 };
