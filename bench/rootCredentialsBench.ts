@@ -2,7 +2,8 @@ import { createServer, IncomingMessage } from "node:http";
 import { AddressInfo } from "node:net";
 import { ACCOUNT_CONCURRENCY, defaultClients } from "../cli/root-credentials";
 import { RateLimit } from "../org/rateLimiter";
-import { AccountAudit, auditAccount, inParallel } from "../rootCredentials/credentials";
+import { inParallel } from "../lib/concurrency";
+import { AccountAudit, auditAccount } from "../rootCredentials/credentials";
 import { randomGenerator } from "../test/support/cloudtrailGenerator";
 import { BenchOptions, machineLine, sized } from "./harness";
 

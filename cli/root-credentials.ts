@@ -1,6 +1,7 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { GLOBAL_EVENTS_REGION } from "../config/regions";
+import { inParallel } from "../lib/concurrency";
 import { InputError } from "../lib/errors";
 import { writeFileAtomic } from "../lib/files";
 import { loadStackInputs } from "../offline/stackInputs";
@@ -11,7 +12,6 @@ import {
   auditAccount,
   describeCredentials,
   hasCredentials,
-  inParallel,
   oneLine,
   removeAccountCredentials,
   RootCredentialClients,

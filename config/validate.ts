@@ -437,10 +437,7 @@ function fastPathProblems(
  * The accounts the StackSet deploys to: every member account (service-managed stack sets skip the
  * management account), those the stack declares and the organization does not have yet included.
  */
-export function fastPathAccountCount(
-  config: GuardrailConfig,
-  organization: OrganizationModel,
-): number {
+function fastPathAccountCount(config: GuardrailConfig, organization: OrganizationModel): number {
   const emails = new Set(organization.accounts.map((account) => account.email.toLowerCase()));
   const declaredNew = config.accounts.filter((account) => !emails.has(account.email.toLowerCase()));
   return organization.memberAccounts().length + declaredNew.length;

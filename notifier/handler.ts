@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
+import { inParallel } from "../lib/concurrency";
 import { isNotifiedRootEvent, matchedDetections } from "../detection/rootEvents";
 import { AlertStore, callExpiry, CLAIM_LEASE_MS, SENT_TTL_MS } from "./alertStore";
 import {
@@ -507,7 +508,7 @@ export function createRootActivityHandler(
         }
       }
     });
-    await runWithConcurrency(jobs, settings.publishConcurrency);
+    await inParallel(jobs, settings.publishConcurrency, (job) => job());
     return { published, alreadySent };
   }
 
@@ -768,7 +769,7 @@ export function describeSession(
  * theirs) two alerts. A field one path wrote differently would make one alert two, never none.
  * A record without an ID goes by its log event's id.
  */
-export function alertIdOf(judged: Pick<Judged, "record" | "logEvent">): string {
+function alertIdOf(judged: Pick<Judged, "record" | "logEvent">): string {
   const record = judged.record;
   const eventId = textOf(record.eventID);
   if (eventId === undefined) {
@@ -804,22 +805,6 @@ const IDENTIFYING_FIELDS = [
 
 function textOf(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
-
-// A few lines instead of p-limit: one dependency less in the Lambda bundle for a loop this small.
-async function runWithConcurrency(
-  jobs: readonly (() => Promise<void>)[],
-  limit: number,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const job = jobs[next];
-      next += 1;
-      await job();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, worker));
 }
 
 function snippet(message: string): string {

@@ -258,8 +258,8 @@ describe("the patterns the fast path's rules use, on the labelled corpus", () =>
     expect(records.filter((r) => r.eventName === "AssumeRoot")).toEqual(taken);
   });
 
-  it("the central bus's rules take what the accounts' rules forward, each with the same pattern", () => {
-    // Forwarding keeps the event as it was, so the same pattern decides on both buses.
+  it("no corpus record matches both rules: each forwarded event reaches the notifier once per path", () => {
+    // The central bus's two rules use the accounts' two patterns (forwarding keeps the event).
     for (const record of records) {
       const event = cloudTrailEventOf(record);
       const root = matchesEventPattern(ROOT_ACTIVITY_EVENT_PATTERN, event);
