@@ -3,6 +3,7 @@ import { failCleanly, loadProgramInputs } from "./config/load";
 import { MEMBER_ACCOUNTS_COMPONENT, resolveDeclared } from "./config/declared";
 import { deriveNames } from "./config/names";
 import { LogArchive } from "./components/logArchive";
+import { Backtest } from "./components/backtest";
 import { OrganizationTrail } from "./components/organizationTrail";
 import { CentralizedRootAccess } from "./components/centralizedRootAccess";
 import { MemberAccounts } from "./components/memberAccounts";
@@ -44,6 +45,14 @@ export = async () => {
     { names, settings: config.logArchive, protectAuditData: config.protectAuditData },
     { provider: providers.logArchive },
   );
+  // 4b. Optional: back-testing the detections with Athena where the archive lives.
+  const backtest = config.backtest.enabled
+    ? new Backtest(
+        "backtest",
+        { names, settings: config.backtest, archiveKeyArn: archive.key.arn },
+        { provider: providers.logArchive },
+      )
+    : undefined;
   const trail = new OrganizationTrail("organization-trail", {
     names,
     retentionInDays: config.centralLogs.retentionInDays,
@@ -136,6 +145,12 @@ export = async () => {
     ...(fastPath === undefined
       ? {}
       : { fastPathBusArn: fastPath.bus.arn, fastPathStackSet: fastPath.stackSet.name }),
+    ...(backtest === undefined
+      ? {}
+      : {
+          backtestWorkgroup: backtest.workgroup.name,
+          backtestReaderRoleArn: backtest.readerRole.arn,
+        }),
     ...scpOutputs(guardrails),
   };
 };

@@ -1,12 +1,13 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { backtestQuery, BacktestTarget, cloudTrailTableDdl } from "../detection/athena";
-import { queryCost, runAthenaQuery } from "../detection/athenaRun";
+import { BACKTEST } from "../config/names";
+import { backtestQueries, BacktestTarget, cloudTrailTableDdl } from "../detection/athena";
+import { QueryFailedError, QueryResult, queryCost, runAthenaQuery } from "../detection/athenaRun";
 import { ROOT_DETECTIONS } from "../detection/patterns";
 import { InputError } from "../lib/errors";
 import { writeFileAtomic } from "../lib/files";
 import { loadStackInputs } from "../offline/stackInputs";
-import { selectAccounts } from "./root-credentials";
+import { OrganizationModel } from "../org/model";
 import {
   defineCommand,
   EXIT,
@@ -15,15 +16,6 @@ import {
   STACK_OPTIONS,
   stackInputs,
 } from "./command";
-
-/** Where back-tests run, in the log-archive account beside the archive. */
-export const BACKTEST = {
-  database: "aws_org_guardrails",
-  table: "cloudtrail",
-  workgroup: "aws-org-guardrails-backtest",
-  /** Workgroups have no resource policy: the management account (or named readers) assume this. */
-  readerRole: "aws-org-guardrails-backtest-reader",
-} as const;
 
 export interface BacktestRow {
   readonly account: string;
@@ -58,6 +50,34 @@ export function backtestRows(
   );
 }
 
+/** Storage classes whose objects Athena skips unless they were restored. */
+const SKIPPED_CLASSES = new Set(["GLACIER", "DEEP_ARCHIVE"]);
+
+/**
+ * The accounts a back-test reads: the injected projection needs them named. By default every
+ * account the organization source records, the management account (its own root use, and the
+ * AssumeRoot calls, are recorded there) and suspended ones (their past is in the archive) included.
+ * Named accounts may also be ones that have left: their log files stay in the archive.
+ */
+function backtestAccounts(
+  organization: OrganizationModel,
+  listed: string | undefined,
+): { accounts: string[]; unknown: string[] } {
+  if (listed === undefined) {
+    return { accounts: organization.accounts.map((account) => account.id), unknown: [] };
+  }
+  const ids = [...new Set(listed.split(",").map((id) => id.trim()))].filter((id) => id !== "");
+  const malformed = ids.filter((id) => !/^\d{12}$/.test(id));
+  if (ids.length === 0 || malformed.length > 0) {
+    throw new InputError(
+      ids.length === 0
+        ? "--accounts: name at least one account id, e.g. --accounts 111122223333"
+        : `--accounts: ${malformed.join(", ")} ${malformed.length === 1 ? "is not a 12-digit account id" : "are not 12-digit account ids"}`,
+    );
+  }
+  return { accounts: ids, unknown: ids.filter((id) => organization.account(id) === undefined) };
+}
+
 export const backtestCommand = defineCommand(
   {
     name: "backtest",
@@ -81,16 +101,18 @@ export const backtestCommand = defineCommand(
       accounts: {
         type: "string",
         value: "<id,...>",
-        description: "only these member accounts (default: every active member account)",
+        description:
+          "only these accounts (default: every account the organization source records, the management account included)",
       },
       "print-sql": {
         type: "boolean",
-        description: "print the table's DDL and the query, and run nothing (no credentials needed)",
+        description:
+          "print the table's DDL and the queries, and run nothing (no credentials, no deployed back-test needed)",
       },
       ...JSON_OPTION,
     },
     details: [
-      `Runs in the log-archive account through the role ${BACKTEST.readerRole} and the workgroup ${BACKTEST.workgroup}, with the default credential chain (the management account's).`,
+      `Needs aws-org-guardrails:backtest.enabled (the table, the workgroup ${BACKTEST.workgroup} and the role ${BACKTEST.readerRole} in the log-archive account, deployed by pulumi up). Assumes that role with the default credential chain (the management account's, or a named reader's).`,
     ],
   },
   async ({ values }, io) => {
@@ -100,50 +122,65 @@ export const backtestCommand = defineCommand(
       stacksDir: values.stacks,
     });
     const { organization, config, names } = inputs;
+    const backtest = names.backtest;
     const target: BacktestTarget = {
-      database: BACKTEST.database,
-      table: BACKTEST.table,
+      database: backtest.database,
+      table: backtest.table,
       bucketName: names.bucketName,
       organizationId: organization.organization.id,
       partition: organization.partition,
     };
-    // The management account too: its own root use, and the AssumeRoot calls, are recorded there.
-    const management = organization.managementAccountId;
-    const listed = values.accounts?.split(",").map((id) => id.trim());
-    const members = listed?.filter((id) => id !== management).join(",");
-    const accounts = [
-      ...(listed === undefined || listed.includes(management) ? [management] : []),
-      ...(listed !== undefined && members === ""
-        ? []
-        : selectAccounts(organization, members).map((account) => account.id)),
-    ];
-    let query: string;
+    const { accounts, unknown } = backtestAccounts(organization, values.accounts);
+    let queries: string[];
     try {
-      query = backtestQuery(target, { from: values.from, to: values.to, accounts });
+      queries = backtestQueries(target, { from: values.from, to: values.to, accounts });
     } catch (error) {
       throw new InputError(`--from/--to/--accounts: ${(error as Error).message}`);
     }
-    const ddl = cloudTrailTableDdl(target);
     const out = (text = "") => io.stdout(`${text}\n`);
     if (values["print-sql"]) {
-      out(`${ddl};`);
-      out();
-      out(`${query};`);
+      out(`${cloudTrailTableDdl(target)};`);
+      for (const query of queries) {
+        out();
+        out(`${query};`);
+      }
       return EXIT.ok;
     }
+    if (!config.backtest.enabled) {
+      throw new InputError(
+        `aws-org-guardrails:backtest.enabled is false in stack ${values.stack} (${inputs.stackFile}): set it to true and run pulumi up, which creates the table, the workgroup and the reader role in the log-archive account (README, "Back-test a month of the organization"); --print-sql prints the SQL without them`,
+      );
+    }
+    for (const id of unknown) {
+      io.stderr(
+        `note: ${id} is not in the organization source; its log files are read all the same\n`,
+      );
+    }
+    const archived = new Date(Date.parse(`${values.from}T00:00:00Z`));
+    const transitioned = Date.now() - config.logArchive.transitionDays * 86_400_000;
+    if (
+      SKIPPED_CLASSES.has(config.logArchive.transitionStorageClass) &&
+      archived.getTime() < transitioned
+    ) {
+      io.stderr(
+        `note: log files older than ${config.logArchive.transitionDays} days are in ${config.logArchive.transitionStorageClass} (logArchive.transitionStorageClass), which Athena skips unless they were restored: counts before ${new Date(transitioned).toISOString().slice(0, 10)} may be short\n`,
+      );
+    }
 
-    const roleArn = `arn:${organization.partition}:iam::${config.logArchive.accountId}:role/${BACKTEST.readerRole}`;
     const sts = new STSClient({
       region: config.homeRegion,
       retryMode: "adaptive",
       maxAttempts: 10,
     });
     const { Credentials } = await sts.send(
-      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "aws-org-guardrails-backtest" }),
+      new AssumeRoleCommand({
+        RoleArn: backtest.readerRoleArn,
+        RoleSessionName: "aws-org-guardrails-backtest",
+      }),
     );
     sts.destroy();
     if (Credentials?.AccessKeyId === undefined || Credentials.SecretAccessKey === undefined) {
-      throw new Error(`AssumeRole ${roleArn} returned no credentials`);
+      throw new Error(`AssumeRole ${backtest.readerRoleArn} returned no credentials`);
     }
     const athena = new AthenaClient({
       region: config.homeRegion,
@@ -155,21 +192,33 @@ export const backtestCommand = defineCommand(
         sessionToken: Credentials.SessionToken,
       },
     });
-    // Ctrl-C stops the query in Athena as well.
+    // Ctrl-C stops the running query in Athena as well.
     const controller = new AbortController();
     const onInterrupt = () => controller.abort("interrupted");
     process.once("SIGINT", onInterrupt);
     try {
-      const table = await runAthenaQuery(athena, ddl, {
-        workgroup: BACKTEST.workgroup,
-        signal: controller.signal,
-        readResults: false,
-      });
-      const result = await runAthenaQuery(athena, query, {
-        workgroup: BACKTEST.workgroup,
-        signal: controller.signal,
-      });
-      const rows = backtestRows(result.columns, result.rows);
+      const results: QueryResult[] = [];
+      for (const [index, query] of queries.entries()) {
+        if (queries.length > 1) {
+          io.stderr(`query ${index + 1} of ${queries.length}\n`);
+        }
+        try {
+          results.push(
+            await runAthenaQuery(athena, query, {
+              workgroup: backtest.workgroup,
+              signal: controller.signal,
+            }),
+          );
+        } catch (error) {
+          if (error instanceof QueryFailedError && /bytes scanned limit/i.test(error.message)) {
+            throw new QueryFailedError(
+              `${error.message} (the workgroup's cutoff, aws-org-guardrails:backtest.bytesScannedCutoffPerQuery, is ${config.backtest.bytesScannedCutoffPerQuery} bytes: raise it, or back-test fewer days or accounts)`,
+            );
+          }
+          throw error;
+        }
+      }
+      const rows = results.flatMap((result) => backtestRows(result.columns, result.rows));
       const totals = Object.fromEntries(
         ROOT_DETECTIONS.map((detection) => [
           detection.name,
@@ -178,8 +227,9 @@ export const backtestCommand = defineCommand(
             .reduce((sum, row) => sum + row.events, 0),
         ]),
       );
-      const bytes = table.bytesScanned + result.bytesScanned;
-      const cost = queryCost(table.bytesScanned) + queryCost(result.bytesScanned);
+      const bytes = results.reduce((sum, result) => sum + result.bytesScanned, 0);
+      const cost = results.reduce((sum, result) => sum + queryCost(result.bytesScanned), 0);
+      const ids = results.map((result) => result.queryExecutionId);
       for (const [name, total] of Object.entries(totals)) {
         out(`${name.padEnd(26)} ${total}`);
       }
@@ -191,7 +241,7 @@ export const backtestCommand = defineCommand(
       }
       out();
       out(
-        `${values.from} to ${values.to}, ${accounts.length} account(s): ${(bytes / 1e9).toFixed(3)} GB scanned, about $${cost.toFixed(4)} at Athena's $5 per TB (query ${result.queryExecutionId}).`,
+        `${values.from} to ${values.to}, ${accounts.length} account(s): ${(bytes / 1e9).toFixed(3)} GB scanned, about $${cost.toFixed(4)} at Athena's $5 per TB (${ids.length === 1 ? "query" : "queries"} ${ids.join(", ")}).`,
       );
       if (values.json !== undefined) {
         writeFileAtomic(
@@ -202,7 +252,7 @@ export const backtestCommand = defineCommand(
               from: values.from,
               to: values.to,
               accounts: accounts.length,
-              queryExecutionId: result.queryExecutionId,
+              queryExecutionIds: ids,
               bytesScanned: bytes,
               costUsd: cost,
               detections: totals,

@@ -4,7 +4,7 @@ import { GuardrailNames } from "../config/names";
 import { GuardrailConfig } from "../config/schema";
 import { buildArchiveBucketPolicy, buildArchiveKeyPolicy } from "../policies/auditLogPolicies";
 import { compactJson } from "../policies/document";
-import { KEY_ALIAS_PREFIX } from "../policies/protectionScp";
+import { ARCHIVE_KEY_ALIAS } from "../policies/protectionScp";
 
 export interface LogArchiveArgs {
   readonly names: GuardrailNames;
@@ -46,7 +46,7 @@ export class LogArchive extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(
       `${name}-key-alias`,
-      { name: `${KEY_ALIAS_PREFIX}trail-archive`, targetKeyId: this.key.keyId },
+      { name: ARCHIVE_KEY_ALIAS, targetKeyId: this.key.keyId },
       child,
     );
 

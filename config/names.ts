@@ -51,6 +51,27 @@ export interface GuardrailNames {
   readonly alertStoreArn: string;
   /** The fast path (issue 16), or undefined when `fastPath.enabled` is false. */
   readonly fastPath: FastPathNames | undefined;
+  /**
+   * The back-test's pieces in the log-archive account (issue 18): named whether or not
+   * `backtest.enabled` deploys them, since `npm run backtest -- --print-sql` prints them anyway.
+   */
+  readonly backtest: BacktestNames;
+}
+
+export interface BacktestNames {
+  readonly database: string;
+  readonly table: string;
+  /** Glue's ARNs of the account's Data Catalog, the database and the table. */
+  readonly catalogArn: string;
+  readonly databaseArn: string;
+  readonly tableArn: string;
+  readonly workgroup: string;
+  readonly workgroupArn: string;
+  readonly resultsBucketName: string;
+  readonly resultsBucketArn: string;
+  /** Workgroups have no resource policy: back-tests run as this role, in the log-archive account. */
+  readonly readerRoleName: string;
+  readonly readerRoleArn: string;
 }
 
 export interface FastPathNames {
@@ -89,6 +110,13 @@ const PAGING_TOPIC_NAME = "aws-org-guardrails-root-unexplained";
 const NOTIFIER_FUNCTION_NAME = "aws-org-guardrails-root-activity-notifier";
 const DELIVERY_ROLE_NAME = "aws-org-guardrails-trail-to-cloudwatch";
 const ALERT_STORE_NAME = "aws-org-guardrails-root-alerts";
+/** Glue names: lowercase letters, digits and underscores (Athena's rule for database and table names). */
+export const BACKTEST = {
+  database: "aws_org_guardrails",
+  table: "cloudtrail",
+  workgroup: "aws-org-guardrails-backtest",
+  readerRole: "aws-org-guardrails-backtest-reader",
+} as const;
 /** The fast path's stack set, by name (discovery reads it without a stack's config). */
 export const FAST_PATH_STACK_SET_NAME = "aws-org-guardrails-root-activity-fast-path";
 const FAST_PATH = {
@@ -176,6 +204,29 @@ export function deriveNames(
     fastPath: config.fastPath.enabled
       ? fastPathNames(config, partition, trailAccountId)
       : undefined,
+    backtest: backtestNames(config, partition),
+  };
+}
+
+function backtestNames(config: GuardrailConfig, partition: string): BacktestNames {
+  const account = config.logArchive.accountId;
+  const region = config.homeRegion;
+  const glue = `arn:${partition}:glue:${region}:${account}`;
+  const resultsBucketName =
+    config.backtest.resultsBucketName ?? `aws-org-guardrails-backtest-${account}-${region}`;
+  return {
+    database: BACKTEST.database,
+    table: BACKTEST.table,
+    // https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html
+    catalogArn: `${glue}:catalog`,
+    databaseArn: `${glue}:database/${BACKTEST.database}`,
+    tableArn: `${glue}:table/${BACKTEST.database}/${BACKTEST.table}`,
+    workgroup: BACKTEST.workgroup,
+    workgroupArn: `arn:${partition}:athena:${region}:${account}:workgroup/${BACKTEST.workgroup}`,
+    resultsBucketName,
+    resultsBucketArn: `arn:${partition}:s3:::${resultsBucketName}`,
+    readerRoleName: BACKTEST.readerRole,
+    readerRoleArn: `arn:${partition}:iam::${account}:role/${BACKTEST.readerRole}`,
   };
 }
 

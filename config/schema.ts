@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { alertsSchema } from "./sections/alerts";
+import { backtestSchema } from "./sections/backtest";
 import { centralizedRootAccessSchema } from "./sections/centralizedRootAccess";
 import { centralLogsSchema } from "./sections/centralLogs";
 import { fastPathSchema } from "./sections/fastPath";
@@ -55,6 +56,7 @@ export const guardrailConfigSchema = z.strictObject({
   protection: protectionSchema,
   centralizedRootAccess: centralizedRootAccessSchema,
   rootMfaRule: rootMfaRuleSchema,
+  backtest: backtestSchema,
   organizationalUnits: organizationalUnitsSchema,
   accounts: accountsSchema,
   protectAuditData: z

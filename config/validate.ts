@@ -218,16 +218,31 @@ function organizationProblems(raw: Loose, context: ValidationContext, key: KeyOf
   }
 
   // Readers get the organization's audit log: only principals of its own accounts (the archive's
-  // policies also require aws:PrincipalOrgID, so a reader whose account leaves loses access).
-  asArray(logArchive?.readers).forEach((reader, index) => {
-    const match = typeof reader === "string" ? /^arn:[^:]+:iam::([^:]*):/.exec(reader) : null;
-    if (match !== null && isAccountId(match[1]) && organization.account(match[1]) === undefined) {
-      problems.push(
-        `${key(["logArchive", "readers", index])}: ${reader} is not in an account of ${organization.organization.id}; ` +
-          "readers of the organization's audit log must be principals of its own accounts",
-      );
-    }
-  });
+  // policies also require aws:PrincipalOrgID, so a reader whose account leaves loses access). The
+  // back-test's readers read all of it through Athena.
+  const backtest = asObject(raw.backtest);
+  for (const [section, readers] of [
+    ["logArchive", logArchive?.readers],
+    ["backtest", backtest?.readers],
+  ] as const) {
+    asArray(readers).forEach((reader, index) => {
+      const match = typeof reader === "string" ? /^arn:[^:]+:iam::([^:]*):/.exec(reader) : null;
+      if (match !== null && isAccountId(match[1]) && organization.account(match[1]) === undefined) {
+        problems.push(
+          `${key([section, "readers", index])}: ${reader} is not in an account of ${organization.organization.id}; ` +
+            "readers of the organization's audit log must be principals of its own accounts",
+        );
+      }
+    });
+  }
+  if (
+    typeof backtest?.resultsBucketName === "string" &&
+    backtest.resultsBucketName === logArchive?.bucketName
+  ) {
+    problems.push(
+      `${key(["backtest", "resultsBucketName"])}: ${backtest.resultsBucketName} is the archive bucket; query results need a bucket of their own (or remove the key for the default name)`,
+    );
+  }
 
   asArray(asObject(raw.centralizedRootAccess)?.delegatedAdministrators).forEach((id, index) => {
     if (!isAccountId(id)) {

@@ -23,59 +23,130 @@ export interface BacktestTarget {
   readonly partition: string;
 }
 
+/** A column as the Glue Data Catalog stores it: Hive type names, lowercase. */
+export interface TableColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/**
+ * The CloudTrail table, once: `npm run backtest -- --print-sql` renders it as Athena DDL and the
+ * optional infrastructure (components/backtest.ts) creates the same table through the Glue API.
+ */
+export interface CloudTrailTable {
+  readonly database: string;
+  readonly name: string;
+  readonly columns: readonly TableColumn[];
+  readonly partitionKeys: readonly TableColumn[];
+  readonly location: string;
+  readonly serializationLibrary: string;
+  readonly inputFormat: string;
+  readonly outputFormat: string;
+  /** Athena's TBLPROPERTIES: the partition projection. */
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+const USER_IDENTITY = [
+  "type",
+  "principalid",
+  "arn",
+  "accountid",
+  "invokedby",
+  "accesskeyid",
+  "username",
+].map((field) => `${field}:string`);
+
 /** Only what the detections and the report read, plus the fields a reader looks at first. */
-const COLUMNS = [
-  "eventversion STRING",
-  "useridentity STRUCT<type:STRING, principalid:STRING, arn:STRING, accountid:STRING, invokedby:STRING, accesskeyid:STRING, username:STRING>",
-  "eventtime STRING",
-  "eventsource STRING",
-  "eventname STRING",
-  "awsregion STRING",
-  "sourceipaddress STRING",
-  "useragent STRING",
-  "errorcode STRING",
-  "errormessage STRING",
-  "requestparameters STRING",
-  "responseelements STRING",
-  "additionaleventdata STRING",
-  "requestid STRING",
-  "eventid STRING",
-  "eventtype STRING",
-  "apiversion STRING",
-  "readonly STRING",
-  "recipientaccountid STRING",
-  "serviceeventdetails STRING",
-  "sharedeventid STRING",
-  "vpcendpointid STRING",
-  "eventcategory STRING",
-  "managementevent STRING",
-];
+const COLUMNS: readonly TableColumn[] = [
+  "eventversion",
+  "useridentity",
+  "eventtime",
+  "eventsource",
+  "eventname",
+  "awsregion",
+  "sourceipaddress",
+  "useragent",
+  "errorcode",
+  "errormessage",
+  "requestparameters",
+  "responseelements",
+  "additionaleventdata",
+  "requestid",
+  "eventid",
+  "eventtype",
+  "apiversion",
+  "readonly",
+  "recipientaccountid",
+  "serviceeventdetails",
+  "sharedeventid",
+  "vpcendpointid",
+  "eventcategory",
+  "managementevent",
+].map((name) => ({
+  name,
+  type: name === "useridentity" ? `struct<${USER_IDENTITY.join(",")}>` : "string",
+}));
+
+/** The regions the table projects: every known region of the organization's partition. */
+export function projectedRegions(partition: string): string[] {
+  return allKnownRegions()
+    .filter((info) => info.partition === partition)
+    .map((info) => info.region);
+}
+
+export function cloudTrailTable(target: BacktestTarget): CloudTrailTable {
+  const location = `s3://${target.bucketName}/AWSLogs/${target.organizationId}/`;
+  const regions = projectedRegions(target.partition);
+  return {
+    database: target.database,
+    name: target.table,
+    columns: COLUMNS,
+    partitionKeys: ["account", "region", "day"].map((name) => ({ name, type: "string" })),
+    location,
+    serializationLibrary: "org.apache.hive.hcatalog.data.JsonSerDe",
+    inputFormat: "com.amazon.emr.cloudtrail.CloudTrailInputFormat",
+    outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+    properties: {
+      "projection.enabled": "true",
+      "projection.account.type": "injected",
+      "projection.region.type": "enum",
+      "projection.region.values": regions.join(","),
+      "projection.day.type": "date",
+      "projection.day.format": "yyyy/MM/dd",
+      // The first CloudTrail log files are of November 2013.
+      "projection.day.range": "2013/11/01,NOW",
+      "projection.day.interval": "1",
+      "projection.day.interval.unit": "DAYS",
+      // "Templated locations must end with a forward slash."
+      // https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html
+      "storage.location.template": `${location}\${account}/CloudTrail/\${region}/\${day}/`,
+      // Log files moved to Glacier Flexible Retrieval or Deep Archive (logArchive.transitionStorageClass)
+      // are skipped; once restored by hand, this lets Athena read them (engine version 3).
+      // https://docs.aws.amazon.com/athena/latest/ug/querying-glacier.html
+      read_restored_glacier_objects: "true",
+    },
+  };
+}
 
 export function cloudTrailTableDdl(target: BacktestTarget): string {
-  const location = `s3://${target.bucketName}/AWSLogs/${target.organizationId}/`;
-  const regions = allKnownRegions()
-    .filter((info) => info.partition === target.partition)
-    .map((info) => info.region);
+  const table = cloudTrailTable(target);
+  const columns = (list: readonly TableColumn[]) =>
+    list.map((column) => `${column.name} ${column.type}`);
   return [
-    `CREATE EXTERNAL TABLE IF NOT EXISTS ${target.database}.${target.table} (`,
-    COLUMNS.map((column) => `  ${column}`).join(",\n"),
+    `CREATE EXTERNAL TABLE IF NOT EXISTS ${table.database}.${table.name} (`,
+    columns(table.columns)
+      .map((column) => `  ${column}`)
+      .join(",\n"),
     ")",
-    "PARTITIONED BY (account STRING, region STRING, day STRING)",
-    "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'",
-    "STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'",
-    "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
-    `LOCATION '${location}'`,
+    `PARTITIONED BY (${columns(table.partitionKeys).join(", ")})`,
+    `ROW FORMAT SERDE '${table.serializationLibrary}'`,
+    `STORED AS INPUTFORMAT '${table.inputFormat}'`,
+    `OUTPUTFORMAT '${table.outputFormat}'`,
+    `LOCATION '${table.location}'`,
     "TBLPROPERTIES (",
-    "  'projection.enabled' = 'true',",
-    "  'projection.account.type' = 'injected',",
-    "  'projection.region.type' = 'enum',",
-    `  'projection.region.values' = '${regions.join(",")}',`,
-    "  'projection.day.type' = 'date',",
-    "  'projection.day.format' = 'yyyy/MM/dd',",
-    "  'projection.day.range' = '2013/11/01,NOW',",
-    "  'projection.day.interval' = '1',",
-    "  'projection.day.interval.unit' = 'DAYS',",
-    `  'storage.location.template' = '${location}\${account}/CloudTrail/\${region}/\${day}'`,
+    Object.entries(table.properties)
+      .map(([name, value]) => `  '${name}' = '${value}'`)
+      .join(",\n"),
     ")",
   ].join("\n");
 }
@@ -89,6 +160,41 @@ export interface BacktestRange {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The most partitions one query projects (accounts x regions x days). Each projected partition is
+ * an S3 prefix Athena lists before it reads a byte; an organization of thousands of accounts over a
+ * month projects millions, so its back-test is split into queries of this many at most, run one
+ * after another, their counts added up.
+ */
+export const MAX_PROJECTED_PARTITIONS = 1_000_000;
+
+/** The number of days from `from` to `to`, both included. */
+export function daysInRange(from: string, to: string): number {
+  return (
+    Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1
+  );
+}
+
+/**
+ * The back-test as queries: the accounts in batches so that none projects more than
+ * MAX_PROJECTED_PARTITIONS partitions (one account per query at the least).
+ */
+export function backtestQueries(target: BacktestTarget, range: BacktestRange): string[] {
+  const first = backtestQuery(target, range);
+  const perAccount = projectedRegions(target.partition).length * daysInRange(range.from, range.to);
+  const batch = Math.max(1, Math.floor(MAX_PROJECTED_PARTITIONS / perAccount));
+  if (range.accounts.length <= batch) {
+    return [first];
+  }
+  const queries: string[] = [];
+  for (let start = 0; start < range.accounts.length; start += batch) {
+    queries.push(
+      backtestQuery(target, { ...range, accounts: range.accounts.slice(start, start + batch) }),
+    );
+  }
+  return queries;
+}
 
 /**
  * One query for every deployed detection: per account and day, how many events each matched and

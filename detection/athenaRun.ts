@@ -29,8 +29,6 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   readonly delaysMs?: readonly number[];
   readonly sleep?: (ms: number) => Promise<void>;
-  /** False for a statement (DDL) whose results are nothing to read. */
-  readonly readResults?: boolean;
 }
 
 export class QueryFailedError extends Error {}
@@ -78,9 +76,6 @@ export async function runAthenaQuery(
       );
     }
     await sleep(delays[Math.min(attempt, delays.length - 1)]);
-  }
-  if (options.readResults === false) {
-    return { queryExecutionId: id, columns: [], rows: [], bytesScanned };
   }
   const rows: string[][] = [];
   for await (const page of paginateGetQueryResults({ client: athena }, { QueryExecutionId: id })) {

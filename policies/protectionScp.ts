@@ -4,6 +4,8 @@ import { PolicyDocument, PolicyStatement } from "./document";
 
 /** Every KMS key the program creates carries an alias under this prefix; the SCP protects them by it. */
 export const KEY_ALIAS_PREFIX = "alias/aws-org-guardrails/";
+/** The archive key's alias: policies that must name the key before it exists name it by this. */
+export const ARCHIVE_KEY_ALIAS = `${KEY_ALIAS_PREFIX}trail-archive`;
 
 export interface ProtectionScpInput {
   readonly names: GuardrailNames;
@@ -14,6 +16,8 @@ export interface ProtectionScpInput {
   readonly exceptRoleArnPatterns: readonly string[];
   /** In the delegated-administrator mode the trail, log group and alerting sit in a member account. */
   readonly protectDetection: boolean;
+  /** With `backtest.enabled`: the back-test's table, workgroup, results bucket and reader role. */
+  readonly protectBacktest?: boolean;
 }
 
 /**
@@ -79,6 +83,20 @@ export const STILL_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   events: ["events:Describe*", "events:List*", "events:TestEventPattern"],
   // Reading the StackSet's stacks in each account.
   cloudformation: ["cloudformation:Describe*", "cloudformation:List*", "cloudformation:Get*"],
+  // Reading the back-test's table definition: the table decides what a back-test reads (its
+  // location, its projected regions and days), so changing it could make a back-test see nothing.
+  glue: ["glue:Get*", "glue:BatchGet*"],
+  // Reading the back-test workgroup and its queries. Named, not `athena:Get*`, which also matches
+  // GetSessionEndpoint (a Write action of Spark sessions). Running queries there is the reader
+  // role's alone (it is exempt): Athena writes the results to their bucket as the caller.
+  athena: [
+    "athena:GetWorkGroup",
+    "athena:GetQuery*",
+    "athena:BatchGetQueryExecution",
+    "athena:List*",
+  ],
+  // Assuming the back-test reader role: its trust policy (guarded) decides who.
+  sts: ["sts:AssumeRole"],
   // Reading the notifier's store (the notifier, exempt there, writes its items).
   dynamodb: [
     "dynamodb:Describe*",
@@ -317,6 +335,33 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
         ...(input.protectDetection ? [names.deliveryRoleArn, names.notifierRoleArn] : []),
       ]),
     );
+  }
+  if (input.protectBacktest === true) {
+    const backtest = names.backtest;
+    // One statement for the back-test's pieces in the log-archive account: reading each (and
+    // running queries, assuming the reader role) is all anyone else may do. The reader role is
+    // exempt: Athena writes the results to their bucket as the reader, and what the role may do is
+    // its policy, guarded here with the role.
+    statements.push({
+      Sid: "ProtectBacktest",
+      Effect: "Deny",
+      NotAction: [
+        ...STILL_ALLOWED.s3.filter((action) => action !== "s3:RestoreObject"),
+        ...STILL_ALLOWED.glue,
+        ...STILL_ALLOWED.athena,
+        ...STILL_ALLOWED.iam,
+        ...STILL_ALLOWED.sts,
+      ],
+      Resource: [
+        backtest.resultsBucketArn,
+        `${backtest.resultsBucketArn}/*`,
+        backtest.workgroupArn,
+        backtest.databaseArn,
+        backtest.tableArn,
+        backtest.readerRoleArn,
+      ],
+      Condition: unless([...exempt, backtest.readerRoleArn]),
+    });
   }
   if (input.protectDetection) {
     const account = names.trailAccountId;

@@ -86,6 +86,7 @@ export const SCP_DEFINITIONS = [
           names.logArchiveDeploymentRoleArn,
         ],
         protectDetection: config.centralLogs.location === "delegatedAdministrator",
+        protectBacktest: config.backtest.enabled,
       }),
     splittable: true,
     overBudgetHint:

@@ -133,6 +133,19 @@ function guardrailNames(mode: Mode): GuardrailNames {
       stackSetName: "aws-org-guardrails-root-activity-fast-path",
       stackSetExecutionRolePattern: "stacksets-exec-*",
     },
+    backtest: {
+      database: "aws_org_guardrails",
+      table: "cloudtrail",
+      catalogArn: `arn:aws:glue:${REGION}:${LOG_ARCHIVE}:catalog`,
+      databaseArn: `arn:aws:glue:${REGION}:${LOG_ARCHIVE}:database/aws_org_guardrails`,
+      tableArn: `arn:aws:glue:${REGION}:${LOG_ARCHIVE}:table/aws_org_guardrails/cloudtrail`,
+      workgroup: "aws-org-guardrails-backtest",
+      workgroupArn: `arn:aws:athena:${REGION}:${LOG_ARCHIVE}:workgroup/aws-org-guardrails-backtest`,
+      resultsBucketName: `aws-org-guardrails-backtest-${LOG_ARCHIVE}-${REGION}`,
+      resultsBucketArn: `arn:aws:s3:::aws-org-guardrails-backtest-${LOG_ARCHIVE}-${REGION}`,
+      readerRoleName: "aws-org-guardrails-backtest-reader",
+      readerRoleArn: `arn:aws:iam::${LOG_ARCHIVE}:role/aws-org-guardrails-backtest-reader`,
+    },
   };
 }
 
@@ -149,6 +162,8 @@ function protectionScp(mode: Mode): PolicyDocument {
     names: NAMES[mode],
     exceptRoleArnPatterns: [NAMES[mode].logArchiveDeploymentRoleArn],
     protectDetection: mode === "delegatedAdministrator",
+    // The delegated-administrator policy carries every optional statement: the back-test's too.
+    protectBacktest: mode === "delegatedAdministrator",
   });
 }
 
@@ -1088,6 +1103,8 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
     expect(sids(PROTECTION.managementLogGroup)).toEqual(archive);
     expect(sids(PROTECTION.delegatedAdministrator)).toEqual([
       ...archive,
+      // With backtest.enabled, in either mode.
+      "ProtectBacktest",
       "ProtectCentralLogGroup",
       "OnlyTheTrailWritesTheCentralLogGroup",
       "OnlyTheNotifierWritesItsLogGroup",
@@ -1108,7 +1125,7 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
 
 describe("the shared harness (./support/scpSimulator) on the protection SCP", () => {
   it("decides requests although most statements name other resources", async () => {
-    // In this mode the protection SCP has twenty-three statements; for a bucket request, most of them name
+    // In this mode the protection SCP has twenty-four statements; for a bucket request, most of them name
     // another service, account or resource, which the simulator explains with `errors` such as
     // "Service does not match". Those are clean mismatches: the harness decides all the same.
     const request = (t: Target): ScpRequest => ({
@@ -1120,7 +1137,7 @@ describe("the shared harness (./support/scpSimulator) on the protection SCP", ()
       context: { "aws:CurrentTime": WELL_BEFORE_T, ...t.context },
       ...(t.resourcePolicy !== undefined ? { resourcePolicy: t.resourcePolicy } : {}),
     });
-    expect(PROTECTION.delegatedAdministrator.Statement).toHaveLength(23);
+    expect(PROTECTION.delegatedAdministrator.Statement).toHaveLength(24);
     expect(await simulateScp(request(target(ARCHIVE_TARGETS, "s3:PutBucketPolicy")))).toEqual({
       decision: "ExplicitlyDenied",
       deniedBy: [BUCKET],

@@ -34,18 +34,18 @@ describe("the CloudTrail table", () => {
     expect(ddl).not.toMatch(/'projection.region.values' = '[^']*cn-north-1/);
     expect(ddl).toContain("'projection.day.format' = 'yyyy/MM/dd'");
     expect(ddl).toContain(
-      `'storage.location.template' = 's3://${TARGET.bucketName}/AWSLogs/o-7h2kq9x4mz/\${account}/CloudTrail/\${region}/\${day}'`,
+      `'storage.location.template' = 's3://${TARGET.bucketName}/AWSLogs/o-7h2kq9x4mz/\${account}/CloudTrail/\${region}/\${day}/'`,
     );
   });
 
   it("declares every column the detections read", () => {
     for (const column of [
-      "useridentity STRUCT<type:STRING",
-      "invokedby:STRING",
-      "eventtype STRING",
-      "eventname STRING",
-      "eventsource STRING",
-      "responseelements STRING",
+      "useridentity struct<type:string",
+      "invokedby:string",
+      "eventtype string",
+      "eventname string",
+      "eventsource string",
+      "responseelements string",
     ]) {
       expect(ddl).toContain(column);
     }

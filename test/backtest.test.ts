@@ -11,15 +11,18 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { BACKTEST, backtestCommand } from "../cli/backtest";
+import { backtestCommand } from "../cli/backtest";
+import { BACKTEST } from "../config/names";
 import { queryCost, runAthenaQuery } from "../detection/athenaRun";
 import { runCommand } from "./support/cli";
-import { DEV, FIXTURE_STACKS } from "./support/fixtures";
+import { devOrganization, DEV, FIXTURE_STACKS, stacksWith } from "./support/fixtures";
 
 /**
- * `npm run backtest` against mocked STS and Athena: the reader role assumed, the table's DDL and
- * the query run in the back-test workgroup, polled until done, results read page by page, a
- * failed query and a cancelled one reported in one line; `--print-sql` offline.
+ * `npm run backtest` against mocked STS and Athena: the reader role assumed, the query run in the
+ * back-test workgroup (the table is the program's, never created by the command), polled until
+ * done, results read page by page, a long range split into queries whose counts add up, a failed
+ * query and one over the workgroup's cutoff reported in one line; refused before any call when the
+ * stack has no back-test deployed; `--print-sql` offline.
  */
 
 const sts = mockClient(STSClient);
@@ -60,9 +63,9 @@ beforeEach(() => {
     .resolves({
       QueryExecution: { Status: { State: "SUCCEEDED" }, Statistics: { DataScannedInBytes: 2e9 } },
     });
-  athena
-    .on(GetQueryResultsCommand)
-    .resolvesOnce({
+  // Two pages for every query, by the token the paginator sends.
+  const pages = [
+    {
       ResultSet: {
         Rows: [
           cells(HEADER),
@@ -84,8 +87,8 @@ beforeEach(() => {
         ],
       },
       NextToken: "page-2",
-    })
-    .resolves({
+    },
+    {
       ResultSet: {
         Rows: [
           cells([
@@ -105,7 +108,16 @@ beforeEach(() => {
           ]),
         ],
       },
-    });
+    },
+  ];
+  athena
+    .on(GetQueryResultsCommand)
+    .callsFake((input) => (input.NextToken === undefined ? pages[0] : pages[1]));
+});
+
+/** The tests' dev stack with the back-test deployed. */
+const WITH_BACKTEST = stacksWith((config) => {
+  config["aws-org-guardrails:backtest"] = { enabled: true };
 });
 
 /** The dev stack's November. */
@@ -113,7 +125,7 @@ const NOVEMBER = [
   "--stack",
   "dev",
   "--stacks",
-  FIXTURE_STACKS,
+  WITH_BACKTEST,
   "--from",
   "2026-11-01",
   "--to",
@@ -131,7 +143,7 @@ async function run(...argv: string[]) {
 }
 
 describe("npm run backtest", () => {
-  it("assumes the reader role in the log-archive account, runs the DDL and the query in the workgroup, and counts per detection, account and day", async () => {
+  it("assumes the reader role in the log-archive account, runs one query in the workgroup over every account, and counts per detection, account and day", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "backtest-"));
     const json = path.join(dir, "backtest.json");
     const result = await run("--json", json);
@@ -141,15 +153,14 @@ describe("npm run backtest", () => {
       `arn:aws:iam::${DEV.logArchive}:role/${BACKTEST.readerRole}`,
     );
     const starts = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
-    expect(starts.map((input) => input.WorkGroup)).toEqual([
-      BACKTEST.workgroup,
-      BACKTEST.workgroup,
-    ]);
-    expect(starts[0].QueryString).toMatch(
-      /^CREATE EXTERNAL TABLE IF NOT EXISTS aws_org_guardrails\.cloudtrail/,
-    );
-    expect(starts[1].QueryString).toContain("WHERE day BETWEEN '2026/11/01' AND '2026/11/30'");
-    expect(starts[1].QueryString).toContain(`'${DEV.management}'`);
+    expect(starts.map((input) => input.WorkGroup)).toEqual([BACKTEST.workgroup]);
+    expect(starts[0].QueryString).toMatch(/^SELECT/);
+    expect(starts[0].QueryString).toContain("WHERE day BETWEEN '2026/11/01' AND '2026/11/30'");
+    // Every account the snapshot records: the management account's own root use and AssumeRoot
+    // calls, and suspended accounts, whose past is in the archive.
+    for (const account of devOrganization().accounts) {
+      expect(starts[0].QueryString).toContain(`'${account.id}'`);
+    }
     // Two pages of results, read with the paginator.
     expect(athena.commandCalls(GetQueryResultsCommand).length).toBeGreaterThanOrEqual(2);
     expect(result.stdout).toMatch(/^RootAccountUsage +2$/m);
@@ -161,8 +172,71 @@ describe("npm run backtest", () => {
       RootConsoleSignInSuccess: 1,
       AssumeRootCall: 3,
     });
-    expect(report.bytesScanned).toBe(4e9);
-    expect(report.costUsd).toBeCloseTo(queryCost(2e9) * 2, 10);
+    expect(report.bytesScanned).toBe(2e9);
+    expect(report.costUsd).toBeCloseTo(queryCost(2e9), 10);
+    expect(report.queryExecutionIds).toEqual(["q-1"]);
+  });
+
+  it("splits a long range into queries of at most a million projected partitions and adds their counts up", async () => {
+    const result = await run("--from", "2016-01-01", "--to", "2025-12-31");
+    expect(result.status).toBe(0);
+    const starts = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
+    expect(starts.length).toBeGreaterThan(1);
+    const named = starts.flatMap(
+      (input) => /account IN \(([^)]*)\)/.exec(input.QueryString ?? "")?.[1].split(", ") ?? [],
+    );
+    expect(named.sort()).toEqual(
+      devOrganization()
+        .accounts.map((a) => `'${a.id}'`)
+        .sort(),
+    );
+    // The mock answers every query with the same two pages: each query's counts are added.
+    expect(result.stdout).toMatch(new RegExp(`^RootAccountUsage +${2 * starts.length}$`, "m"));
+    expect(result.stderr).toContain(`query ${starts.length} of ${starts.length}`);
+  });
+
+  it("refuses, before any call, a stack without the back-test deployed", async () => {
+    let stderr = "";
+    const status = await backtestCommand.run(
+      [...NOVEMBER.map((arg) => (arg === WITH_BACKTEST ? FIXTURE_STACKS : arg))],
+      { stdout: () => undefined, stderr: (t) => (stderr += t) },
+    );
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/backtest\.enabled is false in stack dev .*pulumi up/);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+
+  it("names the workgroup's cutoff when a query scans past it", async () => {
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: {
+        Status: { State: "CANCELLED", StateChangeReason: "Bytes scanned limit was exceeded" },
+      },
+    });
+    const result = await run();
+    expect(result.status).toBe(70);
+    expect(result.stderr).toMatch(
+      /query q-1 cancelled: Bytes scanned limit was exceeded \(the workgroup's cutoff, aws-org-guardrails:backtest\.bytesScannedCutoffPerQuery, is 1000000000000 bytes/,
+    );
+  });
+
+  it("says when the range reaches log files Athena skips (Glacier Flexible Retrieval)", async () => {
+    const glacier = stacksWith((config) => {
+      config["aws-org-guardrails:backtest"] = { enabled: true };
+      config["aws-org-guardrails:logArchive"] = {
+        ...config["aws-org-guardrails:logArchive"],
+        transitionStorageClass: "GLACIER",
+        transitionDays: 30,
+      };
+    });
+    let stderr = "";
+    const status = await backtestCommand.run(
+      [...NOVEMBER.map((arg) => (arg === WITH_BACKTEST ? glacier : arg)), "--from", "2026-01-01"],
+      { stdout: () => undefined, stderr: (t) => (stderr += t) },
+    );
+    expect(status).toBe(0);
+    expect(stderr).toMatch(
+      /older than 30 days are in GLACIER .*Athena skips unless they were restored/,
+    );
   });
 
   it("reports a failed query in one line", async () => {
@@ -214,8 +288,11 @@ describe("runAthenaQuery", () => {
 });
 
 describe("npm run backtest -- --print-sql", () => {
-  it("prints the DDL and the query offline, exit 0", () => {
-    const result = runCommand("backtest", [...NOVEMBER, "--print-sql"]);
+  it("prints the DDL and the query offline, exit 0, with or without the back-test deployed", () => {
+    const result = runCommand("backtest", [
+      ...NOVEMBER.map((arg) => (arg === WITH_BACKTEST ? FIXTURE_STACKS : arg)),
+      "--print-sql",
+    ]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^CREATE EXTERNAL TABLE IF NOT EXISTS/);

@@ -33,6 +33,7 @@ describe("bad-input catalogue", () => {
         "bench",
         "adopt",
         "root-credentials",
+        "backtest",
       ]),
     );
     expect(new Set(BAD_INPUTS.map((item) => item.area)).size).toBe(5);

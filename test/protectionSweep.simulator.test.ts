@@ -44,6 +44,7 @@ function plan(location: Location): Plan {
   const raw = devRawConfig() as any;
   raw.centralLogs.location = location;
   raw.scpLimits = { maxPolicyCharacters: 5120, maxPoliciesPerTarget: 5 };
+  raw.backtest = { enabled: true };
   raw.rootAccess.breakGlass = [
     { accountId: DEV.logArchive, reason: "sweep", expiresAt: hoursFromNow(4, NOW) },
   ];
@@ -205,13 +206,67 @@ function guardedResources(location: Location, names: GuardrailNames): Guarded[] 
       accountId: la,
     },
   ];
+  // The back-test's pieces (issue 18), beside the archive.
+  const backtest = names.backtest;
+  const backtestPieces: Guarded[] = [
+    {
+      label: "back-test results bucket",
+      service: "s3",
+      type: "bucket",
+      arn: backtest.resultsBucketArn,
+      accountId: la,
+    },
+    {
+      label: "back-test result file",
+      service: "s3",
+      type: "object",
+      arn: `${backtest.resultsBucketArn}/athena/0a1b2c3d-4e5f-6789-abcd-ef0123456789.csv`,
+      accountId: la,
+    },
+    {
+      label: "back-test workgroup",
+      service: "athena",
+      type: "workgroup",
+      arn: backtest.workgroupArn,
+      accountId: la,
+    },
+    {
+      label: "back-test database",
+      service: "glue",
+      type: "database",
+      arn: backtest.databaseArn,
+      accountId: la,
+    },
+    {
+      label: "back-test CloudTrail table",
+      service: "glue",
+      type: "table",
+      arn: backtest.tableArn,
+      accountId: la,
+    },
+    {
+      label: "back-test reader role",
+      service: "iam",
+      type: "role",
+      arn: backtest.readerRoleArn,
+      accountId: la,
+    },
+    {
+      label: "back-test reader role (STS)",
+      service: "sts",
+      type: "role",
+      arn: backtest.readerRoleArn,
+      accountId: la,
+    },
+  ];
   if (location === "management") {
-    return [...archive, ...memberFastPath];
+    return [...archive, ...memberFastPath, ...backtestPieces];
   }
   const stream = (group: string, name: string) => `${group}:log-stream:${name}`;
   return [
     ...archive,
     ...memberFastPath,
+    ...backtestPieces,
     {
       label: "central bus",
       service: "events",
@@ -341,6 +396,8 @@ const ALLOWLIST: Readonly<Record<string, string>> = {
   "kms:ReEncryptTo": "cryptographic use",
   "kms:EnableKeyRotation": "only strengthens the key",
   "kms:RotateKeyOnDemand": "only strengthens the key",
+  "sts:AssumeRole":
+    "assuming the back-test reader role: its trust policy, guarded, decides who (named readers may sit in member accounts)",
   "s3:RestoreObject":
     "makes a temporary readable copy of an archived (Glacier) log file; the file stays as it was",
 };

@@ -21,6 +21,10 @@ const VARIANTS: Record<string, Record<string, string>> = {
   },
   "every option": {
     "aws-org-guardrails:rootMfaRule": JSON.stringify({ enabled: true }),
+    "aws-org-guardrails:backtest": JSON.stringify({
+      enabled: true,
+      readers: [`arn:aws:iam::${DEV.audit}:role/security-tooling`],
+    }),
     "aws-org-guardrails:logArchive": JSON.stringify({
       accountId: DEV.logArchive,
       objectLock: { enabled: true, mode: "GOVERNANCE", days: 30 },

@@ -4,14 +4,14 @@ import { accountIdSchema, roleNameSchema, withFieldDefaults } from "../rules";
 /** `logArchive`: the log-archive account, its archive bucket and who may read the archive. */
 
 // S3 bucket naming rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
-const bucketNameSchema = z
+export const bucketNameSchema = z
   .string()
   .regex(/^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, {
     error: (issue) =>
       `must be an S3 bucket name (3-63 lowercase letters, digits and hyphens), got "${String(issue.input)}"`,
   });
 
-const principalArnSchema = z
+export const principalArnSchema = z
   .string()
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, {
     error: (issue) => `must be an IAM role or user ARN, got "${String(issue.input)}"`,

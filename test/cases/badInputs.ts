@@ -29,7 +29,8 @@ export interface BadInputCase {
     | "breakglass"
     | "bench"
     | "adopt"
-    | "root-credentials";
+    | "root-credentials"
+    | "backtest";
   /** What is wrong, for the catalogue. */
   readonly input: string;
   readonly prepare?: (work: Workspace) => void;
@@ -138,7 +139,69 @@ const OTHER_STACK_PLAN = {
   ],
 };
 
+const NOVEMBER = ["--from", "2026-11-01", "--to", "2026-11-30"];
+
 export const BAD_INPUTS: readonly BadInputCase[] = [
+  {
+    area: "arguments",
+    command: "backtest",
+    input: "a back-test of a stack whose back-test is not deployed",
+    args: (w) => ["--stack", "dev", "--stacks", w.stacks, ...NOVEMBER],
+    expect: `${NS}:backtest.enabled is false in stack dev`,
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "backtest",
+    input: "an --accounts entry that is no account id",
+    args: (w) => ["--stack", "dev", "--stacks", w.stacks, ...NOVEMBER, "--accounts", "prod"],
+    expect: "--accounts: prod is not a 12-digit account id",
+    exitCode: 2,
+  },
+  {
+    area: "arguments",
+    command: "backtest",
+    input: "a --to before --from",
+    args: (w) => [
+      "--stack",
+      "dev",
+      "--stacks",
+      w.stacks,
+      "--from",
+      "2026-11-30",
+      "--to",
+      "2026-11-01",
+      "--print-sql",
+    ],
+    expect: "--from/--to/--accounts: from 2026-11-30 is after to 2026-11-01",
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "a back-test cutoff below the provider's 10 MiB",
+    prepare: editConfig(
+      (c) => (c[`${NS}:backtest`] = { enabled: true, bytesScannedCutoffPerQuery: 1000000 }),
+    ),
+    args: plan,
+    expect: `${NS}:backtest.bytesScannedCutoffPerQuery: must be at least 10485760`,
+    exitCode: 2,
+  },
+  {
+    area: "stack config",
+    command: "plan",
+    input: "a back-test reader outside the organization",
+    prepare: editConfig(
+      (c) =>
+        (c[`${NS}:backtest`] = {
+          enabled: true,
+          readers: ["arn:aws:iam::999999999999:role/outsider"],
+        }),
+    ),
+    args: plan,
+    expect: `${NS}:backtest.readers[arn:aws:iam::999999999999:role/outsider]: arn:aws:iam::999999999999:role/outsider is not in an account of`,
+    exitCode: 2,
+  },
   {
     area: "arguments",
     command: "root-credentials",
