@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { backtestQuery, cloudTrailTableDdl } from "../detection/athena";
+import {
+  backtestQueries,
+  backtestQuery,
+  cloudTrailTableDdl,
+  daysInRange,
+  MAX_PROJECTED_PARTITIONS,
+  projectedRegions,
+} from "../detection/athena";
 import { ROOT_DETECTIONS } from "../detection/patterns";
 import { patternToSql } from "../detection/sql";
 
@@ -78,5 +85,37 @@ describe("the back-test query", () => {
     expect(() => backtestQuery(TARGET, { ...range, from: "2026-13-01" })).toThrow(/not a date/);
     expect(() => backtestQuery(TARGET, { ...range, from: "2026-12-01" })).toThrow(/is after/);
     expect(() => backtestQuery(TARGET, { ...range, accounts: [] })).toThrow(/at least one/);
+  });
+});
+
+describe("the back-test of a large organization", () => {
+  const accounts = Array.from({ length: 5000 }, (_, i) => String(100000000000 + i));
+  const range = { from: "2026-11-01", to: "2026-11-30", accounts };
+  const queries = backtestQueries(TARGET, range);
+  const listed = queries.map(
+    (query) => /AND account IN \(([^)]*)\)/.exec(query)?.[1].split(", ") ?? [],
+  );
+
+  it("projects at most a million partitions per query, every account exactly once", () => {
+    const perAccount = projectedRegions("aws").length * daysInRange(range.from, range.to);
+    expect(queries.length).toBe(
+      Math.ceil(accounts.length / Math.floor(MAX_PROJECTED_PARTITIONS / perAccount)),
+    );
+    for (const names of listed) {
+      expect(names.length * perAccount).toBeLessThanOrEqual(MAX_PROJECTED_PARTITIONS);
+    }
+    expect(listed.flat()).toEqual(accounts.map((id) => `'${id}'`));
+  });
+
+  it("keeps a small organization in one query", () => {
+    expect(backtestQueries(TARGET, { ...range, accounts: accounts.slice(0, 3) })).toEqual([
+      backtestQuery(TARGET, { ...range, accounts: accounts.slice(0, 3) }),
+    ]);
+  });
+
+  it("counts the days of a range, both ends and leap days included", () => {
+    expect(daysInRange("2026-11-01", "2026-11-30")).toBe(30);
+    expect(daysInRange("2028-02-28", "2028-03-01")).toBe(3);
+    expect(daysInRange("2026-11-01", "2026-11-01")).toBe(1);
   });
 });
