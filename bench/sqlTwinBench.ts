@@ -1,6 +1,12 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
+import {
+  backtestQuery,
+  detectionColumn,
+  LATE_DELIVERY_DAYS,
+  projectedRegions,
+} from "../detection/athena";
 import { queryCost } from "../detection/athenaRun";
 import { ROOT_DETECTIONS } from "../detection/patterns";
 import { patternToSql } from "../detection/sql";
@@ -19,6 +25,14 @@ import { replayFilesFolder } from "./replayBench";
 const EVENTS_PER_ACCOUNT_DAY = 10_000;
 const ACCOUNTS = 5_000;
 const DAYS = 30;
+/**
+ * Assumed: log files per account per day. CloudTrail delivers a file about every five minutes per
+ * region with activity (288 a day); say yours.
+ */
+const FILES_PER_ACCOUNT_DAY = 300;
+/** S3 Standard request prices (us-east-1, https://aws.amazon.com/s3/pricing/), per request. */
+const S3_LIST = 0.005 / 1000;
+const S3_GET = 0.0004 / 1000;
 
 /** One record of a CloudTrail file as DuckDB reads it: the fields Athena's table declares. */
 const RECORD =
@@ -47,6 +61,38 @@ export async function runSqlTwinBenchmark(options: BenchOptions): Promise<string
   const querySeconds = (performance.now() - started) / 1000;
   const [total, ...counts] = reader.getRows()[0].map((value) => Number(value));
 
+  // The back-test's own query (its DuckDB rendering), over the files laid out in the archive's
+  // partitions: account from the record, the day folder from its time.
+  await connection.run("CREATE SCHEMA aws_org_guardrails");
+  await connection.run(
+    "CREATE TABLE aws_org_guardrails.cloudtrail AS SELECT *, recipientaccountid AS account, replace(substr(eventtime, 1, 10), '-', '/') AS day FROM cloudtrail",
+  );
+  const span = await connection.runAndReadAll(
+    "SELECT min(substr(eventtime, 1, 10)), max(substr(eventtime, 1, 10)), list(DISTINCT account) FROM aws_org_guardrails.cloudtrail",
+  );
+  const [from, to, accountList] = span.getRows()[0];
+  const accounts = (accountList as { items: unknown[] }).items.map(String).sort();
+  started = performance.now();
+  const backtest = await connection.runAndReadAll(
+    backtestQuery(
+      {
+        database: "aws_org_guardrails",
+        table: "cloudtrail",
+        bucketName: "archive",
+        organizationId: "o-bench",
+        partition: "aws",
+      },
+      { from: String(from), to: String(to), accounts },
+      "duckdb",
+    ),
+  );
+  const backtestSeconds = (performance.now() - started) / 1000;
+  const names = backtest.columnNames();
+  const backtestCounts = ROOT_DETECTIONS.map((d) => {
+    const column = names.indexOf(detectionColumn(d.name));
+    return backtest.getRows().reduce((sum, row) => sum + Number(row[column]), 0);
+  });
+
   const out = path.join(path.dirname(folder), "sql-twin-replay.json");
   const replay = measure(...tsxCommand("cli/replay.ts", ["--json", out, folder]), {
     oneCore: true,
@@ -57,10 +103,14 @@ export async function runSqlTwinBenchmark(options: BenchOptions): Promise<string
   };
   const same = ROOT_DETECTIONS.every(
     (detection, index) =>
-      report.detections.find((d) => d.name === detection.name)?.matches === counts[index],
+      report.detections.find((d) => d.name === detection.name)?.matches === counts[index] &&
+      backtestCounts[index] === counts[index],
   );
 
   const bytesPerEvent = compressed / records;
+  const regions = projectedRegions("aws").length;
+  const lists = ACCOUNTS * regions * (DAYS + LATE_DELIVERY_DAYS);
+  const gets = ACCOUNTS * FILES_PER_ACCOUNT_DAY * (DAYS + LATE_DELIVERY_DAYS);
   const monthEvents = EVENTS_PER_ACCOUNT_DAY * ACCOUNTS * DAYS;
   const monthBytes = monthEvents * bytesPerEvent;
   return [
@@ -73,12 +123,18 @@ export async function runSqlTwinBenchmark(options: BenchOptions): Promise<string
     "| --- | ---: | ---: | --- |",
     `| DuckDB (both cores): read the files into Athena's layout | ${loadSeconds.toFixed(2)} | ${number(Math.round(total / loadSeconds))} | |`,
     `| DuckDB: every detection's twin, one query | ${querySeconds.toFixed(2)} | ${number(Math.round(total / querySeconds))} | ${ROOT_DETECTIONS.map((d, i) => `${d.name} ${counts[i]}`).join(", ")} |`,
+    `| DuckDB: the back-test's query (${number(accounts.length)} accounts, ${from} to ${to}, per account and day) | ${backtestSeconds.toFixed(2)} | ${number(Math.round(total / backtestSeconds))} | ${ROOT_DETECTIONS.map((d, i) => `${d.name} ${backtestCounts[i]}`).join(", ")} |`,
     `| \`npm run replay\` on the same files (one core) | ${report.seconds.toFixed(2)} | ${number(Math.round(records / report.seconds))} | ${report.detections.map((d) => `${d.name} ${d.matches}`).join(", ")} |`,
     "",
-    `Same counts as replay for every detection: **${same && total === records ? "yes" : "NO"}** (replay's wall time ${replay.wallSeconds.toFixed(1)} s with Node's start).`,
+    `Same counts as replay for every detection, from the twins and from the back-test's query: **${same && total === records ? "yes" : "NO"}** (replay's wall time ${replay.wallSeconds.toFixed(1)} s with Node's start).`,
     "",
     `A month in Athena for ${number(ACCOUNTS)} accounts, assuming ${number(EVENTS_PER_ACCOUNT_DAY)} events per account per day (state yours): ` +
       `${number(monthEvents)} events x ${bytesPerEvent.toFixed(0)} compressed bytes each (these files' measured size) = ${(monthBytes / 1e12).toFixed(2)} TB scanned, ` +
       `about $${queryCost(monthBytes).toFixed(2)} at $5 per TB (https://aws.amazon.com/athena/pricing/); the query reads only the days and accounts asked for.`,
+    "",
+    `Besides, S3 bills the log-archive account for the requests (https://aws.amazon.com/s3/pricing/, S3 Standard, us-east-1): a LIST per projected partition, ` +
+      `${number(ACCOUNTS)} accounts x ${regions} regions x ${DAYS + LATE_DELIVERY_DAYS} days = ${number(lists)} LISTs, about $${(lists * S3_LIST).toFixed(2)}; ` +
+      `and a GET per log file, at an assumed ${FILES_PER_ACCOUNT_DAY} files per account-day (state yours): ${number(gets)} GETs, about $${(gets * S3_GET).toFixed(2)}. ` +
+      `Files moved to GLACIER_IR (after logArchive.transitionDays) cost more per request and per GB retrieved.`,
   ].join("\n");
 }

@@ -1,7 +1,13 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
+import { paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { BACKTEST } from "../config/names";
-import { backtestQueries, BacktestTarget, cloudTrailTableDdl } from "../detection/athena";
+import {
+  backtestQueries,
+  BacktestTarget,
+  cloudTrailTableDdl,
+  detectionColumn,
+} from "../detection/athena";
 import { QueryFailedError, QueryResult, queryCost, runAthenaQuery } from "../detection/athenaRun";
 import { ROOT_DETECTIONS } from "../detection/patterns";
 import { InputError } from "../lib/errors";
@@ -19,35 +25,86 @@ import {
 
 export interface BacktestRow {
   readonly account: string;
+  /** The UTC day of the events (YYYY-MM-DD). */
   readonly day: string;
   readonly detection: string;
   readonly events: number;
-  /** "<eventTime> <eventID>" of the first match that day. */
-  readonly first: string;
+  /** The first match that day: its eventTime and eventID. */
+  readonly firstEventTime: string;
+  readonly firstEventId: string;
 }
 
-/** The query's wide rows (a count and a first match per detection) as one row per detection. */
+/**
+ * The query's wide rows (a count and a first match per detection) as one row per detection. Every
+ * column the query names must be in the result: a missing one would read as "matched nothing",
+ * the one answer a back-test must never give by mistake.
+ */
 export function backtestRows(
   columns: readonly string[],
   rows: readonly (readonly string[])[],
 ): BacktestRow[] {
-  const at = (name: string) => columns.indexOf(name);
+  const lower = columns.map((name) => name.toLowerCase());
+  const at = (name: string): number => {
+    const index = lower.indexOf(name);
+    if (index < 0) {
+      throw new Error(
+        `Athena's result has no column ${name} (it has ${columns.join(", ") || "none"}): the query and the command disagree`,
+      );
+    }
+    return index;
+  };
+  const account = at("account");
+  const day = at("event_day");
+  const detections = ROOT_DETECTIONS.map((detection) => ({
+    name: detection.name,
+    count: at(detectionColumn(detection.name)),
+    first: at(`${detectionColumn(detection.name)}_first`),
+  }));
   return rows.flatMap((row) =>
-    ROOT_DETECTIONS.flatMap((detection) => {
-      const events = Number(row[at(detection.name)] ?? "0");
+    detections.flatMap((detection) => {
+      const events = Number(row[detection.count]);
+      if (!Number.isInteger(events)) {
+        throw new Error(
+          `Athena's result has ${row[detection.count]} as a count of ${detection.name}`,
+        );
+      }
+      const [firstEventTime = "", firstEventId = ""] = (row[detection.first] ?? "").split(" ");
       return events > 0
         ? [
             {
-              account: row[at("account")],
-              day: row[at("day")].replace(/\//g, "-"),
+              account: row[account],
+              day: row[day],
               detection: detection.name,
               events,
-              first: row[at(`${detection.name}_first`)] ?? "",
+              firstEventTime,
+              firstEventId,
             },
           ]
         : [];
     }),
   );
+}
+
+/**
+ * The accounts with log files in the archive: the folders under `AWSLogs/<org id>/`, listed as
+ * the reader (its policy allows exactly that prefix). An account that joined after the snapshot
+ * was taken, or that has left since, is there.
+ */
+async function archivedAccounts(s3: S3Client, bucket: string, organizationId: string) {
+  const prefix = `AWSLogs/${organizationId}/`;
+  const accounts: string[] = [];
+  for await (const page of paginateListObjectsV2(
+    { client: s3 },
+    { Bucket: bucket, Prefix: prefix, Delimiter: "/" },
+  )) {
+    for (const common of page.CommonPrefixes ?? []) {
+      const id = (common.Prefix ?? "").slice(prefix.length).replace(/\/$/, "");
+      if (/^\d{12}$/.test(id)) {
+        accounts.push(id);
+      }
+    }
+  }
+  return accounts;
 }
 
 /** Storage classes whose objects Athena skips unless they were restored. */
@@ -104,6 +161,12 @@ export const backtestCommand = defineCommand(
         description:
           "only these accounts (default: every account the organization source records, the management account included)",
       },
+      regions: {
+        type: "string",
+        value: "<region,...>",
+        description:
+          "only these regions (default: every region of the partition); fewer regions, fewer S3 requests",
+      },
       "print-sql": {
         type: "boolean",
         description:
@@ -130,73 +193,134 @@ export const backtestCommand = defineCommand(
       organizationId: organization.organization.id,
       partition: organization.partition,
     };
-    const { accounts, unknown } = backtestAccounts(organization, values.accounts);
-    let queries: string[];
-    try {
-      queries = backtestQueries(target, { from: values.from, to: values.to, accounts });
-    } catch (error) {
-      throw new InputError(`--from/--to/--accounts: ${(error as Error).message}`);
-    }
+    const listed = backtestAccounts(organization, values.accounts);
+    const regions = values.regions
+      ?.split(",")
+      .map((region) => region.trim())
+      .filter((region) => region !== "");
+    const range = {
+      from: values.from,
+      to: values.to,
+      ...(regions === undefined ? {} : { regions: [...new Set(regions)] }),
+    };
+    const queriesFor = (accounts: readonly string[]): string[] => {
+      try {
+        return backtestQueries(target, { ...range, accounts });
+      } catch (error) {
+        if (error instanceof RangeError) {
+          // "regions: ...", "from: ..." name their option; "from X is after to Y" names both.
+          throw new InputError(
+            /^(from|to|accounts|regions): /.test(error.message)
+              ? `--${error.message}`
+              : `--from/--to: ${error.message}`,
+          );
+        }
+        throw error;
+      }
+    };
     const out = (text = "") => io.stdout(`${text}\n`);
     if (values["print-sql"]) {
+      // The table as the program creates it (backtest.enabled), for reading or for a hand-made one.
+      out(`CREATE DATABASE IF NOT EXISTS ${target.database};`);
+      out();
       out(`${cloudTrailTableDdl(target)};`);
-      for (const query of queries) {
+      for (const query of queriesFor(listed.accounts)) {
         out();
         out(`${query};`);
       }
       return EXIT.ok;
     }
+    queriesFor(listed.accounts);
     if (!config.backtest.enabled) {
       throw new InputError(
         `aws-org-guardrails:backtest.enabled is false in stack ${values.stack} (${inputs.stackFile}): set it to true and run pulumi up, which creates the table, the workgroup and the reader role in the log-archive account (README, "Back-test a month of the organization"); --print-sql prints the SQL without them`,
       );
     }
-    for (const id of unknown) {
+    for (const id of listed.unknown) {
       io.stderr(
         `note: ${id} is not in the organization source; its log files are read all the same\n`,
       );
     }
-    const archived = new Date(Date.parse(`${values.from}T00:00:00Z`));
-    const transitioned = Date.now() - config.logArchive.transitionDays * 86_400_000;
-    if (
-      SKIPPED_CLASSES.has(config.logArchive.transitionStorageClass) &&
-      archived.getTime() < transitioned
-    ) {
+    const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
+    const ago = (days: number) => Date.now() - days * 86_400_000;
+    const { transitionDays, transitionStorageClass, expirationDays } = config.logArchive;
+    if (day(values.from) < ago(expirationDays)) {
       io.stderr(
-        `note: log files older than ${config.logArchive.transitionDays} days are in ${config.logArchive.transitionStorageClass} (logArchive.transitionStorageClass), which Athena skips unless they were restored: counts before ${new Date(transitioned).toISOString().slice(0, 10)} may be short\n`,
+        `note: log files expire after ${expirationDays} days (logArchive.expirationDays): days before ${new Date(ago(expirationDays)).toISOString().slice(0, 10)} have none left to count\n`,
+      );
+    }
+    if (SKIPPED_CLASSES.has(transitionStorageClass) && day(values.from) < ago(transitionDays)) {
+      io.stderr(
+        `note: log files older than ${transitionDays} days are in ${transitionStorageClass} (logArchive.transitionStorageClass), which Athena skips unless they were restored: counts before ${new Date(ago(transitionDays)).toISOString().slice(0, 10)} may be short\n`,
       );
     }
 
+    // The reader role's credentials: assumed once up front (a caller who may not assume it hears
+    // so before anything runs), then again whenever they near their end, so a back-test of many
+    // queries outlives one session.
     const sts = new STSClient({
       region: config.homeRegion,
       retryMode: "adaptive",
       maxAttempts: 10,
     });
-    const { Credentials } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: backtest.readerRoleArn,
-        RoleSessionName: "aws-org-guardrails-backtest",
-      }),
-    );
-    sts.destroy();
-    if (Credentials?.AccessKeyId === undefined || Credentials.SecretAccessKey === undefined) {
-      throw new Error(`AssumeRole ${backtest.readerRoleArn} returned no credentials`);
-    }
-    const athena = new AthenaClient({
-      region: config.homeRegion,
-      retryMode: "adaptive",
-      maxAttempts: 10,
-      credentials: {
+    const assume = async () => {
+      const { Credentials } = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: backtest.readerRoleArn,
+          RoleSessionName: "aws-org-guardrails-backtest",
+        }),
+      );
+      if (Credentials?.AccessKeyId === undefined || Credentials.SecretAccessKey === undefined) {
+        throw new Error(`AssumeRole ${backtest.readerRoleArn} returned no credentials`);
+      }
+      return {
         accessKeyId: Credentials.AccessKeyId,
         secretAccessKey: Credentials.SecretAccessKey,
         sessionToken: Credentials.SessionToken,
-      },
-    });
+        expiration: Credentials.Expiration,
+      };
+    };
+    let session = await assume();
+    const credentials = async () => {
+      if ((session.expiration?.getTime() ?? Infinity) - Date.now() < 5 * 60_000) {
+        session = await assume();
+      }
+      return session;
+    };
+    const clientSettings = {
+      region: config.homeRegion,
+      retryMode: "adaptive",
+      maxAttempts: 10,
+      credentials,
+    } as const;
+    const athena = new AthenaClient(clientSettings);
+    const s3 = new S3Client(clientSettings);
     // Ctrl-C stops the running query in Athena as well.
     const controller = new AbortController();
     const onInterrupt = () => controller.abort("interrupted");
     process.once("SIGINT", onInterrupt);
     try {
+      // By default, every account with log files in the archive as well as every account the
+      // organization source records: the injected projection reads only the accounts it is given.
+      let accounts = listed.accounts;
+      if (values.accounts === undefined) {
+        const archived = await archivedAccounts(s3, names.bucketName, organization.organization.id);
+        const recorded = new Set(accounts);
+        const extra = archived.filter((id) => !recorded.has(id));
+        if (extra.length > 0) {
+          io.stderr(
+            `note: ${extra.length} account(s) with log files in the archive are not in the organization source (joined since it was taken, or left): read as well\n`,
+          );
+        }
+        accounts = [...accounts, ...extra];
+      }
+      const queries = queriesFor(accounts);
+      const cutoff = config.backtest.bytesScannedCutoffPerQuery;
+      if (queries.length > 1) {
+        io.stderr(
+          `${accounts.length} accounts in ${queries.length} queries (at most a million projected partitions each); the workgroup's cutoff applies to each: at most ${((queries.length * cutoff) / 1e12).toFixed(2)} TB, about $${queryCost(queries.length * cutoff).toFixed(2)}\n`,
+        );
+      }
       const results: QueryResult[] = [];
       for (const [index, query] of queries.entries()) {
         if (queries.length > 1) {
@@ -206,14 +330,23 @@ export const backtestCommand = defineCommand(
           results.push(
             await runAthenaQuery(athena, query, {
               workgroup: backtest.workgroup,
+              database: backtest.database,
               signal: controller.signal,
             }),
           );
         } catch (error) {
+          const which = queries.length > 1 ? ` (query ${index + 1} of ${queries.length})` : "";
+          const done =
+            results.length === 0
+              ? ""
+              : ` (queries that finished before it: ${results.map((r) => r.queryExecutionId).join(", ")})`;
           if (error instanceof QueryFailedError && /bytes scanned limit/i.test(error.message)) {
             throw new QueryFailedError(
-              `${error.message} (the workgroup's cutoff, aws-org-guardrails:backtest.bytesScannedCutoffPerQuery, is ${config.backtest.bytesScannedCutoffPerQuery} bytes: raise it, or back-test fewer days or accounts)`,
+              `${error.message}${which} (the workgroup's cutoff, aws-org-guardrails:backtest.bytesScannedCutoffPerQuery, is ${cutoff} bytes: raise it, or back-test fewer days, accounts or regions)${done}`,
             );
+          }
+          if (error instanceof QueryFailedError && (which !== "" || done !== "")) {
+            throw new QueryFailedError(`${error.message}${which}${done}`);
           }
           throw error;
         }
@@ -236,12 +369,12 @@ export const backtestCommand = defineCommand(
       out();
       for (const row of rows) {
         out(
-          `${row.account}  ${row.day}  ${row.detection.padEnd(26)} ${String(row.events).padStart(6)}  first ${row.first}`,
+          `${row.account}  ${row.day}  ${row.detection.padEnd(26)} ${String(row.events).padStart(6)}  first ${row.firstEventTime} ${row.firstEventId}`,
         );
       }
       out();
       out(
-        `${values.from} to ${values.to}, ${accounts.length} account(s): ${(bytes / 1e9).toFixed(3)} GB scanned, about $${cost.toFixed(4)} at Athena's $5 per TB (${ids.length === 1 ? "query" : "queries"} ${ids.join(", ")}).`,
+        `${values.from} to ${values.to}, ${accounts.length} account(s): ${(bytes / 1e9).toFixed(3)} GB scanned, about $${cost.toFixed(4)} at Athena's $5 per TB, S3 requests not included (${ids.length === 1 ? "query" : "queries"} ${ids.join(", ")}).`,
       );
       if (values.json !== undefined) {
         writeFileAtomic(
@@ -267,6 +400,8 @@ export const backtestCommand = defineCommand(
     } finally {
       process.removeListener("SIGINT", onInterrupt);
       athena.destroy();
+      s3.destroy();
+      sts.destroy();
     }
   },
 );

@@ -65,6 +65,8 @@ export interface BacktestNames {
   readonly catalogArn: string;
   readonly databaseArn: string;
   readonly tableArn: string;
+  /** Athena reads the region's `default` database whatever a query names. */
+  readonly defaultDatabaseArn: string;
   readonly workgroup: string;
   readonly workgroupArn: string;
   readonly resultsBucketName: string;
@@ -221,6 +223,7 @@ function backtestNames(config: GuardrailConfig, partition: string): BacktestName
     catalogArn: `${glue}:catalog`,
     databaseArn: `${glue}:database/${BACKTEST.database}`,
     tableArn: `${glue}:table/${BACKTEST.database}/${BACKTEST.table}`,
+    defaultDatabaseArn: `${glue}:database/default`,
     workgroup: BACKTEST.workgroup,
     workgroupArn: `arn:${partition}:athena:${region}:${account}:workgroup/${BACKTEST.workgroup}`,
     resultsBucketName,

@@ -1,6 +1,6 @@
 import { allKnownRegions } from "../config/regions";
 import { ROOT_DETECTIONS } from "./patterns";
-import { patternToSql } from "./sql";
+import { patternToSql, SqlDialect } from "./sql";
 
 /**
  * Back-testing where the archive lives: Athena's CloudTrail table over the organization trail's
@@ -157,17 +157,28 @@ export interface BacktestRange {
   readonly to: string;
   /** The accounts to read: the injected projection needs them named. */
   readonly accounts: readonly string[];
+  /** Only these regions (default: every region the table projects). */
+  readonly regions?: readonly string[];
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * The most partitions one query projects (accounts x regions x days). Each projected partition is
- * an S3 prefix Athena lists before it reads a byte; an organization of thousands of accounts over a
- * month projects millions, so its back-test is split into queries of this many at most, run one
- * after another, their counts added up.
+ * The most partitions one query projects (accounts x regions x days): "Athena reads at most 1
+ * million partitions in a single scan" (Service Quotas, https://docs.aws.amazon.com/athena/latest/ug/service-limits.html).
+ * A month of thousands of accounts projects millions, so its back-test is split into queries of
+ * this many at most, run one after another, their counts added up.
  */
 export const MAX_PROJECTED_PARTITIONS = 1_000_000;
+
+/**
+ * Days of folders read after `to`. A log file's folder is the day it was delivered, and "a log
+ * file delivered at a specific time can contain records written at any point before that time"
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html):
+ * a root login at 23:58 on `to` sits in the next day's folder. Events are then kept by their own
+ * eventTime, so the days are UTC event days.
+ */
+export const LATE_DELIVERY_DAYS = 1;
 
 /** The number of days from `from` to `to`, both included. */
 export function daysInRange(from: string, to: string): number {
@@ -176,13 +187,29 @@ export function daysInRange(from: string, to: string): number {
   );
 }
 
+/** `date` (YYYY-MM-DD) plus `days`. */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A detection's result columns: lowercase, as Athena returns every column name. */
+export function detectionColumn(detection: string): string {
+  return detection.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
 /**
  * The back-test as queries: the accounts in batches so that none projects more than
  * MAX_PROJECTED_PARTITIONS partitions (one account per query at the least).
  */
-export function backtestQueries(target: BacktestTarget, range: BacktestRange): string[] {
-  const first = backtestQuery(target, range);
-  const perAccount = projectedRegions(target.partition).length * daysInRange(range.from, range.to);
+export function backtestQueries(
+  target: BacktestTarget,
+  range: BacktestRange,
+  dialect: SqlDialect = "athena",
+): string[] {
+  const first = backtestQuery(target, range, dialect);
+  const perAccount =
+    (range.regions ?? projectedRegions(target.partition)).length *
+    (daysInRange(range.from, range.to) + LATE_DELIVERY_DAYS);
   const batch = Math.max(1, Math.floor(MAX_PROJECTED_PARTITIONS / perAccount));
   if (range.accounts.length <= batch) {
     return [first];
@@ -190,18 +217,28 @@ export function backtestQueries(target: BacktestTarget, range: BacktestRange): s
   const queries: string[] = [];
   for (let start = 0; start < range.accounts.length; start += batch) {
     queries.push(
-      backtestQuery(target, { ...range, accounts: range.accounts.slice(start, start + batch) }),
+      backtestQuery(
+        target,
+        { ...range, accounts: range.accounts.slice(start, start + batch) },
+        dialect,
+      ),
     );
   }
   return queries;
 }
 
 /**
- * One query for every deployed detection: per account and day, how many events each matched and
- * the first (time and event id), pruned by the day and account partitions, so Athena reads only
- * those files. Each detection's condition is its SQL twin (detection/sql.ts).
+ * One query for every deployed detection: per account and UTC event day, how many events each
+ * matched and the first (`<eventTime> <eventID>`), pruned by the day (delivery) and account
+ * partitions so Athena reads only those files, then kept by eventTime. Each detection's condition
+ * is its SQL twin (detection/sql.ts); only the twins differ between the dialects (CASE, count_if,
+ * substr and || run as they are in both engines), so DuckDB runs this very query in the tests.
  */
-export function backtestQuery(target: BacktestTarget, range: BacktestRange): string {
+export function backtestQuery(
+  target: BacktestTarget,
+  range: BacktestRange,
+  dialect: SqlDialect = "athena",
+): string {
   for (const [name, value] of [
     ["from", range.from],
     ["to", range.to],
@@ -216,25 +253,39 @@ export function backtestQuery(target: BacktestTarget, range: BacktestRange): str
   if (range.accounts.length === 0 || !range.accounts.every((id) => /^\d{12}$/.test(id))) {
     throw new RangeError("accounts: name at least one 12-digit account id");
   }
+  const known = new Set(projectedRegions(target.partition));
+  const unknownRegions = (range.regions ?? []).filter((region) => !known.has(region));
+  if (range.regions?.length === 0 || unknownRegions.length > 0) {
+    throw new RangeError(
+      range.regions?.length === 0
+        ? "regions: name at least one region"
+        : `regions: ${unknownRegions.join(", ")} ${unknownRegions.length === 1 ? "is not a region" : "are not regions"} of the ${target.partition} partition`,
+    );
+  }
   const conditions = ROOT_DETECTIONS.map((detection) => ({
-    name: detection.name,
-    sql: patternToSql(detection.pattern, "athena"),
+    column: detectionColumn(detection.name),
+    sql: patternToSql(detection.pattern, dialect),
   }));
-  const day = (date: string) => `'${date.replace(/-/g, "/")}'`;
+  const folder = (date: string) => `'${date.replace(/-/g, "/")}'`;
+  const end = addDays(range.to, 1);
   return [
     "SELECT",
     "  account,",
-    "  day,",
-    ...conditions.flatMap(({ name, sql }) => [
-      `  count_if(${sql}) AS "${name}",`,
-      `  min(if(${sql}, eventtime || ' ' || eventid)) AS "${name}_first",`,
+    "  substr(eventtime, 1, 10) AS event_day,",
+    ...conditions.flatMap(({ column, sql }) => [
+      `  count_if(${sql}) AS ${column},`,
+      `  min(CASE WHEN ${sql} THEN eventtime || ' ' || coalesce(eventid, '') END) AS ${column}_first,`,
     ]),
     "  count(*) AS matched",
     `FROM ${target.database}.${target.table}`,
-    `WHERE day BETWEEN ${day(range.from)} AND ${day(range.to)}`,
+    `WHERE day BETWEEN ${folder(range.from)} AND ${folder(addDays(range.to, LATE_DELIVERY_DAYS))}`,
     `  AND account IN (${range.accounts.map((id) => `'${id}'`).join(", ")})`,
+    ...(range.regions === undefined
+      ? []
+      : [`  AND region IN (${range.regions.map((region) => `'${region}'`).join(", ")})`]),
+    `  AND eventtime >= '${range.from}T00:00:00Z' AND eventtime < '${end}T00:00:00Z'`,
     `  AND (${conditions.map(({ sql }) => sql).join("\n    OR ")})`,
-    "GROUP BY account, day",
-    "ORDER BY account, day",
+    "GROUP BY account, substr(eventtime, 1, 10)",
+    "ORDER BY account, event_day",
   ].join("\n");
 }

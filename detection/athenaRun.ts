@@ -26,6 +26,8 @@ export const POLL_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 5_00
 
 export interface RunOptions {
   readonly workgroup: string;
+  /** The query's database in the AWS Glue Data Catalog (AwsDataCatalog). */
+  readonly database?: string;
   readonly signal?: AbortSignal;
   readonly delaysMs?: readonly number[];
   readonly sleep?: (ms: number) => Promise<void>;
@@ -49,41 +51,63 @@ export async function runAthenaQuery(
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const delays = options.delaysMs ?? POLL_DELAYS_MS;
   const { QueryExecutionId: id } = await athena.send(
-    new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: options.workgroup }),
+    new StartQueryExecutionCommand({
+      QueryString: sql,
+      WorkGroup: options.workgroup,
+      ...(options.database === undefined
+        ? {}
+        : { QueryExecutionContext: { Catalog: "AwsDataCatalog", Database: options.database } }),
+    }),
   );
   if (id === undefined) {
     throw new QueryFailedError("Athena started no query (no QueryExecutionId)");
   }
   let bytesScanned = 0;
-  for (let attempt = 0; ; attempt++) {
-    if (options.signal?.aborted) {
-      await athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
-      throw new QueryFailedError(
-        `stopped query ${id}: ${String(options.signal.reason ?? "aborted")}`,
+  let ended = false;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (options.signal?.aborted) {
+        throw new QueryFailedError(
+          `stopped query ${id}: ${String(options.signal.reason ?? "aborted")}`,
+        );
+      }
+      const { QueryExecution } = await athena.send(
+        new GetQueryExecutionCommand({ QueryExecutionId: id }),
       );
+      const state = QueryExecution?.Status?.State;
+      bytesScanned = QueryExecution?.Statistics?.DataScannedInBytes ?? bytesScanned;
+      if (state === "SUCCEEDED") {
+        ended = true;
+        break;
+      }
+      if (state === "FAILED" || state === "CANCELLED") {
+        ended = true;
+        throw new QueryFailedError(
+          `query ${id} ${state.toLowerCase()}: ${QueryExecution?.Status?.StateChangeReason ?? "Athena gave no reason"}`,
+        );
+      }
+      await sleep(delays[Math.min(attempt, delays.length - 1)]);
     }
-    const { QueryExecution } = await athena.send(
-      new GetQueryExecutionCommand({ QueryExecutionId: id }),
-    );
-    const state = QueryExecution?.Status?.State;
-    bytesScanned = QueryExecution?.Statistics?.DataScannedInBytes ?? bytesScanned;
-    if (state === "SUCCEEDED") {
-      break;
+  } finally {
+    // Whatever ends the wait (Ctrl-C, expired credentials, the network), a query that is still
+    // running is stopped, so nothing goes on scanning and billing after the command has gone.
+    if (!ended) {
+      try {
+        await athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
+      } catch {
+        // Best effort: the error that ended the wait is the one to report.
+      }
     }
-    if (state === "FAILED" || state === "CANCELLED") {
-      throw new QueryFailedError(
-        `query ${id} ${state.toLowerCase()}: ${QueryExecution?.Status?.StateChangeReason ?? "Athena gave no reason"}`,
-      );
-    }
-    await sleep(delays[Math.min(attempt, delays.length - 1)]);
   }
   const rows: string[][] = [];
+  let named: string[] | undefined;
   for await (const page of paginateGetQueryResults({ client: athena }, { QueryExecutionId: id })) {
+    named ??= page.ResultSet?.ResultSetMetadata?.ColumnInfo?.map((info) => info.Name ?? "");
     for (const row of page.ResultSet?.Rows ?? []) {
       rows.push((row.Data ?? []).map((datum) => datum.VarCharValue ?? ""));
     }
   }
-  // The first row of a SELECT's results is its header.
-  const [columns = [], ...data] = rows;
-  return { queryExecutionId: id, columns, rows: data, bytesScanned };
+  // The first row of a SELECT's results is its header; the column names are the metadata's.
+  const [header = [], ...data] = rows;
+  return { queryExecutionId: id, columns: named ?? header, rows: data, bytesScanned };
 }

@@ -59,6 +59,7 @@ export function buildBacktestReaderPolicy(names: GuardrailNames): PolicyDocument
   // The archive key, by the alias the program gives it (its ARN exists only after it is created),
   // used through S3 only.
   const throughS3 = { "kms:ViaService": `s3.${names.region}.amazonaws.com` };
+  const viaAthena = { "ForAnyValue:StringEquals": { "aws:CalledVia": "athena.amazonaws.com" } };
   const keys = `arn:${names.partition}:kms:${names.region}:${names.logArchiveAccountId}:key/*`;
   return {
     Version: "2012-10-17",
@@ -87,6 +88,24 @@ export function buildBacktestReaderPolicy(names: GuardrailNames): PolicyDocument
         ],
         Resource: [backtest.catalogArn, backtest.databaseArn, backtest.tableArn],
       },
+      // "Mandatory: access policy to the default database and catalog per AWS Region": Athena
+      // reads (and on first use creates) the `default` database whatever the query names.
+      // https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html#full-access-to-default-db-per-region
+      {
+        Sid: "UseTheDefaultDatabase",
+        Effect: "Allow",
+        Action: ["glue:GetDatabase", "glue:CreateDatabase"],
+        Resource: [backtest.catalogArn, backtest.defaultDatabaseArn],
+      },
+      // Inert while the Data Catalog is IAM-only (the default); where Lake Formation governs it,
+      // Athena needs this besides Lake Formation's grants on the table.
+      // https://docs.aws.amazon.com/athena/latest/ug/lf-athena-user-permissions.html
+      {
+        Sid: "LakeFormationDataAccess",
+        Effect: "Allow",
+        Action: "lakeformation:GetDataAccess",
+        Resource: "*",
+      },
       {
         Sid: "LocateTheBuckets",
         Effect: "Allow",
@@ -100,11 +119,17 @@ export function buildBacktestReaderPolicy(names: GuardrailNames): PolicyDocument
         Resource: names.bucketArn,
         Condition: { StringLike: { "s3:prefix": `${logFiles}*` } },
       },
+      // Contents only through Athena (`aws:CalledVia`): the role runs back-tests, it is not a way
+      // to download the archive. Listing stays direct: the command lists the account folders. The
+      // key's Decrypt below has no such condition: which services a KMS request made by S3 for
+      // Athena lists in aws:CalledVia is not documented, and ciphertext comes only from GetObject.
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledvia
       {
         Sid: "ReadTheOrganizationsLogFiles",
         Effect: "Allow",
         Action: "s3:GetObject",
         Resource: `${names.bucketArn}/${logFiles}*`,
+        Condition: viaAthena,
       },
       {
         Sid: "DecryptTheOrganizationsLogFiles",

@@ -86,14 +86,18 @@ export const STILL_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // Reading the back-test's table definition: the table decides what a back-test reads (its
   // location, its projected regions and days), so changing it could make a back-test see nothing.
   glue: ["glue:Get*", "glue:BatchGet*"],
-  // Reading the back-test workgroup and its queries. Named, not `athena:Get*`, which also matches
-  // GetSessionEndpoint (a Write action of Spark sessions). Running queries there is the reader
-  // role's alone (it is exempt): Athena writes the results to their bucket as the caller.
+  // Reading the back-test workgroup and its queries, and running and stopping queries in it: a
+  // query reads, under the workgroup's enforced settings (guarded), and only the reader role may
+  // write its results (below), so anyone else's query fails; stopping one makes a back-test fail
+  // loudly, never count less. Named, not `athena:Get*`, which also matches GetSessionEndpoint (a
+  // Write action of Spark sessions).
   athena: [
     "athena:GetWorkGroup",
     "athena:GetQuery*",
     "athena:BatchGetQueryExecution",
     "athena:List*",
+    "athena:StartQueryExecution",
+    "athena:StopQueryExecution",
   ],
   // Assuming the back-test reader role: its trust policy (guarded) decides who.
   sts: ["sts:AssumeRole"],
@@ -145,6 +149,9 @@ const TAKEOVER_ACTIONS = [
   "iam:SetDefaultPolicyVersion",
 ] as const;
 
+/** What Athena does in the results bucket as the reader role: write result files, abort uploads. */
+const RESULT_WRITES = ["s3:PutObject", "s3:AbortMultipartUpload"] as const;
+
 /** Every action the protection SCP names (beyond its `NotAction` lists), for validation. */
 export const PROTECTION_ACTIONS: readonly string[] = [
   ...new Set([
@@ -164,6 +171,7 @@ export const PROTECTION_ACTIONS: readonly string[] = [
     "sns:Publish",
     "events:PutPermission",
     "events:RemovePermission",
+    ...RESULT_WRITES,
     ...Object.values(STILL_ALLOWED).flat(),
   ]),
 ];
@@ -338,30 +346,38 @@ export function buildProtectionScp(input: ProtectionScpInput): PolicyDocument {
   }
   if (input.protectBacktest === true) {
     const backtest = names.backtest;
-    // One statement for the back-test's pieces in the log-archive account: reading each (and
-    // running queries, assuming the reader role) is all anyone else may do. The reader role is
-    // exempt: Athena writes the results to their bucket as the reader, and what the role may do is
-    // its policy, guarded here with the role.
-    statements.push({
-      Sid: "ProtectBacktest",
-      Effect: "Deny",
-      NotAction: [
-        ...STILL_ALLOWED.s3.filter((action) => action !== "s3:RestoreObject"),
-        ...STILL_ALLOWED.glue,
-        ...STILL_ALLOWED.athena,
-        ...STILL_ALLOWED.iam,
-        ...STILL_ALLOWED.sts,
-      ],
-      Resource: [
-        backtest.resultsBucketArn,
+    // The back-test's pieces in the log-archive account: reading each, running queries and
+    // assuming the reader role is all anyone may do, the reader role included; writing results is
+    // the reader's alone (Athena writes them to their bucket as the caller).
+    statements.push(
+      {
+        Sid: "ProtectBacktest",
+        Effect: "Deny",
+        NotAction: [
+          ...STILL_ALLOWED.s3.filter((action) => action !== "s3:RestoreObject"),
+          ...RESULT_WRITES,
+          ...STILL_ALLOWED.glue,
+          ...STILL_ALLOWED.athena,
+          ...STILL_ALLOWED.iam,
+          ...STILL_ALLOWED.sts,
+        ],
+        Resource: [
+          backtest.resultsBucketArn,
+          `${backtest.resultsBucketArn}/*`,
+          backtest.workgroupArn,
+          backtest.databaseArn,
+          backtest.tableArn,
+          backtest.readerRoleArn,
+        ],
+        Condition: unlessDeployer,
+      },
+      deny(
+        "OnlyTheReaderWritesResults",
+        RESULT_WRITES,
         `${backtest.resultsBucketArn}/*`,
-        backtest.workgroupArn,
-        backtest.databaseArn,
-        backtest.tableArn,
-        backtest.readerRoleArn,
-      ],
-      Condition: unless([...exempt, backtest.readerRoleArn]),
-    });
+        unless([...exempt, backtest.readerRoleArn]),
+      ),
+    );
   }
   if (input.protectDetection) {
     const account = names.trailAccountId;

@@ -139,6 +139,7 @@ function guardrailNames(mode: Mode): GuardrailNames {
       catalogArn: `arn:aws:glue:${REGION}:${LOG_ARCHIVE}:catalog`,
       databaseArn: `arn:aws:glue:${REGION}:${LOG_ARCHIVE}:database/aws_org_guardrails`,
       tableArn: `arn:aws:glue:${REGION}:${LOG_ARCHIVE}:table/aws_org_guardrails/cloudtrail`,
+      defaultDatabaseArn: `arn:aws:glue:${REGION}:${LOG_ARCHIVE}:database/default`,
       workgroup: "aws-org-guardrails-backtest",
       workgroupArn: `arn:aws:athena:${REGION}:${LOG_ARCHIVE}:workgroup/aws-org-guardrails-backtest`,
       resultsBucketName: `aws-org-guardrails-backtest-${LOG_ARCHIVE}-${REGION}`,
@@ -1105,6 +1106,7 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
       ...archive,
       // With backtest.enabled, in either mode.
       "ProtectBacktest",
+      "OnlyTheReaderWritesResults",
       "ProtectCentralLogGroup",
       "OnlyTheTrailWritesTheCentralLogGroup",
       "OnlyTheNotifierWritesItsLogGroup",
@@ -1125,7 +1127,7 @@ describe("the SCPs against AWS's service authorization reference (@cloud-copilot
 
 describe("the shared harness (./support/scpSimulator) on the protection SCP", () => {
   it("decides requests although most statements name other resources", async () => {
-    // In this mode the protection SCP has twenty-four statements; for a bucket request, most of them name
+    // In this mode the protection SCP has twenty-five statements; for a bucket request, most of them name
     // another service, account or resource, which the simulator explains with `errors` such as
     // "Service does not match". Those are clean mismatches: the harness decides all the same.
     const request = (t: Target): ScpRequest => ({
@@ -1137,7 +1139,7 @@ describe("the shared harness (./support/scpSimulator) on the protection SCP", ()
       context: { "aws:CurrentTime": WELL_BEFORE_T, ...t.context },
       ...(t.resourcePolicy !== undefined ? { resourcePolicy: t.resourcePolicy } : {}),
     });
-    expect(PROTECTION.delegatedAdministrator.Statement).toHaveLength(24);
+    expect(PROTECTION.delegatedAdministrator.Statement).toHaveLength(25);
     expect(await simulateScp(request(target(ARCHIVE_TARGETS, "s3:PutBucketPolicy")))).toEqual({
       decision: "ExplicitlyDenied",
       deniedBy: [BUCKET],

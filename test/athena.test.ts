@@ -1,9 +1,13 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { PROJECT_DIR } from "../lib/paths";
 import {
   backtestQueries,
   backtestQuery,
   cloudTrailTableDdl,
   daysInRange,
+  detectionColumn,
   MAX_PROJECTED_PARTITIONS,
   projectedRegions,
 } from "../detection/athena";
@@ -66,18 +70,27 @@ describe("the back-test query", () => {
     accounts: ["223606797749", "300000000003"],
   });
 
-  it("is pruned by the day and account partitions", () => {
-    expect(query).toContain("WHERE day BETWEEN '2026/11/01' AND '2026/11/30'");
+  it("is pinned, whole, as Athena receives it (test/fixtures/backtest-query.athena.sql)", () => {
+    expect(`${query}\n`).toBe(
+      readFileSync(path.join(PROJECT_DIR, "test", "fixtures", "backtest-query.athena.sql"), "utf8"),
+    );
+  });
+
+  it("reads the range's folders and the next day's, keeps the range's events by their own time", () => {
+    expect(query).toContain("WHERE day BETWEEN '2026/11/01' AND '2026/12/01'");
+    expect(query).toContain(
+      "AND eventtime >= '2026-11-01T00:00:00Z' AND eventtime < '2026-12-01T00:00:00Z'",
+    );
     expect(query).toContain("AND account IN ('223606797749', '300000000003')");
+    expect(query).toContain("GROUP BY account, substr(eventtime, 1, 10)");
   });
 
   it("counts every deployed detection by its SQL twin, with its first match", () => {
     for (const detection of ROOT_DETECTIONS) {
       const sql = patternToSql(detection.pattern, "athena");
-      expect(query).toContain(`count_if(${sql}) AS "${detection.name}"`);
-      expect(query).toContain(`AS "${detection.name}_first"`);
+      expect(query).toContain(`count_if(${sql}) AS ${detectionColumn(detection.name)},`);
+      expect(query).toContain(`AS ${detectionColumn(detection.name)}_first`);
     }
-    expect(query).toContain("GROUP BY account, day");
   });
 
   it("refuses dates that are not dates, a range backwards and no accounts", () => {
@@ -97,7 +110,8 @@ describe("the back-test of a large organization", () => {
   );
 
   it("projects at most a million partitions per query, every account exactly once", () => {
-    const perAccount = projectedRegions("aws").length * daysInRange(range.from, range.to);
+    // The range's days and the late-delivery day after it.
+    const perAccount = projectedRegions("aws").length * (daysInRange(range.from, range.to) + 1);
     expect(queries.length).toBe(
       Math.ceil(accounts.length / Math.floor(MAX_PROJECTED_PARTITIONS / perAccount)),
     );
@@ -105,6 +119,18 @@ describe("the back-test of a large organization", () => {
       expect(names.length * perAccount).toBeLessThanOrEqual(MAX_PROJECTED_PARTITIONS);
     }
     expect(listed.flat()).toEqual(accounts.map((id) => `'${id}'`));
+  });
+
+  it("reads only the regions named, and fits more accounts in a query for it", () => {
+    const two = backtestQueries(TARGET, { ...range, regions: ["eu-west-1", "us-east-1"] });
+    expect(two[0]).toContain("AND region IN ('eu-west-1', 'us-east-1')");
+    expect(two.length).toBe(
+      Math.ceil(accounts.length / Math.floor(MAX_PROJECTED_PARTITIONS / (2 * 31))),
+    );
+    expect(two.length).toBeLessThan(queries.length);
+    expect(() => backtestQueries(TARGET, { ...range, regions: ["cn-north-1"] })).toThrow(
+      "regions: cn-north-1 is not a region of the aws partition",
+    );
   });
 
   it("keeps a small organization in one query", () => {

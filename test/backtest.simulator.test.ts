@@ -160,8 +160,9 @@ describe("what a back-test does as the reader, in the log-archive account under 
         `arn:aws:athena:${REGION}:${DEV.logArchive}:workgroup/primary`,
       ),
     ).toBe("ImplicitlyDenied");
+    // Denied by the protection SCP itself, whatever the role's own policy says.
     expect(await asReader("athena:UpdateWorkGroup", backtest.workgroupArn)).toBe(
-      "ImplicitlyDenied",
+      "ExplicitlyDenied",
     );
   });
 
@@ -169,8 +170,38 @@ describe("what a back-test does as the reader, in the log-archive account under 
     for (const arn of [backtest.catalogArn, backtest.databaseArn, backtest.tableArn]) {
       expect(await asReader("glue:GetTable", arn)).toBe("Allowed");
     }
-    expect(await asReader("glue:UpdateTable", backtest.tableArn)).toBe("ImplicitlyDenied");
-    expect(await asReader("glue:DeleteTable", backtest.tableArn)).toBe("ImplicitlyDenied");
+    expect(await asReader("glue:UpdateTable", backtest.tableArn)).toBe("ExplicitlyDenied");
+    expect(await asReader("glue:DeleteTable", backtest.tableArn)).toBe("ExplicitlyDenied");
+    // Athena reads the region's default database whatever a query names.
+    expect(await asReader("glue:GetDatabase", backtest.defaultDatabaseArn)).toBe("Allowed");
+    expect(
+      await asReader("glue:GetDatabase", `arn:aws:glue:${REGION}:${DEV.logArchive}:database/team`),
+    ).toBe("ImplicitlyDenied");
+  });
+
+  it("cannot change the table, the workgroup, the results bucket or itself under the SCPs, even with an administrator's policy", async () => {
+    const asAdministratorReader = (action: string, arn: string) =>
+      decidePrincipalRequest({
+        chain: chainOf(DEV.logArchive),
+        managementAccount: false,
+        principal: reader,
+        action,
+        resource: { arn, accountId: DEV.logArchive },
+        context: now,
+      });
+    for (const [action, arn] of [
+      ["athena:UpdateWorkGroup", backtest.workgroupArn],
+      ["glue:UpdateTable", backtest.tableArn],
+      ["s3:PutBucketPolicy", backtest.resultsBucketArn],
+      ["s3:PutLifecycleConfiguration", backtest.resultsBucketArn],
+      ["iam:UpdateAssumeRolePolicy", backtest.readerRoleArn],
+      ["iam:PutRolePolicy", backtest.readerRoleArn],
+    ] as const) {
+      expect({ action, decision: await asAdministratorReader(action, arn) }).toEqual({
+        action,
+        decision: "ExplicitlyDenied",
+      });
+    }
   });
 
   it("lists and reads the organization's log files, nothing else of the archive", async () => {
@@ -181,8 +212,11 @@ describe("what a back-test does as the reader, in the log-archive account under 
     expect(await asReader("s3:ListBucket", names.bucketArn, { "s3:prefix": "" })).toBe(
       "ImplicitlyDenied",
     );
-    expect(await asReader("s3:GetObject", logFile)).toBe("Allowed");
-    expect(await asReader("s3:GetObject", `${names.bucketArn}/elsewhere/x.json`)).toBe(
+    const viaAthena = { "aws:CalledVia": ["athena.amazonaws.com"] };
+    expect(await asReader("s3:GetObject", logFile, viaAthena)).toBe("Allowed");
+    // Not a way to download the archive: only Athena reads the files for it.
+    expect(await asReader("s3:GetObject", logFile)).toBe("ImplicitlyDenied");
+    expect(await asReader("s3:GetObject", `${names.bucketArn}/elsewhere/x.json`, viaAthena)).toBe(
       "ImplicitlyDenied",
     );
     expect(await asReader("s3:PutObject", logFile)).toBe("ExplicitlyDenied");

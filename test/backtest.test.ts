@@ -5,6 +5,7 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -13,7 +14,9 @@ import * as path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { backtestCommand } from "../cli/backtest";
 import { BACKTEST } from "../config/names";
+import { detectionColumn } from "../detection/athena";
 import { queryCost, runAthenaQuery } from "../detection/athenaRun";
+import { ROOT_DETECTIONS } from "../detection/patterns";
 import { runCommand } from "./support/cli";
 import { devOrganization, DEV, FIXTURE_STACKS, stacksWith } from "./support/fixtures";
 
@@ -27,19 +30,26 @@ import { devOrganization, DEV, FIXTURE_STACKS, stacksWith } from "./support/fixt
 
 const sts = mockClient(STSClient);
 const athena = mockClient(AthenaClient);
+const s3 = mockClient(S3Client);
+/** The account folders of the archive, as ListObjectsV2 with a delimiter gives them, in two pages. */
+function archiveFolders(accounts: readonly string[]) {
+  const prefixes = accounts.map((id) => ({ Prefix: `AWSLogs/${DEV.organizationId}/${id}/` }));
+  const half = Math.ceil(prefixes.length / 2);
+  s3.on(ListObjectsV2Command).callsFake((input) =>
+    input.ContinuationToken === undefined
+      ? {
+          CommonPrefixes: prefixes.slice(0, half),
+          NextContinuationToken: "more",
+          IsTruncated: true,
+        }
+      : { CommonPrefixes: prefixes.slice(half) },
+  );
+}
+/** Athena's result columns: every column name lowercase, as Athena returns them. */
 const HEADER = [
   "account",
-  "day",
-  "RootAccountUsage",
-  "RootAccountUsage_first",
-  "RootConsoleSignInSuccess",
-  "RootConsoleSignInSuccess_first",
-  "RootConsoleSignInFailure",
-  "RootConsoleSignInFailure_first",
-  "RootCredentialChange",
-  "RootCredentialChange_first",
-  "AssumeRootCall",
-  "AssumeRootCall_first",
+  "event_day",
+  ...ROOT_DETECTIONS.flatMap((d) => [detectionColumn(d.name), `${detectionColumn(d.name)}_first`]),
   "matched",
 ];
 const cells = (values: string[]) => ({ Data: values.map((VarCharValue) => ({ VarCharValue })) });
@@ -47,6 +57,8 @@ const cells = (values: string[]) => ({ Data: values.map((VarCharValue) => ({ Var
 beforeEach(() => {
   sts.reset();
   athena.reset();
+  s3.reset();
+  archiveFolders(devOrganization().accounts.map((account) => account.id));
   sts.on(AssumeRoleCommand).resolves({
     Credentials: {
       AccessKeyId: "ASIAREADER",
@@ -63,15 +75,16 @@ beforeEach(() => {
     .resolves({
       QueryExecution: { Status: { State: "SUCCEEDED" }, Statistics: { DataScannedInBytes: 2e9 } },
     });
-  // Two pages for every query, by the token the paginator sends.
+  // Two pages for every query, by the token the paginator sends; the names in the metadata.
   const pages = [
     {
       ResultSet: {
+        ResultSetMetadata: { ColumnInfo: HEADER.map((Name) => ({ Name, Type: "varchar" })) },
         Rows: [
           cells(HEADER),
           cells([
             DEV.paymentsProd,
-            "2026/11/03",
+            "2026-11-03",
             "2",
             "2026-11-03T10:00:00Z e1",
             "1",
@@ -93,7 +106,7 @@ beforeEach(() => {
         Rows: [
           cells([
             DEV.management,
-            "2026/11/04",
+            "2026-11-04",
             "0",
             "",
             "0",
@@ -155,7 +168,15 @@ describe("npm run backtest", () => {
     const starts = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
     expect(starts.map((input) => input.WorkGroup)).toEqual([BACKTEST.workgroup]);
     expect(starts[0].QueryString).toMatch(/^SELECT/);
-    expect(starts[0].QueryString).toContain("WHERE day BETWEEN '2026/11/01' AND '2026/11/30'");
+    // November's folders and the next day's (late deliveries), then November's events by time.
+    expect(starts[0].QueryString).toContain("WHERE day BETWEEN '2026/11/01' AND '2026/12/01'");
+    expect(starts[0].QueryString).toContain(
+      "AND eventtime >= '2026-11-01T00:00:00Z' AND eventtime < '2026-12-01T00:00:00Z'",
+    );
+    expect(starts[0].QueryExecutionContext).toEqual({
+      Catalog: "AwsDataCatalog",
+      Database: "aws_org_guardrails",
+    });
     // Every account the snapshot records: the management account's own root use and AssumeRoot
     // calls, and suspended accounts, whose past is in the archive.
     for (const account of devOrganization().accounts) {
@@ -175,6 +196,53 @@ describe("npm run backtest", () => {
     expect(report.bytesScanned).toBe(2e9);
     expect(report.costUsd).toBeCloseTo(queryCost(2e9), 10);
     expect(report.queryExecutionIds).toEqual(["q-1"]);
+  });
+
+  it("reads accounts that have log files in the archive but are not in the organization source", async () => {
+    const joined = "999900001111";
+    archiveFolders([...devOrganization().accounts.map((account) => account.id), joined]);
+    const result = await run();
+    expect(result.status).toBe(0);
+    expect(s3.commandCalls(ListObjectsV2Command)[0].args[0].input).toMatchObject({
+      Bucket: `aws-org-guardrails-trail-${DEV.logArchive}-eu-west-1`,
+      Prefix: `AWSLogs/${DEV.organizationId}/`,
+      Delimiter: "/",
+    });
+    expect(result.stderr).toContain(
+      "1 account(s) with log files in the archive are not in the organization source",
+    );
+    const query = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.QueryString;
+    expect(query).toContain(`'${joined}'`);
+  });
+
+  it("refuses a result that lacks a detection's column instead of counting it as nothing", async () => {
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: {
+          ColumnInfo: HEADER.filter((name) => name !== "root_account_usage").map((Name) => ({
+            Name,
+            Type: "varchar",
+          })),
+        },
+        Rows: [],
+      },
+    });
+    const result = await run();
+    expect(result.status).toBe(70);
+    expect(result.stderr).toContain("Athena's result has no column root_account_usage");
+  });
+
+  it("stops the running query in Athena on Ctrl-C", async () => {
+    athena.on(GetQueryExecutionCommand).callsFake(() => {
+      process.emit("SIGINT");
+      return { QueryExecution: { Status: { State: "RUNNING" } } };
+    });
+    const result = await run();
+    expect(result.status).toBe(70);
+    expect(result.stderr).toContain("stopped query q-1: interrupted");
+    expect(athena.commandCalls(StopQueryExecutionCommand)[0].args[0].input).toEqual({
+      QueryExecutionId: "q-1",
+    });
   });
 
   it("splits a long range into queries of at most a million projected partitions and adds their counts up", async () => {
@@ -259,6 +327,7 @@ describe("npm run backtest", () => {
     const result = await run("--to", "2026-10-01");
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("from 2026-11-01 is after to 2026-10-01");
+    expect(result.stderr).toContain("--from/--to: from 2026-11-01 is after to 2026-10-01");
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 });
@@ -295,7 +364,9 @@ describe("npm run backtest -- --print-sql", () => {
     ]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^CREATE EXTERNAL TABLE IF NOT EXISTS/);
+    expect(result.stdout).toMatch(
+      /^CREATE DATABASE IF NOT EXISTS aws_org_guardrails;\n\nCREATE EXTERNAL TABLE IF NOT EXISTS aws_org_guardrails\.cloudtrail/,
+    );
     expect(result.stdout).toContain("count_if(");
   });
 });

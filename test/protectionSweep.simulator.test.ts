@@ -396,6 +396,10 @@ const ALLOWLIST: Readonly<Record<string, string>> = {
   "kms:ReEncryptTo": "cryptographic use",
   "kms:EnableKeyRotation": "only strengthens the key",
   "kms:RotateKeyOnDemand": "only strengthens the key",
+  "athena:StartQueryExecution":
+    "a query in the back-test workgroup reads, under its enforced settings; only the reader role may write results, so anyone else's fails",
+  "athena:StopQueryExecution":
+    "stopping a back-test's query makes it fail loudly (cancelled), never count less",
   "sts:AssumeRole":
     "assuming the back-test reader role: its trust policy, guarded, decides who (named readers may sit in member accounts)",
   "s3:RestoreObject":

@@ -36,7 +36,7 @@ export const backtestFields = z.strictObject({
     })
     .default(1_000_000_000_000)
     .describe(
-      "The workgroup cancels a query that scans more than this many bytes: the most one back-test can cost. Default 1 TB (about $5 at Athena's $5 per TB); a month of a 5,000-account organization is about 0.25 TB (docs/benchmarks.md).",
+      "The workgroup cancels a query that scans more than this many bytes: the most one query can cost (a back-test of more than a million partitions is several queries, each up to this). Default 1 TB (about $5 at Athena's $5 per TB); a month of a 5,000-account organization is about 0.25 TB (docs/benchmarks.md).",
     ),
   resultsExpirationDays: z
     .number()
