@@ -212,6 +212,13 @@ describe("what a back-test does as the reader, in the log-archive account under 
     expect(await asReader("s3:ListBucket", names.bucketArn, { "s3:prefix": "" })).toBe(
       "ImplicitlyDenied",
     );
+    // The command's own listing of the account folders (ListObjectsV2, delimiter "/").
+    expect(
+      await asReader("s3:ListBucket", names.bucketArn, {
+        "s3:prefix": `AWSLogs/${DEV.organizationId}/`,
+        "s3:delimiter": "/",
+      }),
+    ).toBe("Allowed");
     const viaAthena = { "aws:CalledVia": ["athena.amazonaws.com"] };
     expect(await asReader("s3:GetObject", logFile, viaAthena)).toBe("Allowed");
     // Not a way to download the archive: only Athena reads the files for it.
