@@ -9,6 +9,7 @@ import {
   buildBacktestResultsBucketPolicy,
 } from "../policies/backtestPolicies";
 import { compactJson } from "../policies/document";
+import { ownedAndPrivate } from "./buckets";
 
 export interface BacktestArgs {
   readonly names: GuardrailNames;
@@ -90,22 +91,7 @@ export class Backtest extends pulumi.ComponentResource {
       child,
     );
     const bucket = results.id;
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-results-ownership`,
-      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      onBucket,
-    );
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-results-public-access-block`,
-      {
-        bucket,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      onBucket,
-    );
+    const { ownership, publicAccessBlock } = ownedAndPrivate(`${name}-results`, bucket, onBucket);
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-results-encryption`,
       {

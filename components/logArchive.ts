@@ -4,6 +4,7 @@ import { GuardrailNames } from "../config/names";
 import { GuardrailConfig } from "../config/schema";
 import { buildArchiveBucketPolicy, buildArchiveKeyPolicy } from "../policies/auditLogPolicies";
 import { compactJson } from "../policies/document";
+import { ownedAndPrivate } from "./buckets";
 import { ARCHIVE_KEY_ALIAS } from "../policies/protectionScp";
 
 export interface LogArchiveArgs {
@@ -62,22 +63,7 @@ export class LogArchive extends pulumi.ComponentResource {
       { ...child, ...keep },
     );
     const bucket = this.bucket.id;
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-ownership`,
-      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      onBucket,
-    );
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access-block`,
-      {
-        bucket,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      onBucket,
-    );
+    const { ownership, publicAccessBlock } = ownedAndPrivate(name, bucket, onBucket);
     const versioning = new aws.s3.BucketVersioning(
       `${name}-versioning`,
       { bucket, versioningConfiguration: { status: "Enabled" } },

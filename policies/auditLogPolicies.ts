@@ -24,6 +24,37 @@ function trailsOfManagementAccount(names: GuardrailNames): string {
 }
 
 /**
+ * What every bucket of the program denies to everyone: requests over plain HTTP, and requests
+ * through an access point (a second way in, with a policy of its own).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html (deny non-TLS)
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
+ */
+export function bucketGuardStatements(bucketArn: string): {
+  readonly denyInsecureTransport: PolicyStatement;
+  readonly denyAccessPoints: PolicyStatement;
+} {
+  const everything = [bucketArn, `${bucketArn}/*`];
+  return {
+    denyInsecureTransport: {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: everything,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    denyAccessPoints: {
+      Sid: "DenyAccessPoints",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: everything,
+      Condition: { Null: { "s3:DataAccessPointArn": "false" } },
+    },
+  };
+}
+
+/**
  * The archive bucket's policy: TLS only, and CloudTrail may check the ACL and write only under
  * `AWSLogs/<management account>/` and `AWSLogs/<organization id>/`, only for this trail. These
  * are the statements AWS documents for organization trails, each pinned with `aws:SourceArn` to
@@ -33,13 +64,13 @@ function trailsOfManagementAccount(names: GuardrailNames): string {
  * the only S3 grant a reader in another account can have; it also needs the key, below), and only
  * while their account is in the organization.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html#org-trail-bucket-policy
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html (deny non-TLS)
  */
 export function buildArchiveBucketPolicy(
   names: GuardrailNames,
   readers: readonly string[] = [],
 ): PolicyDocument {
   const pinned = { "aws:SourceArn": oneOrMany(names.archiveTrailArns) };
+  const guard = bucketGuardStatements(names.bucketArn);
   const write = (sid: string, prefix: string): PolicyStatement => ({
     Sid: sid,
     Effect: "Allow",
@@ -51,14 +82,7 @@ export function buildArchiveBucketPolicy(
   return {
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [names.bucketArn, `${names.bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      guard.denyInsecureTransport,
       {
         Sid: "AWSCloudTrailAclCheck20150319",
         Effect: "Allow",
@@ -71,15 +95,7 @@ export function buildArchiveBucketPolicy(
       write("AWSCloudTrailOrganizationWrite20150319", names.organizationId),
       ...readerStatements(names, readers),
       // Access points are a second way in, with policies of their own: none may reach the archive.
-      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
-      {
-        Sid: "DenyAccessPoints",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [names.bucketArn, `${names.bucketArn}/*`],
-        Condition: { Null: { "s3:DataAccessPointArn": "false" } },
-      },
+      guard.denyAccessPoints,
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { GuardrailNames } from "../config/names";
+import { bucketGuardStatements } from "./auditLogPolicies";
 import { PolicyDocument } from "./document";
 import { ARCHIVE_KEY_ALIAS } from "./protectionScp";
 
@@ -183,28 +184,11 @@ export function buildBacktestReaderPolicy(names: GuardrailNames): PolicyDocument
   };
 }
 
-/** The results bucket: TLS only, and no access points (a second way in, with its own policy). */
+/** The results bucket: TLS only, and no access points, as the archive. */
 export function buildBacktestResultsBucketPolicy(names: GuardrailNames): PolicyDocument {
-  const bucket = names.backtest.resultsBucketArn;
+  const guard = bucketGuardStatements(names.backtest.resultsBucketArn);
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucket, `${bucket}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-      {
-        Sid: "DenyAccessPoints",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucket, `${bucket}/*`],
-        Condition: { Null: { "s3:DataAccessPointArn": "false" } },
-      },
-    ],
+    Statement: [guard.denyInsecureTransport, guard.denyAccessPoints],
   };
 }

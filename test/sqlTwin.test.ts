@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { backtestQuery, detectionColumn } from "../detection/athena";
+import { backtestQuery, cloudTrailTable, detectionColumn } from "../detection/athena";
 import { compileFilterPattern } from "../detection/filterPattern";
 import { ROOT_DETECTIONS } from "../detection/patterns";
 import { patternToSql, SqlCompileError } from "../detection/sql";
@@ -21,42 +21,31 @@ const records = readFileSync(CORPUS_EVENTS, "utf8")
   .filter((line) => line.trim() !== "")
   .map((line) => JSON.parse(line) as Record<string, any>);
 
-const SCALARS = [
-  "eventversion",
-  "eventtime",
-  "eventsource",
-  "eventname",
-  "awsregion",
-  "sourceipaddress",
-  "useragent",
-  "errorcode",
-  "errormessage",
-  "requestid",
-  "eventid",
-  "eventtype",
-  "apiversion",
-  "readonly",
-  "recipientaccountid",
-  "sharedeventid",
-  "vpcendpointid",
-  "eventcategory",
-  "managementevent",
-];
-const IDENTITY = [
-  "type",
-  "principalid",
-  "arn",
-  "accountid",
-  "invokedby",
-  "accesskeyid",
-  "username",
-];
+/** The columns the back-test's table declares (detection/athena.ts), so the twins run on its layout. */
+const TABLE = cloudTrailTable({
+  database: "aws_org_guardrails",
+  table: "cloudtrail",
+  bucketName: "archive",
+  organizationId: "o-7h2kq9x4mz",
+  partition: "aws",
+});
+/** The columns that hold a JSON document of the record, as its text (CloudTrail's nested objects). */
 const DOCUMENTS = [
   "requestparameters",
   "responseelements",
   "additionaleventdata",
   "serviceeventdetails",
 ];
+const SCALARS = TABLE.columns
+  .filter((column) => column.type === "string" && !DOCUMENTS.includes(column.name))
+  .map((column) => column.name);
+const IDENTITY = (
+  /^struct<(.*)>$/.exec(
+    TABLE.columns.find((column) => column.name === "useridentity")?.type ?? "",
+  )?.[1] ?? ""
+)
+  .split(",")
+  .map((field) => field.split(":")[0]);
 
 /** A value as the CloudTrail SerDe gives a string column: text, NULL when absent. */
 const text = (value: unknown): string | null =>
@@ -109,6 +98,12 @@ async function corpusTable() {
 
 describe("the deployed detections' SQL twins", async () => {
   const connection = await corpusTable();
+
+  it("run on the very columns the back-test's table declares", () => {
+    const declared = TABLE.columns.map((column) => column.name).sort();
+    expect(["useridentity", ...SCALARS, ...DOCUMENTS].sort()).toEqual(declared);
+    expect(IDENTITY).toEqual(expect.arrayContaining(["type", "invokedby", "accountid"]));
+  });
 
   for (const detection of ROOT_DETECTIONS) {
     it(`${detection.name}: the SQL twin selects exactly what the filter pattern matches`, async () => {
