@@ -2,6 +2,7 @@ import { AthenaClient } from "@aws-sdk/client-athena";
 import { paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { BACKTEST } from "../config/names";
+import { GLOBAL_EVENTS_REGION } from "../config/regions";
 import {
   backtestQueries,
   BacktestTarget,
@@ -12,6 +13,7 @@ import { QueryFailedError, QueryResult, queryCost, runAthenaQuery } from "../det
 import { ROOT_DETECTIONS } from "../detection/patterns";
 import { InputError } from "../lib/errors";
 import { writeFileAtomic } from "../lib/files";
+import { RenewingCredentials } from "../lib/renewingCredentials";
 import { loadStackInputs } from "../offline/stackInputs";
 import { OrganizationModel } from "../org/model";
 import {
@@ -107,6 +109,13 @@ async function archivedAccounts(s3: S3Client, bucket: string, organizationId: st
   return accounts;
 }
 
+/**
+ * The session time a query starts with at least: Athena's DML query timeout is 30 minutes unless
+ * raised (https://docs.aws.amazon.com/athena/latest/ug/service-limits.html), and a role session
+ * lasts an hour.
+ */
+const QUERY_MARGIN_MS = 40 * 60_000;
+
 /** Storage classes whose objects Athena skips unless they were restored. */
 const SKIPPED_CLASSES = new Set(["GLACIER", "DEEP_ARCHIVE"]);
 
@@ -194,10 +203,25 @@ export const backtestCommand = defineCommand(
       partition: organization.partition,
     };
     const listed = backtestAccounts(organization, values.accounts);
-    const regions = values.regions
+    const named = values.regions
       ?.split(",")
       .map((region) => region.trim())
       .filter((region) => region !== "");
+    // IAM, sign-in and global STS events are recorded in the partition's global-events region
+    // only (us-east-1 in aws): a root password change or console sign-in is there, whatever
+    // regions are named.
+    const globalRegion = GLOBAL_EVENTS_REGION[organization.partition];
+    const regions =
+      named === undefined || globalRegion === undefined || named.includes(globalRegion)
+        ? named
+        : [globalRegion, ...named];
+    const noteRegions = () => {
+      if (named !== undefined && regions !== named) {
+        io.stderr(
+          `note: ${globalRegion} added to --regions: IAM, sign-in and global STS events are recorded there only\n`,
+        );
+      }
+    };
     const range = {
       from: values.from,
       to: values.to,
@@ -219,18 +243,20 @@ export const backtestCommand = defineCommand(
       }
     };
     const out = (text = "") => io.stdout(`${text}\n`);
+    // Validated (a bad date, account or region is refused before anything else is said).
+    const printed = queriesFor(listed.accounts);
+    noteRegions();
     if (values["print-sql"]) {
       // The table as the program creates it (backtest.enabled), for reading or for a hand-made one.
       out(`CREATE DATABASE IF NOT EXISTS ${target.database};`);
       out();
       out(`${cloudTrailTableDdl(target)};`);
-      for (const query of queriesFor(listed.accounts)) {
+      for (const query of printed) {
         out();
         out(`${query};`);
       }
       return EXIT.ok;
     }
-    queriesFor(listed.accounts);
     if (!config.backtest.enabled) {
       throw new InputError(
         `aws-org-guardrails:backtest.enabled is false in stack ${values.stack} (${inputs.stackFile}): set it to true and run pulumi up, which creates the table, the workgroup and the reader role in the log-archive account (README, "Back-test a month of the organization"); --print-sql prints the SQL without them`,
@@ -256,8 +282,9 @@ export const backtestCommand = defineCommand(
     }
 
     // The reader role's credentials: assumed once up front (a caller who may not assume it hears
-    // so before anything runs), then again whenever they near their end, so a back-test of many
-    // queries outlives one session.
+    // so before anything runs), then again whenever they near their end, and before a query
+    // starts with less than QUERY_MARGIN_MS left, so a back-test of many queries outlives one
+    // session and a query never starts on a session about to end.
     const sts = new STSClient({
       region: config.homeRegion,
       retryMode: "adaptive",
@@ -280,20 +307,14 @@ export const backtestCommand = defineCommand(
         expiration: Credentials.Expiration,
       };
     };
-    let session = await assume();
-    const credentials = async () => {
-      if ((session.expiration?.getTime() ?? Infinity) - Date.now() < 5 * 60_000) {
-        session = await assume();
-      }
-      return session;
-    };
+    const reader = new RenewingCredentials(assume);
+    await reader.atLeast(0);
     const clientSettings = {
       region: config.homeRegion,
       retryMode: "adaptive",
       maxAttempts: 10,
-      credentials,
+      credentials: reader.provider,
     } as const;
-    const athena = new AthenaClient(clientSettings);
     const s3 = new S3Client(clientSettings);
     // Ctrl-C stops the running query in Athena as well.
     const controller = new AbortController();
@@ -323,9 +344,15 @@ export const backtestCommand = defineCommand(
       }
       const results: QueryResult[] = [];
       for (const [index, query] of queries.entries()) {
+        if (controller.signal.aborted) {
+          throw new QueryFailedError(`stopped before query ${index + 1}: interrupted`);
+        }
         if (queries.length > 1) {
           io.stderr(`query ${index + 1} of ${queries.length}\n`);
         }
+        // A client per query, so the query starts on a session with QUERY_MARGIN_MS left.
+        await reader.atLeast(QUERY_MARGIN_MS);
+        const athena = new AthenaClient(clientSettings);
         try {
           results.push(
             await runAthenaQuery(athena, query, {
@@ -349,6 +376,8 @@ export const backtestCommand = defineCommand(
             throw new QueryFailedError(`${error.message}${which}${done}`);
           }
           throw error;
+        } finally {
+          athena.destroy();
         }
       }
       const rows = results.flatMap((result) => backtestRows(result.columns, result.rows));
@@ -399,7 +428,6 @@ export const backtestCommand = defineCommand(
       return EXIT.ok;
     } finally {
       process.removeListener("SIGINT", onInterrupt);
-      athena.destroy();
       s3.destroy();
       sts.destroy();
     }

@@ -172,6 +172,13 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const MAX_PROJECTED_PARTITIONS = 1_000_000;
 
 /**
+ * The most accounts one query names: each adds about 16 characters to its `IN` list, and Athena
+ * takes a query string of at most 262,144 bytes (Service Quotas,
+ * https://docs.aws.amazon.com/athena/latest/ug/service-limits.html); 10,000 leave room for the rest.
+ */
+export const MAX_ACCOUNTS_PER_QUERY = 10_000;
+
+/**
  * Days of folders read after `to`. A log file's folder is the day it was delivered, and "a log
  * file delivered at a specific time can contain records written at any point before that time"
  * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html):
@@ -199,7 +206,8 @@ export function detectionColumn(detection: string): string {
 
 /**
  * The back-test as queries: the accounts in batches so that none projects more than
- * MAX_PROJECTED_PARTITIONS partitions (one account per query at the least).
+ * MAX_PROJECTED_PARTITIONS partitions (one account per query at the least) or names more than
+ * MAX_ACCOUNTS_PER_QUERY accounts.
  */
 export function backtestQueries(
   target: BacktestTarget,
@@ -210,7 +218,10 @@ export function backtestQueries(
   const perAccount =
     (range.regions ?? projectedRegions(target.partition)).length *
     (daysInRange(range.from, range.to) + LATE_DELIVERY_DAYS);
-  const batch = Math.max(1, Math.floor(MAX_PROJECTED_PARTITIONS / perAccount));
+  const batch = Math.min(
+    MAX_ACCOUNTS_PER_QUERY,
+    Math.max(1, Math.floor(MAX_PROJECTED_PARTITIONS / perAccount)),
+  );
   if (range.accounts.length <= batch) {
     return [first];
   }

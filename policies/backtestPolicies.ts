@@ -161,6 +161,9 @@ export function buildBacktestReaderPolicy(names: GuardrailNames): PolicyDocument
           "s3:ListMultipartUploadParts",
         ],
         Resource: `${backtest.resultsBucketArn}/*`,
+        // Athena writes and reads them as the reader; no reader writes one by hand (every named
+        // reader shares the role: one could otherwise overwrite another's result before it is read).
+        Condition: viaAthena,
       },
       // With an S3 Bucket Key the context is the bucket's ARN, without one the object's.
       // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html

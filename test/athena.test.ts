@@ -8,6 +8,7 @@ import {
   cloudTrailTableDdl,
   daysInRange,
   detectionColumn,
+  MAX_ACCOUNTS_PER_QUERY,
   MAX_PROJECTED_PARTITIONS,
   projectedRegions,
 } from "../detection/athena";
@@ -131,6 +132,20 @@ describe("the back-test of a large organization", () => {
     expect(() => backtestQueries(TARGET, { ...range, regions: ["cn-north-1"] })).toThrow(
       "regions: cn-north-1 is not a region of the aws partition",
     );
+  });
+
+  it("names at most 10,000 accounts in a query, within Athena's 262,144-byte query string", () => {
+    const many = Array.from({ length: 25_000 }, (_, i) => String(200000000000 + i));
+    const oneDay = backtestQueries(TARGET, {
+      from: "2026-11-01",
+      to: "2026-11-01",
+      accounts: many,
+      regions: ["eu-west-1"],
+    });
+    expect(oneDay.length).toBe(Math.ceil(many.length / MAX_ACCOUNTS_PER_QUERY));
+    for (const query of oneDay) {
+      expect(Buffer.byteLength(query)).toBeLessThan(262_144);
+    }
   });
 
   it("keeps a small organization in one query", () => {

@@ -244,10 +244,13 @@ describe("what a back-test does as the reader, in the log-archive account under 
 
   it("writes and reads its results, encrypted with the archive key under the results bucket's context only", async () => {
     for (const action of ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"]) {
-      expect({ action, decision: await asReader(action, resultFile) }).toEqual({
+      expect({
         action,
-        decision: "Allowed",
-      });
+        viaAthena: await asReader(action, resultFile, {
+          "aws:CalledVia": ["athena.amazonaws.com"],
+        }),
+        byHand: await asReader(action, resultFile),
+      }).toEqual({ action, viaAthena: "Allowed", byHand: "ImplicitlyDenied" });
     }
     const dataKey = (s3Arn: string) =>
       asReader("kms:GenerateDataKey", archiveKey, throughS3, {
@@ -262,7 +265,7 @@ describe("what a back-test does as the reader, in the log-archive account under 
     const outcome = await asReader(
       "s3:GetObject",
       resultFile,
-      { "aws:SecureTransport": "false" },
+      { "aws:SecureTransport": "false", "aws:CalledVia": ["athena.amazonaws.com"] },
       { resourcePolicy: buildBacktestResultsBucketPolicy(names) },
     );
     expect(outcome).toBe("ExplicitlyDenied");

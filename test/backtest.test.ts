@@ -215,6 +215,14 @@ describe("npm run backtest", () => {
     expect(query).toContain(`'${joined}'`);
   });
 
+  it("always reads the global-events region with --regions: IAM and sign-in events are recorded there only", async () => {
+    const result = await run("--regions", "eu-west-1");
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain("us-east-1 added to --regions");
+    const query = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.QueryString;
+    expect(query).toContain("AND region IN ('us-east-1', 'eu-west-1')");
+  });
+
   it("refuses a result that lacks a detection's column instead of counting it as nothing", async () => {
     athena.on(GetQueryResultsCommand).resolves({
       ResultSet: {

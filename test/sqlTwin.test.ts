@@ -193,6 +193,19 @@ describe("the back-test query itself, run in DuckDB over the corpus laid out in 
       )
       .join(", ")}) AS p(idx, account, region, day) ON c.idx = p.idx`,
   );
+  // Two copies of that root event just outside the range, in folders the query reads: one the
+  // minute before `from` (delivered after midnight, into `from`'s folder), one the minute after
+  // `to` (in the late-delivery day's folder). Kept by eventTime, neither may be counted.
+  const dayAfter = (date: string, days: number) =>
+    new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  for (const [time, folder, id] of [
+    [`${dayAfter(range.from, -1)}T23:59:30Z`, range.from, "before-the-range"],
+    [`${dayAfter(range.to, 1)}T00:00:30Z`, dayAfter(range.to, 1), "after-the-range"],
+  ]) {
+    await connection.run(
+      `INSERT INTO aws_org_guardrails.cloudtrail SELECT * REPLACE ('${time}' AS eventtime, '${id}' AS eventid, '${folder.replace(/-/g, "/")}' AS day) FROM aws_org_guardrails.cloudtrail WHERE idx = ${latest}`,
+    );
+  }
   const accounts = [...new Set(records.map(accountOf))].sort();
   const target = {
     database: "aws_org_guardrails",
@@ -238,6 +251,16 @@ describe("the back-test query itself, run in DuckDB over the corpus laid out in 
         counted: expected,
       });
     }
+  });
+
+  it("counts no event outside the range, whatever folder it is in", () => {
+    const firsts = rows.flatMap((row) =>
+      ROOT_DETECTIONS.map((d) => String(row[`${detectionColumn(d.name)}_first`])),
+    );
+    expect(firsts.some((first) => first.includes("-the-range"))).toBe(false);
+    expect(
+      rows.every((row) => String(row.event_day) >= range.from && String(row.event_day) <= range.to),
+    ).toBe(true);
   });
 
   it("counts the event delivered into the next day's folder on its own day", () => {
