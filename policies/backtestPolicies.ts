@@ -145,6 +145,20 @@ export function buildBacktestReaderPolicy(names: GuardrailNames): PolicyDocument
           },
         },
       },
+      // The archive uses an S3 Bucket Key: S3 decrypts the bucket-level key under the bucket's ARN
+      // as context, not the trail's ("the encryption context is the bucket ARN").
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+      {
+        Sid: "DecryptTheArchivesBucketKey",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: keys,
+        Condition: {
+          StringEquals: throughS3,
+          "ForAnyValue:StringEquals": { "kms:ResourceAliases": ARCHIVE_KEY_ALIAS },
+          ArnEquals: { "kms:EncryptionContext:aws:s3:arn": names.bucketArn },
+        },
+      },
       {
         Sid: "UseTheResultsBucket",
         Effect: "Allow",

@@ -236,6 +236,14 @@ describe("what a back-test does as the reader, in the log-archive account under 
         encryptionContext: { "aws:cloudtrail:arn": names.trailArn, "aws:s3:arn": logFile },
       });
     expect(await decrypt(throughS3)).toBe("Allowed");
+    // Through the archive's S3 Bucket Key, whose context is the bucket's ARN alone.
+    const bucketKey = (s3Arn: string) =>
+      asReader("kms:Decrypt", archiveKey, throughS3, {
+        resourcePolicy: keyPolicy,
+        encryptionContext: { "aws:s3:arn": s3Arn },
+      });
+    expect(await bucketKey(names.bucketArn)).toBe("Allowed");
+    expect(await bucketKey(`arn:aws:s3:::team-data-${DEV.logArchive}`)).toBe("ImplicitlyDenied");
     const direct = Object.fromEntries(
       Object.entries(throughS3).filter(([key]) => key !== "kms:ViaService"),
     );
