@@ -183,7 +183,8 @@ export const PROTECTION_ACTIONS: readonly string[] = [
  * called. Guarded are the log archive (bucket, objects, key, alias, the account itself) and the
  * deployment role; in the delegated-administrator location also the trail, the central and the
  * notifier's log groups with their filters, the alarms and their metrics, the alert topic, the
- * notifier function and the program's roles. The program's runtime roles keep exactly what they
+ * notifier function and the program's roles; with the back-test, its table, database, workgroup,
+ * results bucket and reader role. The program's runtime roles keep exactly what they
  * do: the delivery role writes the central log group, the notifier writes its own log group and
  * publishes to the topic.
  *
