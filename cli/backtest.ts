@@ -343,6 +343,46 @@ export const backtestCommand = defineCommand(
         );
       }
       const results: QueryResult[] = [];
+      const summarize = (done: readonly QueryResult[]) => {
+        const rows = done.flatMap((result) => backtestRows(result.columns, result.rows));
+        return {
+          queryExecutionIds: done.map((result) => result.queryExecutionId),
+          bytesScanned: done.reduce((sum, result) => sum + result.bytesScanned, 0),
+          costUsd: done.reduce((sum, result) => sum + queryCost(result.bytesScanned), 0),
+          detections: Object.fromEntries(
+            ROOT_DETECTIONS.map((detection) => [
+              detection.name,
+              rows
+                .filter((row) => row.detection === detection.name)
+                .reduce((sum, row) => sum + row.events, 0),
+            ]),
+          ),
+          rows,
+        };
+      };
+      // With --json, the report is rewritten after every query of a split back-test, marked
+      // incomplete until the last: a run that fails later keeps what it counted.
+      const writeReport = (complete: boolean) => {
+        if (values.json === undefined) {
+          return;
+        }
+        writeFileAtomic(
+          values.json,
+          `${JSON.stringify(
+            {
+              organizationId: organization.organization.id,
+              from: values.from,
+              to: values.to,
+              accounts: accounts.length,
+              complete,
+              queries: queries.length,
+              ...summarize(results),
+            },
+            null,
+            2,
+          )}\n`,
+        );
+      };
       for (const [index, query] of queries.entries()) {
         if (controller.signal.aborted) {
           throw new QueryFailedError(`stopped before query ${index + 1}: interrupted`);
@@ -366,7 +406,7 @@ export const backtestCommand = defineCommand(
           const done =
             results.length === 0
               ? ""
-              : ` (queries that finished before it: ${results.map((r) => r.queryExecutionId).join(", ")})`;
+              : ` (queries that finished before it: ${results.map((r) => r.queryExecutionId).join(", ")}${values.json === undefined ? "" : `, their counts in ${values.json}, marked incomplete`})`;
           if (error instanceof QueryFailedError && /bytes scanned limit/i.test(error.message)) {
             throw new QueryFailedError(
               `${error.message}${which} (the workgroup's cutoff, aws-org-guardrails:backtest.bytesScannedCutoffPerQuery, is ${cutoff} bytes: raise it, or back-test fewer days, accounts or regions)${done}`,
@@ -379,52 +419,25 @@ export const backtestCommand = defineCommand(
         } finally {
           athena.destroy();
         }
+        if (index < queries.length - 1) {
+          writeReport(false);
+        }
       }
-      const rows = results.flatMap((result) => backtestRows(result.columns, result.rows));
-      const totals = Object.fromEntries(
-        ROOT_DETECTIONS.map((detection) => [
-          detection.name,
-          rows
-            .filter((row) => row.detection === detection.name)
-            .reduce((sum, row) => sum + row.events, 0),
-        ]),
-      );
-      const bytes = results.reduce((sum, result) => sum + result.bytesScanned, 0);
-      const cost = results.reduce((sum, result) => sum + queryCost(result.bytesScanned), 0);
-      const ids = results.map((result) => result.queryExecutionId);
-      for (const [name, total] of Object.entries(totals)) {
+      const summary = summarize(results);
+      for (const [name, total] of Object.entries(summary.detections)) {
         out(`${name.padEnd(26)} ${total}`);
       }
       out();
-      for (const row of rows) {
+      for (const row of summary.rows) {
         out(
           `${row.account}  ${row.day}  ${row.detection.padEnd(26)} ${String(row.events).padStart(6)}  first ${row.firstEventTime} ${row.firstEventId}`,
         );
       }
       out();
       out(
-        `${values.from} to ${values.to}, ${accounts.length} account(s): ${(bytes / 1e9).toFixed(3)} GB scanned, about $${cost.toFixed(4)} at Athena's $5 per TB, S3 requests not included (${ids.length === 1 ? "query" : "queries"} ${ids.join(", ")}).`,
+        `${values.from} to ${values.to}, ${accounts.length} account(s): ${(summary.bytesScanned / 1e9).toFixed(3)} GB scanned, about $${summary.costUsd.toFixed(4)} at Athena's $5 per TB, S3 requests not included (${summary.queryExecutionIds.length === 1 ? "query" : "queries"} ${summary.queryExecutionIds.join(", ")}).`,
       );
-      if (values.json !== undefined) {
-        writeFileAtomic(
-          values.json,
-          `${JSON.stringify(
-            {
-              organizationId: organization.organization.id,
-              from: values.from,
-              to: values.to,
-              accounts: accounts.length,
-              queryExecutionIds: ids,
-              bytesScanned: bytes,
-              costUsd: cost,
-              detections: totals,
-              rows,
-            },
-            null,
-            2,
-          )}\n`,
-        );
-      }
+      writeReport(true);
       return EXIT.ok;
     } finally {
       process.removeListener("SIGINT", onInterrupt);

@@ -196,6 +196,7 @@ describe("npm run backtest", () => {
     expect(report.bytesScanned).toBe(2e9);
     expect(report.costUsd).toBeCloseTo(queryCost(2e9), 10);
     expect(report.queryExecutionIds).toEqual(["q-1"]);
+    expect(report).toMatchObject({ complete: true, queries: 1 });
   });
 
   it("reads accounts that have log files in the archive but are not in the organization source", async () => {
@@ -269,6 +270,39 @@ describe("npm run backtest", () => {
     // The mock answers every query with the same two pages: each query's counts are added.
     expect(result.stdout).toMatch(new RegExp(`^RootAccountUsage +${2 * starts.length}$`, "m"));
     expect(result.stderr).toContain(`query ${starts.length} of ${starts.length}`);
+  });
+
+  it("keeps what a split back-test counted when a later query fails, marked incomplete", async () => {
+    let polls = 0;
+    athena.on(GetQueryExecutionCommand).callsFake((input) =>
+      input.QueryExecutionId === "q-1"
+        ? {
+            QueryExecution: {
+              Status: { State: "SUCCEEDED" },
+              Statistics: { DataScannedInBytes: 2e9 },
+            },
+          }
+        : (polls += 1) && {
+            QueryExecution: { Status: { State: "FAILED", StateChangeReason: "Throttled" } },
+          },
+    );
+    const json = path.join(mkdtempSync(path.join(tmpdir(), "backtest-")), "partial.json");
+    const result = await run("--from", "2016-01-01", "--to", "2025-12-31", "--json", json);
+    expect(result.status).toBe(70);
+    expect(polls).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `query q-2 failed: Throttled \\(query 2 of \\d+\\) \\(queries that finished before it: q-1, their counts in ${json.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, marked incomplete\\)`,
+      ),
+    );
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(report).toMatchObject({
+      complete: false,
+      queryExecutionIds: ["q-1"],
+      bytesScanned: 2e9,
+    });
+    expect(report.queries).toBeGreaterThan(1);
+    expect(report.detections.RootAccountUsage).toBe(2);
   });
 
   it("refuses, before any call, a stack without the back-test deployed", async () => {
