@@ -168,13 +168,13 @@ export const backtestCommand = defineCommand(
         type: "string",
         value: "<id,...>",
         description:
-          "only these accounts (default: every account the organization source records, the management account included)",
+          "only these accounts (default: every account with log files in the archive and every account the organization source records, the management account included)",
       },
       regions: {
         type: "string",
         value: "<region,...>",
         description:
-          "only these regions (default: every region of the partition); fewer regions, fewer S3 requests",
+          "only these regions, the global-events region always added (default: every region of the partition); fewer regions, fewer S3 requests",
       },
       "print-sql": {
         type: "boolean",
