@@ -1,6 +1,6 @@
 import { GuardrailNames } from "../config/names";
 import { bucketGuardStatements } from "./auditLogPolicies";
-import { PolicyDocument } from "./document";
+import { PolicyDocument, PolicyStatement } from "./document";
 import { ARCHIVE_KEY_ALIAS } from "./protectionScp";
 
 /**
@@ -57,11 +57,24 @@ export function buildBacktestReaderTrustPolicy(
 export function buildBacktestReaderPolicy(names: GuardrailNames): PolicyDocument {
   const backtest = names.backtest;
   const logFiles = `AWSLogs/${names.organizationId}/`;
-  // The archive key, by the alias the program gives it (its ARN exists only after it is created),
-  // used through S3 only.
-  const throughS3 = { "kms:ViaService": `s3.${names.region}.amazonaws.com` };
   const viaAthena = { "ForAnyValue:StringEquals": { "aws:CalledVia": "athena.amazonaws.com" } };
-  const keys = `arn:${names.partition}:kms:${names.region}:${names.logArchiveAccountId}:key/*`;
+  // The archive key, by the alias the program gives it (its ARN exists only after it is created),
+  // used through S3 only, under the encryption context `context` names.
+  const archiveKeyUse = (
+    sid: string,
+    actions: string | string[],
+    context: Record<string, Record<string, string | string[]>>,
+  ): PolicyStatement => ({
+    Sid: sid,
+    Effect: "Allow",
+    Action: actions,
+    Resource: `arn:${names.partition}:kms:${names.region}:${names.logArchiveAccountId}:key/*`,
+    Condition: {
+      StringEquals: { "kms:ViaService": `s3.${names.region}.amazonaws.com` },
+      "ForAnyValue:StringEquals": { "kms:ResourceAliases": ARCHIVE_KEY_ALIAS },
+      ...context,
+    },
+  });
   return {
     Version: "2012-10-17",
     Statement: [
@@ -132,33 +145,17 @@ export function buildBacktestReaderPolicy(names: GuardrailNames): PolicyDocument
         Resource: `${names.bucketArn}/${logFiles}*`,
         Condition: viaAthena,
       },
-      {
-        Sid: "DecryptTheOrganizationsLogFiles",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: keys,
-        Condition: {
-          StringEquals: throughS3,
-          "ForAnyValue:StringEquals": { "kms:ResourceAliases": ARCHIVE_KEY_ALIAS },
-          StringLike: {
-            "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${names.partition}:cloudtrail:*:${names.managementAccountId}:trail/*`,
-          },
+      archiveKeyUse("DecryptTheOrganizationsLogFiles", "kms:Decrypt", {
+        StringLike: {
+          "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${names.partition}:cloudtrail:*:${names.managementAccountId}:trail/*`,
         },
-      },
+      }),
       // The archive uses an S3 Bucket Key: S3 decrypts the bucket-level key under the bucket's ARN
       // as context, not the trail's ("the encryption context is the bucket ARN").
       // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-      {
-        Sid: "DecryptTheArchivesBucketKey",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: keys,
-        Condition: {
-          StringEquals: throughS3,
-          "ForAnyValue:StringEquals": { "kms:ResourceAliases": ARCHIVE_KEY_ALIAS },
-          ArnEquals: { "kms:EncryptionContext:aws:s3:arn": names.bucketArn },
-        },
-      },
+      archiveKeyUse("DecryptTheArchivesBucketKey", "kms:Decrypt", {
+        ArnEquals: { "kms:EncryptionContext:aws:s3:arn": names.bucketArn },
+      }),
       {
         Sid: "UseTheResultsBucket",
         Effect: "Allow",
@@ -181,22 +178,14 @@ export function buildBacktestReaderPolicy(names: GuardrailNames): PolicyDocument
       },
       // With an S3 Bucket Key the context is the bucket's ARN, without one the object's.
       // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-      {
-        Sid: "EncryptAndDecryptResults",
-        Effect: "Allow",
-        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-        Resource: keys,
-        Condition: {
-          StringEquals: throughS3,
-          "ForAnyValue:StringEquals": { "kms:ResourceAliases": ARCHIVE_KEY_ALIAS },
-          StringLike: {
-            "kms:EncryptionContext:aws:s3:arn": [
-              backtest.resultsBucketArn,
-              `${backtest.resultsBucketArn}/*`,
-            ],
-          },
+      archiveKeyUse("EncryptAndDecryptResults", ["kms:GenerateDataKey", "kms:Decrypt"], {
+        StringLike: {
+          "kms:EncryptionContext:aws:s3:arn": [
+            backtest.resultsBucketArn,
+            `${backtest.resultsBucketArn}/*`,
+          ],
         },
-      },
+      }),
     ],
   };
 }

@@ -20,7 +20,7 @@ import {
 import { ARCHIVE_KEY_ALIAS } from "../policies/protectionScp";
 import { planServiceControlPolicies } from "../policies/scpPlan";
 import { DEV, devOrganization, devRawConfig } from "./support/fixtures";
-import { NamedPolicy, OrgLevel, principals } from "./support/scpSimulator";
+import { chainOf, NamedPolicy, orgInfoOf, principals } from "./support/scpSimulator";
 import { decidePrincipalRequest } from "./support/servicePermissions";
 
 const organization = devOrganization();
@@ -41,20 +41,8 @@ function plan(readers: readonly string[] = []) {
 
 const { names, scps } = plan();
 const backtest = names.backtest;
-const orgInfo = (accountId: string) => ({
-  partition: "aws",
-  organizationId: DEV.organizationId,
-  orgPath: [DEV.organizationId, ...organization.ancestors(accountId).reverse()].join("/") + "/",
-});
-function chainOf(accountId: string): OrgLevel[] {
-  return [
-    ...organization
-      .ancestors(accountId)
-      .reverse()
-      .map((id) => ({ id, scps: id === organization.root.id ? scps : [] })),
-    { id: accountId },
-  ];
-}
+const orgInfo = (accountId: string) => orgInfoOf(organization, accountId);
+const chainIn = (accountId: string) => chainOf(organization, accountId, scps);
 const now = { "aws:CurrentTime": NOW.toISOString(), "aws:SecureTransport": "true" };
 
 describe("who may assume the back-test reader role", () => {
@@ -64,7 +52,7 @@ describe("who may assume the back-test reader role", () => {
     trust: unknown,
   ) =>
     decidePrincipalRequest({
-      chain: chainOf(account),
+      chain: chainIn(account),
       managementAccount: account === DEV.management,
       principal,
       action: "sts:AssumeRole",
@@ -127,7 +115,7 @@ describe("what a back-test does as the reader, in the log-archive account under 
     extra: { resourcePolicy?: unknown; encryptionContext?: Record<string, string> } = {},
   ) =>
     decidePrincipalRequest({
-      chain: chainOf(DEV.logArchive),
+      chain: chainIn(DEV.logArchive),
       managementAccount: false,
       principal: reader,
       action,
@@ -182,7 +170,7 @@ describe("what a back-test does as the reader, in the log-archive account under 
   it("cannot change the table, the workgroup, the results bucket or itself under the SCPs, even with an administrator's policy", async () => {
     const asAdministratorReader = (action: string, arn: string) =>
       decidePrincipalRequest({
-        chain: chainOf(DEV.logArchive),
+        chain: chainIn(DEV.logArchive),
         managementAccount: false,
         principal: reader,
         action,

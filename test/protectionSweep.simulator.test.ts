@@ -17,10 +17,11 @@ import { KEY_ALIAS_PREFIX } from "../policies/protectionScp";
 import { planServiceControlPolicies } from "../policies/scpPlan";
 import { DEV, devOrganization, devRawConfig, hoursFromNow } from "./support/fixtures";
 import {
+  chainOf,
   Decision,
   defaultKeyPolicy,
   NamedPolicy,
-  OrgLevel,
+  orgInfoOf,
   principals,
   RequestPrincipal,
   simulateScp,
@@ -58,21 +59,7 @@ function plan(location: Location): Plan {
   };
 }
 
-function chainOf(accountId: string, scps: readonly NamedPolicy[]): OrgLevel[] {
-  return [
-    ...organization
-      .ancestors(accountId)
-      .reverse()
-      .map((id) => ({ id, scps: id === organization.root.id ? scps : [] })),
-    { id: accountId },
-  ];
-}
-
-const orgInfo = (accountId: string) => ({
-  partition: "aws",
-  organizationId: DEV.organizationId,
-  orgPath: [DEV.organizationId, ...organization.ancestors(accountId).reverse()].join("/") + "/",
-});
+const orgInfo = (accountId: string) => orgInfoOf(organization, accountId);
 const admin = principals.roleSession(
   orgInfo(DEV.logArchive),
   DEV.logArchive,
@@ -430,7 +417,7 @@ async function decide(
 ): Promise<{ decision: Decision; deniedBy: readonly string[] }> {
   const account = principal.context["aws:PrincipalAccount"] as string;
   return simulateScp({
-    chain: chainOf(account, scps),
+    chain: chainOf(organization, account, scps),
     managementAccount: false,
     principal,
     action,
@@ -756,7 +743,7 @@ describe("account-wide actions, reviewed one by one (delegated-administrator loc
     it(`${entry.action} ${JSON.stringify(entry.context)} is ${entry.denied ? "denied" : "left alone"}: ${entry.why}`, async () => {
       const account = entry.principal.context["aws:PrincipalAccount"] as string;
       const outcome = await simulateScp({
-        chain: chainOf(account, scps),
+        chain: chainOf(organization, account, scps),
         managementAccount: false,
         principal: entry.principal,
         action: entry.action,

@@ -4,9 +4,10 @@ import { DEV, devOrganization } from "./support/fixtures";
 import { ownArns, PlanContext } from "./support/deploymentRole";
 import { byType, one, runProgram, TYPES } from "./support/program";
 import {
+  chainOf,
   Decision,
   NamedPolicy,
-  OrgLevel,
+  orgInfoOf,
   principals,
   RequestPrincipal,
 } from "./support/scpSimulator";
@@ -50,25 +51,11 @@ const PAGES = {
 const parsed = (value: unknown): any => JSON.parse(String(value));
 
 /** The chain of an account (root, OUs from the top, the account), the planned SCPs at the root. */
-function chainOf(accountId: string, scps: readonly NamedPolicy[]): OrgLevel[] {
-  const above = organization.ancestors(accountId).reverse();
-  return [
-    ...above.map((id) => ({ id, scps: id === organization.root.id ? scps : [] })),
-    { id: accountId },
-  ];
-}
-
-function orgPathOf(accountId: string): string {
-  return [DEV.organizationId, ...organization.ancestors(accountId).reverse()].join("/") + "/";
-}
+const chainIn = (accountId: string, scps: readonly NamedPolicy[]) =>
+  chainOf(organization, accountId, scps);
 
 function roleSession(accountId: string, roleName: string): RequestPrincipal {
-  return principals.roleSession(
-    { partition: "aws", organizationId: DEV.organizationId, orgPath: orgPathOf(accountId) },
-    accountId,
-    roleName,
-    "session",
-  );
+  return principals.roleSession(orgInfoOf(organization, accountId), accountId, roleName, "session");
 }
 
 /** The resource-based policy Lambda writes for a Permission (AddPermission). */
@@ -216,7 +203,7 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
 
   const deliveryRoleArn = `arn:aws:iam::${trailAccount}:role/aws-org-guardrails-trail-to-cloudwatch`;
   const inTrailAccount = (principal: RequestPrincipal) => ({
-    chain: chainOf(trailAccount, scps),
+    chain: chainIn(trailAccount, scps),
     managementAccount: trailAccount === DEV.management,
     principal,
     context: { "aws:CurrentTime": NOW, ...tls },
@@ -306,7 +293,7 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
       encryptionContext: { "aws:logs:arn": group },
     });
   const reader = (principal: RequestPrincipal, account: string, member: boolean) => ({
-    chain: member ? chainOf(account, scps) : [{ id: account }],
+    chain: member ? chainIn(account, scps) : [{ id: account }],
     // An account outside the organization: no SCPs of this organization apply to it.
     managementAccount: !member,
     principal,
@@ -695,7 +682,7 @@ async function rowsFor(mode: "management" | "delegatedAdministrator"): Promise<R
       expect: "denied",
       decide: () =>
         decidePrincipalRequest({
-          chain: chainOf(DEV.logArchive, scps),
+          chain: chainIn(DEV.logArchive, scps),
           managementAccount: false,
           principal: roleSession(DEV.logArchive, "AdminRole"),
           context: { "aws:CurrentTime": NOW, ...tls },

@@ -52,6 +52,7 @@
  * - The simulator applies no implicit RCP unless given an org level for RCPs; the harness passes
  *   none (RCPs are not what these tests are about; AWS's default RCP allows everything anyway).
  */
+import { OrganizationModel } from "../../org/model";
 import {
   isConditionKeyArray,
   runSimulation,
@@ -327,6 +328,32 @@ export interface OrgInfo {
   readonly organizationId: string;
   /** `o-.../r-.../ou-.../` for `aws:PrincipalOrgPaths`. */
   readonly orgPath: string;
+}
+
+/** What the request context says of an account's organization (partition `aws`). */
+export function orgInfoOf(organization: OrganizationModel, accountId: string): OrgInfo {
+  return {
+    partition: "aws",
+    organizationId: organization.organization.id,
+    orgPath:
+      [organization.organization.id, ...organization.ancestors(accountId).reverse()].join("/") +
+      "/",
+  };
+}
+
+/** The chain of an account (the root, its OUs from the top, the account), `scps` at the root. */
+export function chainOf(
+  organization: OrganizationModel,
+  accountId: string,
+  scps: readonly NamedPolicy[],
+): OrgLevel[] {
+  return [
+    ...organization
+      .ancestors(accountId)
+      .reverse()
+      .map((id) => ({ id, scps: id === organization.root.id ? scps : [] })),
+    { id: accountId },
+  ];
 }
 
 function orgContext(org: OrgInfo, accountId: string, principalArn: string) {
